@@ -1,0 +1,19 @@
+'use client';
+
+import { AntdRegistry } from '@ant-design/nextjs-registry';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import { useState, type ReactNode } from 'react';
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } }));
+  return (
+    <AntdRegistry>
+      <ConfigProvider theme={{ token: { colorPrimary: '#3b5bdb', borderRadius: 6 } }}>
+        <AntApp>
+          <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+        </AntApp>
+      </ConfigProvider>
+    </AntdRegistry>
+  );
+}

@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+import { settings } from '@/lib/config/settings';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction is a Db too; domain functions take either and never open their own. */
+export type Tx = Db;
+
+type Handle = { db: Db; kind: 'pglite' | 'postgres'; close: () => Promise<void> };
+
+const MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
+
+// Next.js may load this module more than once (instrumentation, route bundles): keep one handle per process.
+const state = globalThis as unknown as { __heraldDb?: Promise<Handle> };
+
+export function getDb(): Promise<Db> {
+  state.__heraldDb ??= openDatabase().catch((error) => {
+    state.__heraldDb = undefined;
+    throw error;
+  });
+  return state.__heraldDb.then((h) => h.db);
+}
+
+export async function getDbKind(): Promise<Handle['kind']> {
+  return (await (state.__heraldDb ?? Promise.reject(new Error('database not open')))).kind;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = state.__heraldDb;
+  state.__heraldDb = undefined;
+  if (handle) await (await handle).close();
+}
+
+async function openDatabase(): Promise<Handle> {
+  const url = settings.databaseUrl;
+  return url ? openPostgres(url) : openPglite(settings.dataDir);
+}
+
+async function openPostgres(connectionString: string): Promise<Handle> {
+  const { Pool } = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator');
+  const pool = new Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE || 20) });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on('error', (error) => console.error('[db] idle client error:', error.message));
+  const db = drizzle(pool, { schema }) as unknown as Db;
+  await migrateOnce(() => migrate(db as never, { migrationsFolder: MIGRATIONS }));
+  return { db, kind: 'postgres', close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string): Promise<Handle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const isMemory = dataDir.startsWith('memory://');
+  const releaseLock = isMemory ? () => {} : acquireDirectoryLock(dataDir);
+  try {
+    const client = await PGlite.create(isMemory ? undefined : dataDir);
+    const db = drizzle(client, { schema }) as unknown as Db;
+    await migrate(db as never, { migrationsFolder: MIGRATIONS });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await client.close();
+        releaseLock();
+      },
+    };
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+/** Several processes starting at once against one PostgreSQL must not race on the migration table. */
+async function migrateOnce(run: () => Promise<void>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+      // 23505/42P07: another process created the same table or row first; its migration is ours.
+      if (attempt >= 5 || (code !== '23505' && code !== '42P07')) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+export class DataDirectoryInUseError extends Error {}
+
+/**
+ * PGlite is a single-process database: two processes on one directory silently lose writes.
+ * A lock file with our pid keeps a second process out; a lock left by a dead process is taken over.
+ */
+function acquireDirectoryLock(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const lockPath = path.join(dataDir, 'herald.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      const release = () => {
+        try {
+          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
+      if (holder && holder !== process.pid && isProcessAlive(holder)) {
+        throw new DataDirectoryInUseError(
+          `The embedded database in ${dataDir} is already in use by process ${holder}. ` +
+            'Stop that process first, point HERALD_DATA_DIR at another directory, ' +
+            'or set DATABASE_URL to share a PostgreSQL database between processes.',
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new DataDirectoryInUseError(`Could not lock ${dataDir}`);
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

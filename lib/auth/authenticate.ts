@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '@/db/client';
+import { unauthenticated } from '@/lib/http/errors';
+import { findUserById } from '@/lib/users/register-user';
+import type { UserRow } from '@/lib/users/representation';
+import { findUserByToken, verifyCredentials } from './credentials';
+import { getToken } from 'next-auth/jwt';
+
+// A scrypt check per request would cap Basic-auth clients at ~15 requests/s: remember recent successes briefly.
+const BASIC_CACHE_MS = 60_000;
+const basicCache = new Map<string, { userId: number; expires: number }>();
+
+/** The caller, from a `Token` key, HTTP Basic or the browser session; null when none is given. */
+export async function findCaller(db: Db, req: Request): Promise<UserRow | null> {
+  const header = req.headers.get('authorization');
+  if (header) {
+    const [scheme, value = ''] = header.split(/\s+/, 2);
+    const kind = scheme.toLowerCase();
+    if (kind === 'token' || kind === 'bearer') {
+      const user = value ? await findUserByToken(db, value) : null;
+      if (!user) throw unauthenticated('Invalid token.');
+      return user;
+    }
+    if (kind === 'basic') return authenticateBasic(db, value);
+  }
+  const userId = await readSessionUserId(req);
+  if (!userId) return null;
+  const user = await findUserById(db, userId);
+  return user?.isActive ? user : null;
+}
+
+export async function requireCaller(db: Db, req: Request): Promise<UserRow> {
+  const user = await findCaller(db, req);
+  if (!user) throw unauthenticated();
+  return user;
+}
+
+async function authenticateBasic(db: Db, value: string): Promise<UserRow> {
+  const cacheKey = createHash('sha256').update(value).digest('hex');
+  const cached = basicCache.get(cacheKey);
+  if (cached && cached.expires > Date.now()) {
+    const user = await findUserById(db, cached.userId);
+    if (user?.isActive) return user;
+  }
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const login = colon >= 0 ? decoded.slice(0, colon) : '';
+  const password = colon >= 0 ? decoded.slice(colon + 1) : '';
+  const user = login && password.length <= 128 ? await verifyCredentials(db, login, password) : null;
+  if (!user) throw unauthenticated('Invalid username/password.');
+  if (basicCache.size > 10_000) basicCache.clear();
+  basicCache.set(cacheKey, { userId: user.id, expires: Date.now() + BASIC_CACHE_MS });
+  return user;
+}
+
+/** The browser session (next-auth's JWT cookie), read from the request itself so it works in any handler. */
+async function readSessionUserId(req: Request): Promise<number | null> {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret || !req.headers.get('cookie')) return null;
+  for (const secureCookie of [true, false]) {
+    const token = await getToken({ req, secret, secureCookie });
+    if (token?.uid) return Number(token.uid);
+  }
+  return null;
+}

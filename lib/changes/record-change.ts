@@ -1,0 +1,76 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Tx } from '@/db/client';
+import type { Actor } from '@/lib/auth/actor';
+import { toBasicUser, type BasicUser } from '@/lib/users/representation';
+
+export const RESOURCES = ['organization', 'membership', 'invitation', 'project', 'task', 'job', 'issue', 'comment'] as const;
+export type ResourceName = (typeof RESOURCES)[number];
+export type Representation = Record<string, unknown>;
+
+/**
+ * One committed-or-not change to a resource, with its API representation before and after.
+ * Every create, update and delete of the eight resources goes through `recordChange` inside its
+ * transaction: this is where webhooks queue their deliveries, so a rolled-back change sends nothing.
+ */
+export type Change = {
+  action: 'create' | 'update' | 'delete';
+  resource: ResourceName;
+  /** The resource's organization and project: who may hear of it. */
+  organizationId: number | null;
+  projectId: number | null;
+  before: Representation | null;
+  after: Representation | null;
+  /** For updates: the keys whose values changed, old values (CVAT's `before_update`). */
+  beforeUpdate: Representation;
+  changes: Record<string, { from: unknown; to: unknown }>;
+  sender: BasicUser | null;
+};
+
+export type ChangeListener = (tx: Tx, change: Change) => Promise<void>;
+
+// Listeners live on globalThis so that every Next.js bundle of this module shares them.
+const registry = globalThis as unknown as { __heraldChangeListeners?: ChangeListener[] };
+const listeners = (registry.__heraldChangeListeners ??= []);
+
+export function onChange(listener: ChangeListener): () => void {
+  listeners.push(listener);
+  return () => {
+    const i = listeners.indexOf(listener);
+    if (i >= 0) listeners.splice(i, 1);
+  };
+}
+
+/** Keys a client does not count as a change on their own. */
+const IGNORED_KEYS = new Set(['updated_date']);
+
+export function diffRepresentations(before: Representation, after: Representation) {
+  const beforeUpdate: Representation = {};
+  const changes: Change['changes'] = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (IGNORED_KEYS.has(key) || isDeepStrictEqual(before[key], after[key])) continue;
+    beforeUpdate[key] = before[key] ?? null;
+    changes[key] = { from: before[key] ?? null, to: after[key] ?? null };
+  }
+  return { beforeUpdate, changes };
+}
+
+/**
+ * Records a change inside `tx`. Returns false (and records nothing) for an update that changed nothing
+ * a client can see, so no-op saves send no `update:` event.
+ */
+export async function recordChange(
+  tx: Tx,
+  actor: Pick<Actor, 'user' | 'baseUrl'> | null,
+  input: Pick<Change, 'action' | 'resource' | 'organizationId' | 'projectId' | 'before' | 'after'>,
+): Promise<boolean> {
+  const diff = input.action === 'update' && input.before && input.after ? diffRepresentations(input.before, input.after) : null;
+  if (diff && Object.keys(diff.changes).length === 0) return false;
+  const change: Change = {
+    ...input,
+    beforeUpdate: diff?.beforeUpdate ?? {},
+    changes: diff?.changes ?? {},
+    sender: actor ? toBasicUser(actor.user, actor.baseUrl) : null,
+  };
+  for (const listener of listeners) await listener(tx, change);
+  return true;
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { ApiError, invalid } from './errors';
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+/** Turns zod issues into CVAT's `{field: ["message"]}` shape. */
+export function formatZodError(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (key: string, message: string) => (out[key] ??= []).push(message);
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join('.') : 'non_field_errors';
+    if (issue.code === 'unrecognized_keys') {
+      for (const k of issue.keys) add(issue.path.length ? `${key}.${k}` : k, 'Unknown field.');
+      continue;
+    }
+    add(key, issue.message);
+  }
+  return out;
+}
+
+/** Zod's messages, reworded the way DRF says them so CVAT clients read them unchanged. */
+export const zodMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return 'This field is required.';
+    if (issue.input === null) return 'This field may not be null.';
+    return `Expected ${issue.expected}, received ${describe(issue.input)}.`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'string') return `Ensure this field has no more than ${issue.maximum} characters.`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'This field may not be blank.';
+  return undefined;
+};
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+z.config({ customError: zodMessages });
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ApiError('invalid', formatZodError(result.error));
+  return result.data;
+}
+
+/** Reads a JSON request body; every failure is a 4xx that says what is wrong. */
+export async function readJson(req: Request): Promise<unknown> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new ApiError('unsupported_media_type', { detail: `Unsupported media type "${type || 'none'}" in request. Send application/json.` });
+  }
+  const length = Number(req.headers.get('content-length') ?? 0);
+  if (length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
+  const text = await req.text();
+  if (text.length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalid('non_field_errors', `JSON parse error - ${(error as Error).message}`);
+  }
+}
+
+export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  const body = await readJson(req);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid('non_field_errors', 'Invalid data. Expected a JSON object.');
+  }
+  return parseWith(schema, body);
+}
+
+/** A positive database id from a path or query parameter. */
+export function parseId(value: string | null | undefined, field = 'id'): number {
+  if (!value || !/^\d{1,10}$/.test(value) || Number(value) > 2147483647 || Number(value) < 1) {
+    throw new ApiError('not_found', { detail: `No ${field} matches "${value ?? ''}".` });
+  }
+  return Number(value);
+}
+
+/** An integer query filter: 400 naming the parameter when it is not one. */
+export function parseIntParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  if (!/^-?\d{1,10}$/.test(raw) || Math.abs(Number(raw)) > 2147483647) throw invalid(name, 'A valid integer is required.');
+  return Number(raw);
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { and, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { invitations, memberships, users, type Role } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isOrgStaff } from '@/lib/auth/policy';
+import { orgContextWhere } from '@/lib/auth/visibility';
+import { recordChange } from '@/lib/changes/record-change';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { representMemberships } from '@/lib/memberships/representation';
+import { findRole } from '@/lib/organizations/roles';
+import { isExpired, representInvitations } from './representation';
+import type { CreateInvitationInput } from './schemas';
+
+const SORTABLE = { created_date: invitations.createdDate, role: invitations.role };
+
+/** Staff see their organizations' invitations; everyone sees the ones addressed to them. */
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.user.isSuperuser) return undefined;
+  return or(
+    eq(invitations.userId, actor.user.id),
+    inArray(
+      invitations.organizationId,
+      sql`(select ${memberships.organizationId} from ${memberships} where ${memberships.userId} = ${actor.user.id} and ${memberships.isActive} and ${memberships.role} in ('owner', 'maintainer'))`,
+    ),
+  );
+}
+
+export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const filters: (SQL | undefined)[] = [visibleTo(actor), orgContextWhere(actor.org, invitations.organizationId)];
+  const userId = intFilter(query, 'user_id');
+  if (userId !== undefined) filters.push(eq(invitations.userId, userId));
+  const role = query.filters.get('role');
+  if (role !== undefined) filters.push(eq(invitations.role, role as Role));
+  const accepted = query.filters.get('accepted');
+  if (accepted === 'false') filters.push(isNull(invitations.acceptedDate));
+  if (accepted === 'true') filters.push(sql`${invitations.acceptedDate} is not null`);
+  const where = and(...filters);
+  const [{ total }] = await tx.select({ total: count() }).from(invitations).where(where);
+  const rows = await tx
+    .select()
+    .from(invitations)
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [desc(invitations.createdDate)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representInvitations(tx, rows, actor.baseUrl) };
+}
+
+async function loadInvitation(tx: Tx, key: string) {
+  const [invitation] = key.length <= 128 ? await tx.select().from(invitations).where(eq(invitations.key, key)).for('update') : [];
+  if (!invitation) throw notFound();
+  return invitation;
+}
+
+export async function getInvitation(tx: Tx, actor: Actor, key: string) {
+  const invitation = await loadInvitation(tx, key);
+  const role = await findRole(tx, actor.user.id, invitation.organizationId);
+  if (invitation.userId !== actor.user.id && !isOrgStaff(actor.user, role)) throw forbidden();
+  return (await representInvitations(tx, [invitation], actor.baseUrl))[0];
+}
+
+export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvitationInput) {
+  if (actor.org.kind !== 'org') throw invalid('non_field_errors', 'Invitations are sent from an organization: give org or org_id.');
+  const organizationId = actor.org.id;
+  if (!isOrgStaff(actor.user, actor.org.role)) throw forbidden('Only the owner or a maintainer may invite people.');
+  if (actor.org.role === 'maintainer' && input.role === 'maintainer' && !actor.user.isSuperuser) {
+    throw forbidden('Only the owner may invite maintainers.');
+  }
+  const [invitee] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${input.email})`);
+  if (!invitee) throw invalid('email', 'No user is registered with this email address.');
+  const [member] = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.userId, invitee.id), eq(memberships.organizationId, organizationId)));
+  if (member) throw invalid('email', 'This user is already a member of the organization.');
+  const [pending] = await tx
+    .select({ key: invitations.key, createdDate: invitations.createdDate, acceptedDate: invitations.acceptedDate })
+    .from(invitations)
+    .where(and(eq(invitations.userId, invitee.id), eq(invitations.organizationId, organizationId), isNull(invitations.acceptedDate)));
+  if (pending && !isExpired(pending as never)) throw invalid('email', 'This user already has a pending invitation.');
+  const [invitation] = await tx
+    .insert(invitations)
+    .values({ key: randomBytes(32).toString('hex'), ownerId: actor.user.id, userId: invitee.id, organizationId, role: input.role })
+    .returning();
+  const [after] = await representInvitations(tx, [invitation], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'invitation', organizationId, projectId: null, before: null, after });
+  return after;
+}
+
+/** The invitee accepts: the membership is created with the invited role. */
+export async function acceptInvitation(tx: Tx, actor: Actor, key: string) {
+  const invitation = await loadInvitation(tx, key);
+  if (invitation.userId !== actor.user.id) throw forbidden('This invitation is addressed to someone else.');
+  if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
+  if (isExpired(invitation)) throw invalid('non_field_errors', 'This invitation has expired.');
+  const [existing] = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.userId, actor.user.id), eq(memberships.organizationId, invitation.organizationId)));
+  if (existing) throw invalid('non_field_errors', 'You are already a member of this organization.');
+  await tx.update(invitations).set({ acceptedDate: new Date() }).where(eq(invitations.key, key));
+  const [membership] = await tx
+    .insert(memberships)
+    .values({ userId: actor.user.id, organizationId: invitation.organizationId, role: invitation.role, isActive: true, invitationKey: key })
+    .returning();
+  const [after] = await representMemberships(tx, [membership], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'membership', organizationId: invitation.organizationId, projectId: null, before: null, after });
+  return after;
+}
+
+/** Declined (by the invitee) or revoked (by the organization's staff or its sender): the invitation is deleted. */
+export async function deleteInvitation(tx: Tx, actor: Actor, key: string, how: 'decline' | 'revoke') {
+  const invitation = await loadInvitation(tx, key);
+  if (how === 'decline') {
+    if (invitation.userId !== actor.user.id) throw forbidden('This invitation is addressed to someone else.');
+    if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
+  } else {
+    const role = await findRole(tx, actor.user.id, invitation.organizationId);
+    if (!isOrgStaff(actor.user, role)) throw forbidden();
+  }
+  const [before] = await representInvitations(tx, [invitation], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'delete', resource: 'invitation', organizationId: invitation.organizationId, projectId: null, before, after: null });
+  await tx.delete(invitations).where(eq(invitations.key, key));
+}

@@ -1,0 +1,129 @@
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { comments, issues, jobs, projects, segments, tasks, users } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isAllowed, type Action, type Involvement } from '@/lib/auth/policy';
+import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { recordChange } from '@/lib/changes/record-change';
+import { representComments } from '@/lib/comments/representation';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { jobInvolvement, loadJob, loadJobChain, type JobChain } from '@/lib/jobs/jobs';
+import { findRole } from '@/lib/organizations/roles';
+import { ensureAssignable } from '@/lib/users/ensure-assignable';
+import { representIssues, type IssueRow } from './representation';
+import type { CreateIssueInput, UpdateIssueInput } from './schemas';
+
+const SORTABLE = {
+  id: issues.id,
+  job_id: issues.jobId,
+  frame: issues.frame,
+  resolved: issues.resolved,
+  created_date: issues.createdDate,
+  updated_date: issues.updatedDate,
+  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${issues.ownerId})`,
+  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${issues.assigneeId})`,
+};
+
+export function issueInvolvement(issue: IssueRow, chain: JobChain): Involvement {
+  const job = jobInvolvement(chain);
+  return { organizationId: job.organizationId, owners: [issue.ownerId, ...job.owners], assignees: [issue.assigneeId, ...job.assignees] };
+}
+
+export async function loadIssue(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
+  const query = tx.select().from(issues).where(eq(issues.id, id));
+  const [issue] = lock ? await query.for('update') : await query;
+  if (!issue) throw notFound();
+  const chain = (await loadJobChain(tx, issue.jobId))!;
+  const role = await findRole(tx, actor.user.id, chain.task.organizationId);
+  if (!isAllowed(actor.user, role, action, issueInvolvement(issue, chain))) throw forbidden();
+  return { issue, chain, role };
+}
+
+export async function listIssues(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const me = actor.user.id;
+  const involved = sql`(${issues.ownerId} = ${me} or ${issues.assigneeId} = ${me} or ${jobs.assigneeId} = ${me}
+    or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me} or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
+  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId)];
+  const jobId = intFilter(query, 'job_id') ?? intFilter(query, 'job');
+  if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
+  const taskId = intFilter(query, 'task_id');
+  if (taskId !== undefined) filters.push(eq(jobs.taskId, taskId));
+  const frame = intFilter(query, 'frame');
+  if (frame !== undefined) filters.push(eq(issues.frame, frame));
+  const resolved = query.filters.get('resolved');
+  if (resolved !== undefined) {
+    if (resolved !== 'true' && resolved !== 'false') throw invalid('resolved', 'Must be true or false.');
+    filters.push(eq(issues.resolved, resolved === 'true'));
+  }
+  for (const [key, column] of [['owner', issues.ownerId], ['assignee', issues.assigneeId]] as const) {
+    const value = query.filters.get(key);
+    if (value !== undefined) filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
+  }
+  const where = and(...filters);
+  const from = <T extends ReturnType<Tx['select']>>(q: T) =>
+    q.from(issues).innerJoin(jobs, eq(jobs.id, issues.jobId)).innerJoin(tasks, eq(tasks.id, jobs.taskId)).leftJoin(projects, eq(projects.id, tasks.projectId));
+  const [{ total }] = await from(tx.select({ total: count() })).where(where);
+  const rows = await from(tx.select({ issue: issues }))
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [desc(issues.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: Number(total), results: await representIssues(tx, rows.map((r) => r.issue as IssueRow), actor.baseUrl) };
+}
+
+export async function getIssue(tx: Tx, actor: Actor, id: number) {
+  const { issue } = await loadIssue(tx, actor, id, 'view');
+  return (await representIssues(tx, [issue], actor.baseUrl))[0];
+}
+
+/** Anyone who sees a job may raise an issue on it; the message becomes its first comment. */
+export async function createIssue(tx: Tx, actor: Actor, input: CreateIssueInput) {
+  if (!(await loadJobChain(tx, input.job))) throw invalid('job', `Invalid pk "${input.job}" - object does not exist.`);
+  const { job, task } = await loadJob(tx, actor, input.job, 'view');
+  const [segment] = await tx.select().from(segments).where(eq(segments.id, job.segmentId));
+  if (input.frame < segment.startFrame || input.frame > segment.stopFrame) {
+    throw invalid('frame', `The frame must be between ${segment.startFrame} and ${segment.stopFrame} for job ${job.id}.`);
+  }
+  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, task.organizationId);
+  const now = new Date();
+  const [issue] = await tx
+    .insert(issues)
+    .values({ jobId: job.id, frame: input.frame, position: input.position, ownerId: actor.user.id, assigneeId: input.assignee ?? null, createdDate: now, updatedDate: now })
+    .returning();
+  const [comment] = await tx.insert(comments).values({ issueId: issue.id, ownerId: actor.user.id, message: input.message, createdDate: now, updatedDate: now }).returning();
+  const scope = { organizationId: task.organizationId, projectId: task.projectId };
+  const [after] = await representIssues(tx, [issue], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'issue', ...scope, before: null, after });
+  const [commentAfter] = await representComments(tx, [comment], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'comment', ...scope, before: null, after: commentAfter });
+  return after;
+}
+
+export async function updateIssue(tx: Tx, actor: Actor, id: number, input: UpdateIssueInput) {
+  const { issue, chain } = await loadIssue(tx, actor, id, 'update', true);
+  const [before] = await representIssues(tx, [issue], actor.baseUrl);
+  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, chain.task.organizationId);
+  const [updated] = await tx
+    .update(issues)
+    .set({ resolved: input.resolved, position: input.position, assigneeId: input.assignee, updatedDate: new Date() })
+    .where(eq(issues.id, id))
+    .returning();
+  const [after] = await representIssues(tx, [updated], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'update', resource: 'issue', organizationId: chain.task.organizationId, projectId: chain.task.projectId, before, after });
+  return after;
+}
+
+export async function deleteIssue(tx: Tx, actor: Actor, id: number) {
+  const { issue, chain } = await loadIssue(tx, actor, id, 'delete', true);
+  const scope = { organizationId: chain.task.organizationId, projectId: chain.task.projectId };
+  const [before] = await representIssues(tx, [issue], actor.baseUrl);
+  const commentRows = await tx.select().from(comments).where(eq(comments.issueId, id)).orderBy(asc(comments.id));
+  for (const comment of await representComments(tx, commentRows, actor.baseUrl)) {
+    await recordChange(tx, actor, { action: 'delete', resource: 'comment', ...scope, before: comment, after: null });
+  }
+  await recordChange(tx, actor, { action: 'delete', resource: 'issue', ...scope, before, after: null });
+  await tx.delete(issues).where(eq(issues.id, id));
+}
+

@@ -1,0 +1,133 @@
+import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { JOB_STAGES, JOB_STATES, jobs, projects, tasks, users } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isAllowed, type Action, type Involvement } from '@/lib/auth/policy';
+import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { recordChange } from '@/lib/changes/record-change';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { findRole } from '@/lib/organizations/roles';
+import type { TaskRow } from '@/lib/tasks/representation';
+import { ensureAssignable } from '@/lib/users/ensure-assignable';
+import { representJobs, type JobRow } from './representation';
+import type { UpdateJobInput } from './schemas';
+
+const SORTABLE = {
+  id: jobs.id,
+  task_id: jobs.taskId,
+  stage: jobs.stage,
+  state: jobs.state,
+  created_date: jobs.createdDate,
+  updated_date: jobs.updatedDate,
+  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${jobs.assigneeId})`,
+};
+
+/** A job with its task and project: the chain its permissions follow. */
+export async function loadJobChain(tx: Tx, jobId: number, lock = false) {
+  const query = tx
+    .select({ job: jobs, task: tasks, project: projects })
+    .from(jobs)
+    .innerJoin(tasks, eq(tasks.id, jobs.taskId))
+    .leftJoin(projects, eq(projects.id, tasks.projectId))
+    .where(eq(jobs.id, jobId));
+  const [row] = lock ? await query.for('update', { of: jobs }) : await query;
+  return row ?? null;
+}
+
+export type JobChain = NonNullable<Awaited<ReturnType<typeof loadJobChain>>>;
+
+export function jobInvolvement(chain: { job: JobRow; task: TaskRow; project: typeof projects.$inferSelect | null }): Involvement {
+  return {
+    organizationId: chain.task.organizationId,
+    owners: [chain.task.ownerId, chain.project?.ownerId ?? null],
+    assignees: [chain.job.assigneeId, chain.task.assigneeId, chain.project?.assigneeId ?? null],
+  };
+}
+
+/** SQL: the job involves `me`, directly or through its task or project. */
+function jobInvolves(me: number): SQL {
+  return sql`(${jobs.assigneeId} = ${me} or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me}
+    or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
+}
+
+export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const filters: (SQL | undefined)[] = [
+    visibleWhere(actor.user, tasks.organizationId, jobInvolves(actor.user.id)),
+    orgContextWhere(actor.org, tasks.organizationId),
+  ];
+  const taskId = intFilter(query, 'task_id');
+  if (taskId !== undefined) filters.push(eq(jobs.taskId, taskId));
+  const projectId = intFilter(query, 'project_id');
+  if (projectId !== undefined) filters.push(eq(tasks.projectId, projectId));
+  const id = intFilter(query, 'id');
+  if (id !== undefined) filters.push(eq(jobs.id, id));
+  const stage = query.filters.get('stage');
+  if (stage !== undefined) {
+    if (!(JOB_STAGES as readonly string[]).includes(stage)) throw invalid('stage', `"${stage}" is not a valid choice.`);
+    filters.push(eq(jobs.stage, stage as JobRow['stage']));
+  }
+  const state = query.filters.get('state');
+  if (state !== undefined) {
+    if (!(JOB_STATES as readonly string[]).includes(state)) throw invalid('state', `"${state}" is not a valid choice.`);
+    filters.push(eq(jobs.state, state as JobRow['state']));
+  }
+  const assignee = query.filters.get('assignee');
+  if (assignee !== undefined) {
+    // CVAT filters by username; an id is accepted too.
+    filters.push(
+      /^\d+$/.test(assignee)
+        ? eq(jobs.assigneeId, Number(assignee))
+        : sql`${jobs.assigneeId} in (select ${users.id} from ${users} where ${users.username} = ${assignee})`,
+    );
+  }
+  const where = and(...filters);
+  const base = () => tx.select({ job: jobs }).from(jobs).innerJoin(tasks, eq(tasks.id, jobs.taskId)).leftJoin(projects, eq(projects.id, tasks.projectId));
+  const [{ total }] = await tx
+    .select({ total: count() })
+    .from(jobs)
+    .innerJoin(tasks, eq(tasks.id, jobs.taskId))
+    .leftJoin(projects, eq(projects.id, tasks.projectId))
+    .where(where);
+  const rows = await base()
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [desc(jobs.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representJobs(tx, rows.map((r) => r.job), actor.baseUrl) };
+}
+
+export async function loadJob(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
+  const chain = await loadJobChain(tx, id, lock);
+  if (!chain) throw notFound();
+  const role = await findRole(tx, actor.user.id, chain.task.organizationId);
+  if (!isAllowed(actor.user, role, action, jobInvolvement(chain))) throw forbidden();
+  return chain;
+}
+
+export async function getJob(tx: Tx, actor: Actor, id: number) {
+  const { job } = await loadJob(tx, actor, id, 'view');
+  return (await representJobs(tx, [job], actor.baseUrl))[0];
+}
+
+export async function updateJob(tx: Tx, actor: Actor, id: number, input: UpdateJobInput) {
+  const { job, task } = await loadJob(tx, actor, id, 'update', true);
+  const [before] = await representJobs(tx, [job], actor.baseUrl);
+  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, task.organizationId);
+  const now = new Date();
+  const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== job.assigneeId;
+  const [updated] = await tx
+    .update(jobs)
+    .set({
+      stage: input.stage,
+      state: input.state,
+      ...(assigneeChanged ? { assigneeId: input.assignee ?? null, assigneeUpdatedDate: now } : {}),
+      updatedDate: now,
+    })
+    .where(eq(jobs.id, id))
+    .returning();
+  const [after] = await representJobs(tx, [updated], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'update', resource: 'job', organizationId: task.organizationId, projectId: task.projectId, before, after });
+  return after;
+}

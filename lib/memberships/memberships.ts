@@ -1,0 +1,93 @@
+import { and, asc, count, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { memberships, ROLES, users, type Role } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isOrgStaff } from '@/lib/auth/policy';
+import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
+import { recordChange } from '@/lib/changes/record-change';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { findRole } from '@/lib/organizations/roles';
+import { representMemberships, type MembershipRow } from './representation';
+import type { UpdateMembershipInput } from './schemas';
+
+const SORTABLE = {
+  id: memberships.id,
+  role: memberships.role,
+  joined_date: memberships.joinedDate,
+  user: sql`(select ${users.username} from ${users} where ${users.id} = ${memberships.userId})`,
+};
+
+export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const filters: (SQL | undefined)[] = [
+    actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, memberOrgIds(actor.user)),
+    orgContextWhere(actor.org, memberships.organizationId),
+  ];
+  const user = query.filters.get('user');
+  if (user !== undefined) {
+    filters.push(/^\d+$/.test(user) ? eq(memberships.userId, Number(user)) : sql`${memberships.userId} in (select ${users.id} from ${users} where ${users.username} = ${user})`);
+  }
+  const role = query.filters.get('role');
+  if (role !== undefined) {
+    if (!(ROLES as readonly string[]).includes(role)) throw invalid('role', `"${role}" is not a valid choice.`);
+    filters.push(eq(memberships.role, role as Role));
+  }
+  const userId = intFilter(query, 'user_id');
+  if (userId !== undefined) filters.push(eq(memberships.userId, userId));
+  if (query.search) filters.push(sql`${memberships.userId} in (select ${users.id} from ${users} where ${ilike(users.username, containsPattern(query.search))})`);
+  const where = and(...filters);
+  const [{ total }] = await tx.select({ total: count() }).from(memberships).where(where);
+  const rows = await tx
+    .select()
+    .from(memberships)
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [asc(memberships.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representMemberships(tx, rows, actor.baseUrl) };
+}
+
+async function loadMembership(tx: Tx, actor: Actor, id: number, lock = false) {
+  const query = tx.select().from(memberships).where(eq(memberships.id, id));
+  const [membership] = lock ? await query.for('update') : await query;
+  if (!membership) throw notFound();
+  const role = await findRole(tx, actor.user.id, membership.organizationId);
+  if (!role && !actor.user.isSuperuser) throw forbidden();
+  return { membership, role };
+}
+
+export async function getMembership(tx: Tx, actor: Actor, id: number) {
+  const { membership } = await loadMembership(tx, actor, id);
+  return (await representMemberships(tx, [membership], actor.baseUrl))[0];
+}
+
+/** Owners change anyone's role but their own; maintainers change supervisors' and workers'. */
+function mayManage(actor: Actor, actorRole: Role | null, target: MembershipRow): boolean {
+  if (target.role === 'owner') return false;
+  if (actor.user.isSuperuser || actorRole === 'owner') return true;
+  return actorRole === 'maintainer' && target.role !== 'maintainer';
+}
+
+export async function updateMembership(tx: Tx, actor: Actor, id: number, input: UpdateMembershipInput) {
+  const { membership, role } = await loadMembership(tx, actor, id, true);
+  if (membership.role === 'owner') throw forbidden("Nobody changes the owner's role.");
+  if (!isOrgStaff(actor.user, role) || !mayManage(actor, role, membership)) throw forbidden();
+  if (role === 'maintainer' && !actor.user.isSuperuser && input.role === 'maintainer') throw forbidden('Only the owner may make maintainers.');
+  const [before] = await representMemberships(tx, [membership], actor.baseUrl);
+  const [updated] = await tx.update(memberships).set({ role: input.role }).where(eq(memberships.id, id)).returning();
+  const [after] = await representMemberships(tx, [updated], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'update', resource: 'membership', organizationId: membership.organizationId, projectId: null, before, after });
+  return after;
+}
+
+/** Removes a member; a member may also leave. The owner stays. */
+export async function deleteMembership(tx: Tx, actor: Actor, id: number) {
+  const { membership, role } = await loadMembership(tx, actor, id, true);
+  if (membership.role === 'owner') throw forbidden('The owner cannot leave or be removed from the organization.');
+  const isSelf = membership.userId === actor.user.id;
+  if (!isSelf && !mayManage(actor, role, membership)) throw forbidden();
+  const [before] = await representMemberships(tx, [membership], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'delete', resource: 'membership', organizationId: membership.organizationId, projectId: null, before, after: null });
+  await tx.delete(memberships).where(eq(memberships.id, id));
+}

@@ -1,0 +1,86 @@
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { memberships, organizations } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isOrgStaff } from '@/lib/auth/policy';
+import { recordChange } from '@/lib/changes/record-change';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import type { Page } from '@/lib/http/pagination';
+import { orderBy, type ListQuery } from '@/lib/http/list-query';
+import { representOrganizations } from './representation';
+import { findRole } from './roles';
+import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas';
+
+const SORTABLE = { id: organizations.id, slug: organizations.slug, name: organizations.name, created_date: organizations.createdDate, updated_date: organizations.updatedDate };
+
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.user.isSuperuser) return undefined;
+  return inArray(
+    organizations.id,
+    sql`(select ${memberships.organizationId} from ${memberships} where ${memberships.userId} = ${actor.user.id} and ${memberships.isActive})`,
+  );
+}
+
+export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const filters: (SQL | undefined)[] = [visibleTo(actor)];
+  if (query.search) filters.push(or(ilike(organizations.slug, `%${query.search}%`), ilike(organizations.name, `%${query.search}%`)));
+  for (const key of ['slug', 'name'] as const) {
+    const value = query.filters.get(key);
+    if (value !== undefined) filters.push(eq(organizations[key], value));
+  }
+  const where = and(...filters);
+  const [{ total }] = await tx.select({ total: count() }).from(organizations).where(where);
+  const rows = await tx
+    .select()
+    .from(organizations)
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [asc(organizations.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representOrganizations(tx, rows, actor.baseUrl) };
+}
+
+/** The organization and the caller's role in it; 404 when absent, 403 when not a member. */
+export async function loadOrganization(tx: Tx, actor: Actor, id: number) {
+  const [org] = await tx.select().from(organizations).where(eq(organizations.id, id));
+  if (!org) throw notFound();
+  const role = await findRole(tx, actor.user.id, org.id);
+  if (!role && !actor.user.isSuperuser) throw forbidden();
+  return { org, role };
+}
+
+export async function getOrganization(tx: Tx, actor: Actor, id: number) {
+  const { org } = await loadOrganization(tx, actor, id);
+  return (await representOrganizations(tx, [org], actor.baseUrl))[0];
+}
+
+export async function createOrganization(tx: Tx, actor: Actor, input: CreateOrganizationInput) {
+  const [taken] = await tx.select({ id: organizations.id }).from(organizations).where(sql`lower(${organizations.slug}) = lower(${input.slug})`);
+  if (taken) throw invalid('slug', 'Organization with this slug already exists.');
+  const [org] = await tx
+    .insert(organizations)
+    .values({ slug: input.slug, name: input.name ?? '', description: input.description ?? '', contact: input.contact ?? {}, ownerId: actor.user.id })
+    .returning();
+  await tx.insert(memberships).values({ userId: actor.user.id, organizationId: org.id, role: 'owner', isActive: true });
+  // The owner's membership is part of creating the organization, not news to anyone: no event is in the catalog for it.
+  return (await representOrganizations(tx, [org], actor.baseUrl))[0];
+}
+
+export async function updateOrganization(tx: Tx, actor: Actor, id: number, input: UpdateOrganizationInput) {
+  const { org, role } = await loadOrganization(tx, actor, id);
+  if (!isOrgStaff(actor.user, role)) throw forbidden('Only the owner or a maintainer may change the organization.');
+  const [before] = await representOrganizations(tx, [org], actor.baseUrl);
+  const patch = { name: input.name, description: input.description, contact: input.contact };
+  const [updated] = await tx.update(organizations).set({ ...patch, updatedDate: new Date() }).where(eq(organizations.id, id)).returning();
+  const [after] = await representOrganizations(tx, [updated], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'update', resource: 'organization', organizationId: id, projectId: null, before, after });
+  return after;
+}
+
+export async function deleteOrganization(tx: Tx, actor: Actor, id: number) {
+  const { org, role } = await loadOrganization(tx, actor, id);
+  if (!actor.user.isSuperuser && role !== 'owner') throw forbidden('Only the owner may delete the organization.');
+  // Everything in it goes by foreign-key cascade, its webhooks too: no catalog event announces an
+  // organization's deletion, and nobody is left in scope to receive one.
+  await tx.delete(organizations).where(eq(organizations.id, org.id));
+}

@@ -1,0 +1,81 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '@/db/client';
+import { labels } from '@/db/schema';
+import { invalid } from '@/lib/http/errors';
+
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Enter a color as #rrggbb.');
+
+const labelInput = z.strictObject({
+  id: z.number().int().positive().optional(),
+  name: z.string().trim().min(1).max(64),
+  color: color.optional(),
+  type: z.literal('any').optional(),
+  attributes: z.array(z.unknown()).max(0, 'Attributes are not supported.').optional(),
+  deleted: z.boolean().optional(),
+});
+
+export const labelsSchema = z.array(labelInput).max(500, 'At most 500 labels.');
+export type LabelInput = z.input<typeof labelInput>;
+type Owner = { projectId: number } | { taskId: number };
+
+export type Label = { id: number; name: string; color: string; attributes: []; type: string; sublabels: []; has_parent: false };
+
+// A fixed palette so that the same label set looks the same everywhere.
+const PALETTE = ['#bde94a', '#33ddff', '#fa3253', '#34d1b7', '#ff007c', '#ddff33', '#24b353', '#b83df5', '#66ff66', '#32b7fa', '#ffcc33', '#83e070'];
+
+function ownerWhere(owner: Owner) {
+  return 'projectId' in owner ? eq(labels.projectId, owner.projectId) : eq(labels.taskId, owner.taskId);
+}
+
+export async function loadLabels(tx: Tx, owners: { projectIds: number[]; taskIds: number[] }) {
+  const byProject = new Map<number, Label[]>();
+  const byTask = new Map<number, Label[]>();
+  const conditions = [];
+  if (owners.projectIds.length) conditions.push(inArray(labels.projectId, owners.projectIds));
+  if (owners.taskIds.length) conditions.push(inArray(labels.taskId, owners.taskIds));
+  for (const condition of conditions) {
+    const rows = await tx.select().from(labels).where(condition).orderBy(asc(labels.id));
+    for (const row of rows) {
+      const label: Label = { id: row.id, name: row.name, color: row.color, attributes: [], type: row.type, sublabels: [], has_parent: false };
+      if (row.projectId !== null) (byProject.get(row.projectId) ?? byProject.set(row.projectId, []).get(row.projectId)!).push(label);
+      else if (row.taskId !== null) (byTask.get(row.taskId) ?? byTask.set(row.taskId, []).get(row.taskId)!).push(label);
+    }
+  }
+  return { byProject, byTask };
+}
+
+/**
+ * CVAT's label semantics: entries with an `id` update that label (or remove it with `deleted: true`),
+ * entries without one are added. Names stay unique within the owner.
+ */
+export async function saveLabels(tx: Tx, owner: Owner, input: LabelInput[]) {
+  const existing = await tx.select().from(labels).where(ownerWhere(owner)).orderBy(asc(labels.id));
+  const byId = new Map(existing.map((l) => [l.id, l]));
+  const names = new Map(existing.map((l) => [l.name, l.id]));
+  let paletteIndex = existing.length;
+  for (const [i, item] of input.entries()) {
+    if (item.id !== undefined) {
+      const current = byId.get(item.id);
+      if (!current) throw invalid(`labels.${i}.id`, `Label ${item.id} does not belong here.`);
+      if (item.deleted) {
+        await tx.delete(labels).where(eq(labels.id, item.id));
+        names.delete(current.name);
+        continue;
+      }
+      const holder = names.get(item.name);
+      if (holder !== undefined && holder !== item.id) throw invalid(`labels.${i}.name`, `Label "${item.name}" already exists.`);
+      names.delete(current.name);
+      names.set(item.name, item.id);
+      await tx.update(labels).set({ name: item.name, color: item.color ?? current.color }).where(and(eq(labels.id, item.id)));
+      continue;
+    }
+    if (item.deleted) continue;
+    if (names.has(item.name)) throw invalid(`labels.${i}.name`, `Label "${item.name}" already exists.`);
+    const [row] = await tx
+      .insert(labels)
+      .values({ ...owner, name: item.name, color: item.color ?? PALETTE[paletteIndex++ % PALETTE.length] })
+      .returning({ id: labels.id });
+    names.set(item.name, row.id);
+  }
+}

@@ -1,0 +1,148 @@
+import { and, asc, count, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Tx } from '@/db/client';
+import { projects, tasks, users } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isAllowed, mayCreateInOrg, type Action, type Involvement } from '@/lib/auth/policy';
+import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { recordChange } from '@/lib/changes/record-change';
+import { forbidden, notFound } from '@/lib/http/errors';
+import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { findRole } from '@/lib/organizations/roles';
+import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
+import { deleteTaskTree } from '@/lib/tasks/tasks';
+import { ensureAssignable } from '@/lib/users/ensure-assignable';
+import { saveLabels } from './labels';
+import { representProjects, type ProjectRow } from './representation';
+import type { CreateProjectInput, UpdateProjectInput } from './schemas';
+import { createStorages } from './storages';
+
+const SORTABLE = {
+  id: projects.id,
+  name: projects.name,
+  status: projects.status,
+  created_date: projects.createdDate,
+  updated_date: projects.updatedDate,
+  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${projects.ownerId})`,
+  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${projects.assigneeId})`,
+};
+
+export function projectInvolvement(p: ProjectRow): Involvement {
+  return { organizationId: p.organizationId, owners: [p.ownerId], assignees: [p.assigneeId] };
+}
+
+function usernameIs(column: AnyPgColumn, value: string): SQL {
+  return sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`;
+}
+
+export async function listProjects(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const me = actor.user.id;
+  const filters: (SQL | undefined)[] = [
+    visibleWhere(actor.user, projects.organizationId, sql`${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me}`),
+    orgContextWhere(actor.org, projects.organizationId),
+  ];
+  if (query.search) filters.push(ilike(projects.name, containsPattern(query.search)));
+  const name = query.filters.get('name');
+  if (name !== undefined) filters.push(eq(projects.name, name));
+  const status = query.filters.get('status');
+  if (status !== undefined) filters.push(eq(projects.status, status));
+  const owner = query.filters.get('owner');
+  if (owner !== undefined) filters.push(usernameIs(projects.ownerId, owner));
+  const assignee = query.filters.get('assignee');
+  if (assignee !== undefined) filters.push(usernameIs(projects.assigneeId, assignee));
+  const id = intFilter(query, 'id');
+  if (id !== undefined) filters.push(eq(projects.id, id));
+  const where = and(...filters);
+  const [{ total }] = await tx.select({ total: count() }).from(projects).where(where);
+  const rows = await tx
+    .select()
+    .from(projects)
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [desc(projects.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representProjects(tx, rows, actor.baseUrl) };
+}
+
+/** The project if the actor may do `action` to it: 404 when absent, 403 when out of reach. */
+export async function loadProject(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
+  const query = tx.select().from(projects).where(eq(projects.id, id));
+  const [project] = lock ? await query.for('update') : await query;
+  if (!project) throw notFound();
+  const role = await findRole(tx, actor.user.id, project.organizationId);
+  if (!isAllowed(actor.user, role, action, projectInvolvement(project))) throw forbidden();
+  return project;
+}
+
+export async function getProject(tx: Tx, actor: Actor, id: number) {
+  const project = await loadProject(tx, actor, id, 'view');
+  return (await representProjects(tx, [project], actor.baseUrl))[0];
+}
+
+export async function createProject(tx: Tx, actor: Actor, input: CreateProjectInput) {
+  const organizationId = targetOrganizationId(actor.org);
+  if (actor.org.kind === 'org' && !mayCreateInOrg(actor.user, actor.org.role)) {
+    throw forbidden('Workers may not create projects in this organization.');
+  }
+  if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, organizationId);
+  const now = new Date();
+  const [project] = await tx
+    .insert(projects)
+    .values({
+      name: input.name,
+      ownerId: actor.user.id,
+      assigneeId: input.assignee_id ?? null,
+      assigneeUpdatedDate: input.assignee_id != null ? now : null,
+      bugTracker: input.bug_tracker ?? '',
+      organizationId,
+      ...(await createStorages(tx)),
+      createdDate: now,
+      updatedDate: now,
+    })
+    .returning();
+  await saveLabels(tx, { projectId: project.id }, input.labels ?? []);
+  const [after] = await representProjects(tx, [project], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'project', organizationId, projectId: project.id, before: null, after });
+  return after;
+}
+
+export async function updateProject(tx: Tx, actor: Actor, id: number, input: UpdateProjectInput) {
+  const project = await loadProject(tx, actor, id, 'update', true);
+  const [before] = await representProjects(tx, [project], actor.baseUrl);
+  if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);
+  if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);
+  const now = new Date();
+  const assigneeChanged = input.assignee_id !== undefined && (input.assignee_id ?? null) !== project.assigneeId;
+  await tx
+    .update(projects)
+    .set({
+      name: input.name,
+      bugTracker: input.bug_tracker,
+      status: input.status,
+      ownerId: input.owner_id,
+      ...(assigneeChanged ? { assigneeId: input.assignee_id ?? null, assigneeUpdatedDate: now } : {}),
+      updatedDate: now,
+    })
+    .where(eq(projects.id, id));
+  if (input.labels) await saveLabels(tx, { projectId: id }, input.labels);
+  const [updated] = await tx.select().from(projects).where(eq(projects.id, id));
+  const [after] = await representProjects(tx, [updated], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'update', resource: 'project', organizationId: project.organizationId, projectId: id, before, after });
+  return after;
+}
+
+export async function deleteProject(tx: Tx, actor: Actor, id: number) {
+  const project = await loadProject(tx, actor, id, 'delete', true);
+  await deleteProjectTree(tx, actor, project);
+}
+
+/** Deletes the project's tasks (each announcing its own children) and then the project itself. */
+export async function deleteProjectTree(tx: Tx, actor: Actor, project: ProjectRow) {
+  const [before] = await representProjects(tx, [project], actor.baseUrl);
+  const children = await tx.select().from(tasks).where(eq(tasks.projectId, project.id)).orderBy(asc(tasks.id));
+  for (const task of children) await deleteTaskTree(tx, actor, task);
+  await recordChange(tx, actor, { action: 'delete', resource: 'project', organizationId: project.organizationId, projectId: project.id, before, after: null });
+  await tx.delete(projects).where(eq(projects.id, project.id));
+}
+

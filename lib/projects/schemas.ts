@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { labelsSchema } from './labels';
+
+export const PROJECT_STATUSES = ['annotation', 'validation', 'completed'] as const;
+
+const userId = z.number().int().positive().max(2147483647);
+
+export const createProjectSchema = z.strictObject({
+  name: z.string().trim().min(1).max(256),
+  labels: labelsSchema.optional().default([]),
+  assignee_id: userId.nullable().optional(),
+  bug_tracker: z.string().max(2000).optional().default(''),
+});
+export type CreateProjectInput = z.input<typeof createProjectSchema>;
+
+export const updateProjectSchema = z.strictObject({
+  name: z.string().trim().min(1).max(256).optional(),
+  labels: labelsSchema.optional(),
+  assignee_id: userId.nullable().optional(),
+  owner_id: userId.optional(),
+  bug_tracker: z.string().max(2000).optional(),
+  status: z.enum(PROJECT_STATUSES).optional(),
+});
+export type UpdateProjectInput = z.input<typeof updateProjectSchema>;

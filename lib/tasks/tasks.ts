@@ -1,0 +1,192 @@
+import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '@/db/client';
+import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isAllowed, mayCreateInOrg, type Action, type Involvement } from '@/lib/auth/policy';
+import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { recordChange } from '@/lib/changes/record-change';
+import { representComments } from '@/lib/comments/representation';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { representIssues } from '@/lib/issues/representation';
+import { representJobs } from '@/lib/jobs/representation';
+import { findRole } from '@/lib/organizations/roles';
+import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
+import { saveLabels } from '@/lib/projects/labels';
+import { loadProject } from '@/lib/projects/projects';
+import { createStorages } from '@/lib/projects/storages';
+import { ensureAssignable } from '@/lib/users/ensure-assignable';
+import { removeTaskMedia } from './media';
+import { representTasks, type TaskRow } from './representation';
+import type { CreateTaskInput, UpdateTaskInput } from './schemas';
+
+const SORTABLE = {
+  id: tasks.id,
+  name: tasks.name,
+  project_id: tasks.projectId,
+  subset: tasks.subset,
+  created_date: tasks.createdDate,
+  updated_date: tasks.updatedDate,
+  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${tasks.ownerId})`,
+  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${tasks.assigneeId})`,
+};
+
+/** Task, project and job assignees tied to a task, for the policy. */
+export async function taskInvolvement(tx: Tx, task: TaskRow): Promise<Involvement> {
+  const [project] = task.projectId
+    ? await tx.select({ ownerId: projects.ownerId, assigneeId: projects.assigneeId }).from(projects).where(eq(projects.id, task.projectId))
+    : [];
+  const jobAssignees = await tx.select({ id: jobs.assigneeId }).from(jobs).where(eq(jobs.taskId, task.id));
+  return {
+    organizationId: task.organizationId,
+    owners: [task.ownerId, project?.ownerId ?? null],
+    assignees: [task.assigneeId, project?.assigneeId ?? null],
+    viewers: jobAssignees.map((j) => j.id),
+  };
+}
+
+/** SQL: the task `taskId` involves user `me` (owner or assignee of it or its project, or of one of its jobs). */
+export function taskInvolves(taskTable: { id: typeof tasks.id; ownerId: typeof tasks.ownerId; assigneeId: typeof tasks.assigneeId; projectId: typeof tasks.projectId }, me: number): SQL {
+  return sql`(${taskTable.ownerId} = ${me} or ${taskTable.assigneeId} = ${me}
+    or exists (select 1 from ${projects} where ${projects.id} = ${taskTable.projectId} and (${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me}))
+    or exists (select 1 from ${jobs} where ${jobs.taskId} = ${taskTable.id} and ${jobs.assigneeId} = ${me}))`;
+}
+
+export async function listTasks(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
+  const filters: (SQL | undefined)[] = [
+    visibleWhere(actor.user, tasks.organizationId, taskInvolves(tasks, actor.user.id)),
+    orgContextWhere(actor.org, tasks.organizationId),
+  ];
+  if (query.search) filters.push(ilike(tasks.name, containsPattern(query.search)));
+  const projectId = intFilter(query, 'project_id');
+  if (projectId !== undefined) filters.push(eq(tasks.projectId, projectId));
+  const id = intFilter(query, 'id');
+  if (id !== undefined) filters.push(eq(tasks.id, id));
+  for (const key of ['name', 'subset', 'mode'] as const) {
+    const value = query.filters.get(key);
+    if (value !== undefined) filters.push(eq(tasks[key], value));
+  }
+  for (const [key, column] of [['owner', tasks.ownerId], ['assignee', tasks.assigneeId]] as const) {
+    const value = query.filters.get(key);
+    if (value !== undefined) filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
+  }
+  const where = and(...filters);
+  const [{ total }] = await tx.select({ total: count() }).from(tasks).where(where);
+  const rows = await tx
+    .select()
+    .from(tasks)
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [desc(tasks.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representTasks(tx, rows, actor.baseUrl) };
+}
+
+export async function loadTask(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
+  const query = tx.select().from(tasks).where(eq(tasks.id, id));
+  const [task] = lock ? await query.for('update') : await query;
+  if (!task) throw notFound();
+  const role = await findRole(tx, actor.user.id, task.organizationId);
+  if (!isAllowed(actor.user, role, action, await taskInvolvement(tx, task))) throw forbidden();
+  return task;
+}
+
+export async function getTask(tx: Tx, actor: Actor, id: number) {
+  const task = await loadTask(tx, actor, id, 'view');
+  return (await representTasks(tx, [task], actor.baseUrl))[0];
+}
+
+export async function createTask(tx: Tx, actor: Actor, input: CreateTaskInput) {
+  let organizationId = targetOrganizationId(actor.org);
+  if (input.project_id != null) {
+    // A task joins its project's organization; adding one counts as changing the project.
+    const [exists] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, input.project_id));
+    if (!exists) throw invalid('project_id', `Invalid pk "${input.project_id}" - object does not exist.`);
+    const project = await loadProject(tx, actor, input.project_id, 'update');
+    organizationId = project.organizationId;
+    const role = await findRole(tx, actor.user.id, organizationId);
+    if (organizationId !== null && !mayCreateInOrg(actor.user, role)) throw forbidden('Workers may not create tasks in this organization.');
+  } else if (actor.org.kind === 'org' && !mayCreateInOrg(actor.user, actor.org.role)) {
+    throw forbidden('Workers may not create tasks in this organization.');
+  }
+  if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, organizationId);
+  const now = new Date();
+  const [task] = await tx
+    .insert(tasks)
+    .values({
+      name: input.name,
+      projectId: input.project_id ?? null,
+      ownerId: actor.user.id,
+      assigneeId: input.assignee_id ?? null,
+      assigneeUpdatedDate: input.assignee_id != null ? now : null,
+      bugTracker: input.bug_tracker ?? '',
+      overlap: input.overlap ?? null,
+      segmentSize: input.segment_size ?? 0,
+      subset: input.subset ?? '',
+      organizationId,
+      ...(await createStorages(tx)),
+      createdDate: now,
+      updatedDate: now,
+    })
+    .returning();
+  if (input.project_id == null) await saveLabels(tx, { taskId: task.id }, input.labels ?? []);
+  const [after] = await representTasks(tx, [task], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'task', organizationId, projectId: task.projectId, before: null, after });
+  return after;
+}
+
+export async function updateTask(tx: Tx, actor: Actor, id: number, input: UpdateTaskInput) {
+  const task = await loadTask(tx, actor, id, 'update', true);
+  const [before] = await representTasks(tx, [task], actor.baseUrl);
+  if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, task.organizationId);
+  if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, task.organizationId);
+  const now = new Date();
+  const assigneeChanged = input.assignee_id !== undefined && (input.assignee_id ?? null) !== task.assigneeId;
+  await tx
+    .update(tasks)
+    .set({
+      name: input.name,
+      bugTracker: input.bug_tracker,
+      subset: input.subset,
+      ownerId: input.owner_id,
+      ...(assigneeChanged ? { assigneeId: input.assignee_id ?? null, assigneeUpdatedDate: now } : {}),
+      updatedDate: now,
+    })
+    .where(eq(tasks.id, id));
+  if (input.labels) await saveLabels(tx, task.projectId !== null ? { projectId: task.projectId } : { taskId: id }, input.labels);
+  const [updated] = await tx.select().from(tasks).where(eq(tasks.id, id));
+  const [after] = await representTasks(tx, [updated], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'update', resource: 'task', organizationId: task.organizationId, projectId: task.projectId, before, after });
+  return after;
+}
+
+export async function deleteTask(tx: Tx, actor: Actor, id: number) {
+  const task = await loadTask(tx, actor, id, 'delete', true);
+  await deleteTaskTree(tx, actor, task);
+}
+
+/**
+ * Deletes a task with its jobs, issues and comments, announcing each of them (children first) with
+ * the representation it had just before the deletion.
+ */
+export async function deleteTaskTree(tx: Tx, actor: Actor, task: TaskRow) {
+  const scope = { organizationId: task.organizationId, projectId: task.projectId };
+  const [taskBefore] = await representTasks(tx, [task], actor.baseUrl);
+  const jobRows = await tx.select().from(jobs).where(eq(jobs.taskId, task.id)).orderBy(asc(jobs.id));
+  const jobIds = jobRows.map((j) => j.id);
+  const issueRows = jobIds.length ? await tx.select().from(issues).where(inArray(issues.jobId, jobIds)).orderBy(asc(issues.id)) : [];
+  const issueIds = issueRows.map((i) => i.id);
+  const commentRows = issueIds.length ? await tx.select().from(comments).where(inArray(comments.issueId, issueIds)).orderBy(asc(comments.id)) : [];
+  const deleted = [
+    ...(await representComments(tx, commentRows, actor.baseUrl)).map((r) => ['comment', r] as const),
+    ...(await representIssues(tx, issueRows, actor.baseUrl)).map((r) => ['issue', r] as const),
+    ...(await representJobs(tx, jobRows, actor.baseUrl)).map((r) => ['job', r] as const),
+    ['task', taskBefore] as const,
+  ];
+  for (const [resource, before] of deleted) {
+    await recordChange(tx, actor, { action: 'delete', resource, ...scope, before, after: null });
+  }
+  await tx.delete(tasks).where(eq(tasks.id, task.id));
+  removeTaskMedia(tx, task.id);
+}
