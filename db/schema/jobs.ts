@@ -2,8 +2,9 @@ import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg
 import { segments, tasks } from './tasks';
 import { users } from './users';
 
-export const JOB_STAGES = ['annotation', 'validation', 'acceptance'] as const;
-export const JOB_STATES = ['new', 'in progress', 'completed', 'rejected'] as const;
+import { JOB_STAGES, JOB_STATES } from '@/lib/jobs/constants';
+
+export { JOB_STAGES, JOB_STATES };
 
 export const jobs = pgTable('jobs', {
   id: serial('id').primaryKey(),

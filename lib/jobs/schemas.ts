@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_STAGES, JOB_STATES } from '@/db/schema';
+import { JOB_STAGES, JOB_STATES } from './constants';
 
 export const updateJobSchema = z.strictObject({
   assignee: z.number().int().positive().max(2147483647).nullable().optional(),

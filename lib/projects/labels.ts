@@ -1,22 +1,9 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { labels } from '@/db/schema';
 import { invalid } from '@/lib/http/errors';
+import type { LabelInput } from './schemas';
 
-const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Enter a color as #rrggbb.');
-
-const labelInput = z.strictObject({
-  id: z.number().int().positive().optional(),
-  name: z.string().trim().min(1).max(64),
-  color: color.optional(),
-  type: z.literal('any').optional(),
-  attributes: z.array(z.unknown()).max(0, 'Attributes are not supported.').optional(),
-  deleted: z.boolean().optional(),
-});
-
-export const labelsSchema = z.array(labelInput).max(500, 'At most 500 labels.');
-export type LabelInput = z.input<typeof labelInput>;
 type Owner = { projectId: number } | { taskId: number };
 
 export type Label = { id: number; name: string; color: string; attributes: []; type: string; sublabels: []; has_parent: false };

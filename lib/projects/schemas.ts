@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { labelsSchema } from './labels';
+
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Enter a color as #rrggbb.');
+
+const labelInput = z.strictObject({
+  id: z.number().int().positive().optional(),
+  name: z.string().trim().min(1).max(64),
+  color: color.optional(),
+  type: z.literal('any').optional(),
+  attributes: z.array(z.unknown()).max(0, 'Attributes are not supported.').optional(),
+  deleted: z.boolean().optional(),
+});
+
+export const labelsSchema = z.array(labelInput).max(500, 'At most 500 labels.');
+export type LabelInput = z.input<typeof labelInput>;
 
 export const PROJECT_STATUSES = ['annotation', 'validation', 'completed'] as const;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelsSchema } from '@/lib/projects/labels';
+import { labelsSchema } from '@/lib/projects/schemas';
 
 const id = z.number().int().positive().max(2147483647);
 
