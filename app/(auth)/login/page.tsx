@@ -1,0 +1,12 @@
+import { Suspense } from 'react';
+import { LoginForm } from '@/components/auth/login-form';
+
+export const metadata = { title: 'Sign in · Herald' };
+
+export default function LoginPage() {
+  return (
+    <Suspense>
+      <LoginForm />
+    </Suspense>
+  );
+}

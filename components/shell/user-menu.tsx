@@ -1,0 +1,33 @@
+'use client';
+
+import { DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, Dropdown } from 'antd';
+import { signOut } from 'next-auth/react';
+import { useApiQuery } from '@/lib/client/hooks';
+import type { User } from '@/lib/client/types';
+
+export function useSelf() {
+  return useApiQuery<User>('/users/self', undefined, { global: true, staleTime: 60_000 });
+}
+
+export function UserMenu({ nameClassName }: { nameClassName?: string }) {
+  const self = useSelf();
+  const name = self.data?.username ?? '…';
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items: [
+          { key: 'who', label: `Signed in as ${name}`, disabled: true },
+          { type: 'divider' },
+          { key: 'signout', icon: <LogoutOutlined />, label: 'Sign out', onClick: () => signOut({ redirectTo: '/login' }) },
+        ],
+      }}
+    >
+      <Button type="text" icon={<UserOutlined />} aria-label={`User menu for ${name}`} data-testid="user-menu">
+        <span className={nameClassName}>{name}</span>
+        <DownOutlined style={{ fontSize: 10 }} />
+      </Button>
+    </Dropdown>
+  );
+}
