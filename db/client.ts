@@ -57,7 +57,8 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const isMemory = dataDir.startsWith('memory://');
   const releaseLock = isMemory ? () => {} : acquireDirectoryLock(dataDir);
   try {
-    const client = await PGlite.create(isMemory ? undefined : dataDir);
+    // The database files get their own folder: the data directory also holds media and the auth secret.
+    const client = await PGlite.create(isMemory ? undefined : path.join(/*turbopackIgnore: true*/ dataDir, 'pglite'));
     const db = drizzle(client, { schema }) as unknown as Db;
     await migrate(db as never, { migrationsFolder: MIGRATIONS });
     return {

@@ -14,7 +14,7 @@ export type AdminLogin = { username: string; password: string | null; source: 'e
 /**
  * Makes sure an administrator exists. ADMIN_USERNAME/ADMIN_PASSWORD (and ADMIN_EMAIL) create it or
  * reset its password; without them, a first start creates `admin` with a random password kept in
- * the data directory, so that the login can be printed at every start.
+ * the data directory (for the embedded database), so that the login can be printed at every start.
  */
 export async function bootstrapAdmin(db: Db): Promise<AdminLogin> {
   const env = settings.admin;
@@ -33,12 +33,15 @@ export async function bootstrapAdmin(db: Db): Promise<AdminLogin> {
   const file = path.join(settings.dataDir.startsWith('memory://') ? path.join(process.cwd(), 'data') : settings.dataDir, 'admin-password');
   const [admin] = await db.select().from(users).where(eq(users.isSuperuser, true)).limit(1);
   if (admin) {
-    const saved = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+    const saved = !settings.databaseUrl && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
     return { username: admin.username, password: saved, source: 'existing' };
   }
   const password = randomBytes(12).toString('base64url');
   await transaction(db, async (tx) => registerUser(tx, { username: 'admin', email: 'admin@localhost', passwordHash: await hashPassword(password), isSuperuser: true }));
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, password, { mode: 0o600 });
+  // Kept beside the embedded database it belongs to; a PostgreSQL admin's password is shown this once.
+  if (!settings.databaseUrl) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, password, { mode: 0o600 });
+  }
   return { username: 'admin', password, source: 'generated' };
 }
