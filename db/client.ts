@@ -95,7 +95,7 @@ export class DataDirectoryInUseError extends Error {}
  * PGlite is a single-process database: two processes on one directory silently lose writes.
  * A lock file with our pid keeps a second process out; a lock left by a dead process is taken over.
  */
-function acquireDirectoryLock(dataDir: string): () => void {
+export function acquireDirectoryLock(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockPath = path.join(dataDir, 'herald.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
