@@ -1,0 +1,98 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTeam, expectClientError } from '@/lib/testing/fixtures';
+import { api, createUser, unique } from '@/lib/testing/test-api';
+
+type Team = Awaited<ReturnType<typeof createTeam>>;
+
+describe('invitations', () => {
+  let team: Team;
+  beforeAll(async () => {
+    team = await createTeam();
+  });
+
+  it('invites by email; the invitee accepts and becomes an active member', async () => {
+    const { org, owner, maintainer } = team;
+    const invitee = await createUser('inv');
+    const created = await api.post(`/api/invitations?org=${org.slug}`, { role: 'supervisor', email: invitee.email.toUpperCase() }, { as: maintainer });
+    expect(created.status).toBe(201);
+    for (const key of ['key', 'created_date', 'owner', 'role', 'user', 'organization', 'expired']) expect(created.body).toHaveProperty(key);
+    expect(created.body).toMatchObject({ role: 'supervisor', organization: org.id, expired: false });
+    expect(created.body.owner).toEqual({ url: `http://herald.test/api/users/${maintainer.id}`, id: maintainer.id, username: maintainer.username, first_name: '', last_name: '' });
+    expect(created.body.user).toMatchObject({ id: invitee.id, username: invitee.username });
+    expect(Object.keys(created.body.user).sort()).toEqual(['first_name', 'id', 'last_name', 'url', 'username']);
+    const key = created.body.key;
+
+    expect((await api.get(`/api/invitations/${key}`, { as: invitee })).body.key).toBe(key);
+    expect((await api.get(`/api/invitations/${key}`, { as: owner })).body.key).toBe(key);
+    expect((await api.get('/api/invitations', { as: invitee })).body.results.map((i: { key: string }) => i.key)).toEqual([key]);
+    expectClientError(await api.get(`/api/invitations/${key}`, { as: team.worker }), 403);
+
+    // A pending invitation blocks a second one.
+    expectClientError(await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: invitee.email }, { as: owner }), 400);
+
+    expectClientError(await api.post(`/api/invitations/${key}/accept`, undefined, { as: team.stranger }), 403);
+    expectClientError(await api.post(`/api/invitations/${key}/accept`, undefined, { as: owner }), 403);
+    const accepted = await api.post(`/api/invitations/${key}/accept`, undefined, { as: invitee });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.membership).toMatchObject({ user: { id: invitee.id }, organization: org.id, role: 'supervisor', is_active: true, invitation: key });
+    expect((await api.get(`/api/memberships/${accepted.body.membership.id}`, { as: owner })).body).toEqual(accepted.body.membership);
+    expect((await api.get(`/api/organizations/${org.id}`, { as: invitee })).status).toBe(200);
+    expectClientError(await api.post(`/api/invitations/${key}/accept`, undefined, { as: invitee }), 400);
+    expectClientError(await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: invitee.email }, { as: owner }), 400);
+  });
+
+  it('is declined by the invitee or revoked by staff', async () => {
+    const { org, owner, worker } = team;
+    const [decliner, revoked] = await Promise.all([createUser('dec'), createUser('rev')]);
+    const a = await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: decliner.email }, { as: owner });
+    const b = await api.post(`/api/invitations?org_id=${org.id}`, { role: 'worker', email: revoked.email }, { as: owner });
+    expect([a.status, b.status]).toEqual([201, 201]);
+
+    expectClientError(await api.post(`/api/invitations/${a.body.key}/decline`, undefined, { as: revoked }), 403);
+    expect((await api.post(`/api/invitations/${a.body.key}/decline`, undefined, { as: decliner })).status).toBe(204);
+    expectClientError(await api.get(`/api/invitations/${a.body.key}`, { as: owner }), 404);
+    expectClientError(await api.post(`/api/invitations/${a.body.key}/accept`, undefined, { as: decliner }), 404);
+    expectClientError(await api.get(`/api/organizations/${org.id}`, { as: decliner }), 403);
+
+    expectClientError(await api.delete(`/api/invitations/${b.body.key}`, { as: worker }), 403);
+    expectClientError(await api.delete(`/api/invitations/${b.body.key}`, { as: revoked }), 403);
+    expect((await api.get(`/api/invitations/${b.body.key}`, { as: revoked })).status).toBe(200);
+    expect((await api.delete(`/api/invitations/${b.body.key}`, { as: owner })).status).toBe(204);
+    expectClientError(await api.post(`/api/invitations/${b.body.key}/accept`, undefined, { as: revoked }), 404);
+    expectClientError(await api.get(`/api/organizations/${org.id}`, { as: revoked }), 403);
+  });
+
+  it('is sent by owners and maintainers only, to registered emails, in an organization context', async () => {
+    const { org, owner, maintainer, supervisor, worker, stranger } = team;
+    const target = await createUser('tgt');
+    expectClientError(await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: target.email }, { as: worker }), 403);
+    expectClientError(await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: target.email }, { as: supervisor }), 403);
+    expectClientError(await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: target.email }, { as: stranger }), 403);
+    expectClientError(await api.post(`/api/invitations?org=${org.slug}`, { role: 'maintainer', email: target.email }, { as: maintainer }), 403);
+    const unknown = await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: `${unique('nobody')}@example.test` }, { as: owner });
+    expectClientError(unknown, 400);
+    expect(Object.keys(unknown.body)).toEqual(['email']);
+    const member = await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: worker.email }, { as: owner });
+    expect(Object.keys(member.body)).toEqual(['email']);
+    const noContext = await api.post('/api/invitations', { role: 'worker', email: target.email }, { as: owner });
+    expectClientError(noContext, 400);
+    for (const [body, field] of [
+      [{ role: 'owner', email: target.email }, 'role'],
+      [{ role: 'worker', email: 'not-an-email' }, 'email'],
+      [{ role: 'worker' }, 'email'],
+      [{ role: 'worker', email: null }, 'email'],
+      [{ role: 'worker', email: `${'x'.repeat(300)}@example.test` }, 'email'],
+      [{ role: 'worker', email: target.email, key: 'mine' }, 'key'],
+    ] as const) {
+      const reply = await api.post(`/api/invitations?org=${org.slug}`, body, { as: owner });
+      expectClientError(reply, 400);
+      expect(Object.keys(reply.body)).toEqual([field]);
+    }
+    const pending = (await api.get(`/api/invitations?org=${org.slug}&page_size=all`, { as: owner })).body.results.map((i: { user: { id: number } }) => i.user.id);
+    expect(pending).not.toContain(target.id);
+    for (const key of ['nope', 'x'.repeat(200), '%00', 'a b']) {
+      expectClientError(await api.get(`/api/invitations/${encodeURIComponent(key)}`, { as: owner }), 404);
+      expectClientError(await api.post(`/api/invitations/${encodeURIComponent(key)}/accept`, undefined, { as: owner }), 404);
+    }
+  });
+});
