@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { api, createUser } from '@/lib/testing/test-api';
+import { createTeam, expectClientError, ids } from '@/lib/testing/fixtures';
+import { api, createUser, unique } from '@/lib/testing/test-api';
 
 describe('projects API', () => {
   it('creates, reads, lists, renames and deletes a project', async () => {
@@ -51,5 +52,167 @@ describe('projects API', () => {
     expect(unknownField.body).toEqual({ colour: ['Unknown field.'] });
     const unauthenticated = await api.get('/api/projects');
     expect(unauthenticated.status).toBe(401);
+  });
+});
+
+describe('projects: labels, people, lists', () => {
+  it('adds, renames and deletes labels through PATCH', async () => {
+    const owner = await createUser('lbl');
+    const created = await api.post('/api/projects', { name: 'L', labels: [{ name: 'cat' }, { name: 'dog' }] }, { as: owner });
+    const [cat, dog] = created.body.labels;
+    expect(cat.color).toMatch(/^#[0-9a-f]{6}$/);
+    const patched = await api.patch(
+      `/api/projects/${created.body.id}`,
+      { labels: [{ id: cat.id, name: 'kitten' }, { id: dog.id, name: 'dog', deleted: true }, { name: 'bird', color: '#123456' }] },
+      { as: owner },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.labels.map((l: { name: string }) => l.name)).toEqual(['kitten', 'bird']);
+    expect(patched.body.labels[0]).toMatchObject({ id: cat.id, color: cat.color });
+    expect(patched.body.labels[1]).toMatchObject({ color: '#123456', attributes: [], type: 'any', sublabels: [], has_parent: false });
+
+    const dupName = await api.patch(`/api/projects/${created.body.id}`, { labels: [{ name: 'kitten' }] }, { as: owner });
+    expectClientError(dupName, 400);
+    expect(Object.keys(dupName.body)).toEqual(['labels.0.name']);
+    const foreign = await api.post('/api/projects', { name: 'other', labels: [{ name: 'x' }] }, { as: owner });
+    const stolen = await api.patch(`/api/projects/${created.body.id}`, { labels: [{ id: foreign.body.labels[0].id, name: 'y' }] }, { as: owner });
+    expectClientError(stolen, 400);
+    expect(Object.keys(stolen.body)).toEqual(['labels.0.id']);
+    for (const labels of [[{ name: '' }], [{ name: 'c', color: 'red' }], [{ name: 'a', attributes: [{ name: 'x' }] }], [{ name: 'n'.repeat(65) }], 'cat', [{ name: 'a', extra: 1 }]]) {
+      expectClientError(await api.patch(`/api/projects/${created.body.id}`, { labels }, { as: owner }), 400);
+    }
+    // A label renamed to a name freed in the same request is fine; nothing above was half-applied.
+    expect((await api.get(`/api/projects/${created.body.id}`, { as: owner })).body.labels.map((l: { name: string }) => l.name)).toEqual(['kitten', 'bird']);
+  });
+
+  it('validates assignee_id and owner_id and moves ownership', async () => {
+    const [owner, helper, heir] = await Promise.all([createUser('po'), createUser('ph'), createUser('pr')]);
+    const created = await api.post('/api/projects', { name: 'P', assignee_id: helper.id, bug_tracker: 'http://bugs' }, { as: owner });
+    expect(created.status).toBe(201);
+    expect(created.body.assignee).toMatchObject({ id: helper.id, username: helper.username });
+    expect(created.body.assignee_updated_date).toMatch(/Z$/);
+    expect(created.body.bug_tracker).toBe('http://bugs');
+    const id = created.body.id;
+    for (const [body, field] of [
+      [{ name: 'P', assignee_id: 2147483647 }, 'assignee_id'],
+      [{ name: 'P', assignee_id: -1 }, 'assignee_id'],
+      [{ name: 'P', assignee_id: 'me' }, 'assignee_id'],
+      [{ name: 'P', assignee_id: 1e12 }, 'assignee_id'],
+    ] as const) {
+      const reply = await api.post('/api/projects', body, { as: owner });
+      expectClientError(reply, 400);
+      expect(Object.keys(reply.body)).toEqual([field]);
+    }
+    const badOwner = await api.patch(`/api/projects/${id}`, { owner_id: 2147483647 }, { as: owner });
+    expect(Object.keys(badOwner.body)).toEqual(['owner_id']);
+    const nullOwner = await api.patch(`/api/projects/${id}`, { owner_id: null }, { as: owner });
+    expectClientError(nullOwner, 400);
+    const unassigned = await api.patch(`/api/projects/${id}`, { assignee_id: null, status: 'validation' }, { as: owner });
+    expect(unassigned.body).toMatchObject({ assignee: null, status: 'validation' });
+    expectClientError(await api.patch(`/api/projects/${id}`, { status: 'done' }, { as: owner }), 400);
+    const moved = await api.patch(`/api/projects/${id}`, { owner_id: heir.id }, { as: owner });
+    expect(moved.body.owner.id).toBe(heir.id);
+    expectClientError(await api.get(`/api/projects/${id}`, { as: owner }), 403);
+    expect((await api.delete(`/api/projects/${id}`, { as: heir })).status).toBe(204);
+  });
+
+  it('filters, searches, sorts and paginates with absolute links', async () => {
+    const owner = await createUser('pag');
+    const other = await createUser('pgo');
+    const tag = unique('pg');
+    const made: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const reply = await api.post('/api/projects', { name: `${tag} ${String.fromCharCode(101 - i)}`, assignee_id: i === 0 ? other.id : null }, { as: owner });
+      made.push(reply.body.id);
+    }
+    const first = await api.get(`/api/projects?search=${tag}&page_size=2`, { as: owner });
+    expect(first.status).toBe(200);
+    expect(first.body.count).toBe(5);
+    expect(ids(first)).toEqual([made[4], made[3]]); // newest first by default
+    expect(first.body.previous).toBeNull();
+    expect(first.body.next).toBe(`http://herald.test/api/projects?search=${tag}&page_size=2&page=2`);
+    const last = await api.get(`/api/projects?search=${tag}&page_size=2&page=3`, { as: owner });
+    expect(ids(last)).toEqual([made[0]]);
+    expect(last.body.next).toBeNull();
+    expect(last.body.previous).toBe(`http://herald.test/api/projects?search=${tag}&page_size=2&page=2`);
+    const forwarded = await api.get(`/api/projects?search=${tag}&page_size=2`, { as: owner, headers: { 'x-forwarded-host': 'herald.example.com', 'x-forwarded-proto': 'https' } });
+    expect(forwarded.body.next).toMatch(/^https:\/\/herald\.example\.com\/api\/projects\?/);
+    expect(forwarded.body.results[0].url).toBe(`https://herald.example.com/api/projects/${made[4]}`);
+
+    const all = await api.get(`/api/projects?search=${tag}&page_size=all&sort=name`, { as: owner });
+    expect(all.body).toMatchObject({ count: 5, next: null, previous: null });
+    expect(ids(all)).toEqual([...made].reverse());
+    expect(ids(await api.get(`/api/projects?search=${tag}&page_size=all&sort=-name`, { as: owner }))).toEqual(made);
+    expect(ids(await api.get(`/api/projects?search=${tag}&page_size=100000`, { as: owner })).length).toBe(5);
+    expect(ids(await api.get(`/api/projects?name=${encodeURIComponent(`${tag} c`)}`, { as: owner }))).toEqual([made[2]]);
+    expect(ids(await api.get(`/api/projects?search=${tag}&assignee=${other.username}`, { as: owner }))).toEqual([made[0]]);
+    expect(ids(await api.get(`/api/projects?search=${tag}&owner=${owner.username}&page_size=all`, { as: owner })).length).toBe(5);
+    expect(ids(await api.get(`/api/projects?id=${made[1]}`, { as: owner }))).toEqual([made[1]]);
+    // The assignee sees the project they are assigned to, and only it.
+    expect(ids(await api.get(`/api/projects?search=${tag}`, { as: other }))).toEqual([made[0]]);
+    expect(ids(await api.get(`/api/projects?search=${encodeURIComponent('%')}${tag}`, { as: owner }))).toEqual([]);
+
+    for (const query of ['page=0', 'page=-1', 'page=abc', 'page=1.5', 'page_size=0', 'page_size=-5', 'page_size=abc', 'sort=secret', 'id=abc', 'id=-1', `search=${'s'.repeat(300)}`]) {
+      expectClientError(await api.get(`/api/projects?${query}`, { as: owner }), 400);
+    }
+    expectClientError(await api.get(`/api/projects?search=${tag}&page=9`, { as: owner }), 404);
+  });
+});
+
+describe('projects: who may touch what', () => {
+  it('in the personal workspace: owner everything, assignee view and update, stranger nothing', async () => {
+    const [owner, assignee, stranger] = await Promise.all([createUser('wo'), createUser('wa'), createUser('ws')]);
+    const p = (await api.post('/api/projects', { name: 'mine', assignee_id: assignee.id }, { as: owner })).body;
+    expect((await api.get(`/api/projects/${p.id}`, { as: assignee })).status).toBe(200);
+    // As in CVAT's sandbox rules: a project's assignee may change it but not delete it.
+    expect((await api.patch(`/api/projects/${p.id}`, { name: 'by assignee' }, { as: assignee })).status).toBe(200);
+    expectClientError(await api.delete(`/api/projects/${p.id}`, { as: assignee }), 403);
+    expectClientError(await api.get(`/api/projects/${p.id}`, { as: stranger }), 403);
+    expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'x' }, { as: stranger }), 403);
+    expectClientError(await api.delete(`/api/projects/${p.id}`, { as: stranger }), 403);
+    expect(ids(await api.get('/api/projects?page_size=all', { as: stranger }))).not.toContain(p.id);
+    expect((await api.get(`/api/projects/${p.id}`, { as: owner })).body.name).toBe('by assignee');
+    expect((await api.delete(`/api/projects/${p.id}`, { as: owner })).status).toBe(204);
+  });
+
+  it('in an organization, per role', async () => {
+    const t = await createTeam();
+    const ctx = `?org=${t.org.slug}`;
+    expectClientError(await api.post(`/api/projects${ctx}`, { name: 'by worker' }, { as: t.worker }), 403);
+    const byOwner = (await api.post(`/api/projects${ctx}`, { name: 'owner' }, { as: t.owner })).body;
+    const bySupervisor = (await api.post(`/api/projects${ctx}`, { name: 'supervisor' }, { as: t.supervisor })).body;
+    const assigned = (await api.post(`/api/projects${ctx}`, { name: 'for worker', assignee_id: t.worker.id }, { as: t.maintainer })).body;
+    expect([byOwner.organization, bySupervisor.organization, assigned.organization]).toEqual([t.org.id, t.org.id, t.org.id]);
+    // Only members can be assigned.
+    const outsider = await api.post(`/api/projects${ctx}`, { name: 'x', assignee_id: t.stranger.id }, { as: t.owner });
+    expect(Object.keys(outsider.body)).toEqual(['assignee_id']);
+    const outsiderOwner = await api.patch(`/api/projects/${byOwner.id}`, { owner_id: t.stranger.id }, { as: t.owner });
+    expect(Object.keys(outsiderOwner.body)).toEqual(['owner_id']);
+
+    const all = [byOwner.id, bySupervisor.id, assigned.id].sort();
+    const seen = async (user: typeof t.owner) => ids(await api.get(`/api/projects${ctx}&page_size=all`, { as: user })).sort();
+    expect(await seen(t.owner)).toEqual(all);
+    expect(await seen(t.maintainer)).toEqual(all);
+    expect(await seen(t.supervisor)).toEqual(all);
+    expect(await seen(t.worker)).toEqual([assigned.id]);
+    expect(ids(await api.get('/api/projects?page_size=all', { as: t.stranger }))).not.toContain(byOwner.id);
+    expectClientError(await api.get(`/api/projects/${byOwner.id}`, { as: t.stranger }), 403);
+
+    // Maintainers change and delete anything.
+    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { name: 'm' }, { as: t.maintainer })).status).toBe(200);
+    // Supervisors see everything and change only their own.
+    expect((await api.get(`/api/projects/${byOwner.id}`, { as: t.supervisor })).status).toBe(200);
+    expectClientError(await api.patch(`/api/projects/${byOwner.id}`, { name: 's' }, { as: t.supervisor }), 403);
+    expectClientError(await api.delete(`/api/projects/${byOwner.id}`, { as: t.supervisor }), 403);
+    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { name: 's' }, { as: t.supervisor })).status).toBe(200);
+    // Workers see and change what they are assigned to, nothing else.
+    expect((await api.get(`/api/projects/${assigned.id}`, { as: t.worker })).status).toBe(200);
+    expect((await api.patch(`/api/projects/${assigned.id}`, { name: 'w' }, { as: t.worker })).status).toBe(200);
+    expectClientError(await api.delete(`/api/projects/${assigned.id}`, { as: t.worker }), 403);
+    expectClientError(await api.get(`/api/projects/${byOwner.id}`, { as: t.worker }), 403);
+    expectClientError(await api.patch(`/api/projects/${byOwner.id}`, { name: 'w' }, { as: t.worker }), 403);
+    expect((await api.delete(`/api/projects/${byOwner.id}`, { as: t.maintainer })).status).toBe(204);
+    expect((await api.delete(`/api/projects/${bySupervisor.id}`, { as: t.supervisor })).status).toBe(204);
+    expect(await seen(t.owner)).toEqual([assigned.id]);
   });
 });
