@@ -35,8 +35,16 @@ function describeError(status: number, body: ErrorBody): string {
   return parts.join('; ') || `The server answered ${status}.`;
 }
 
-/** `undefined`: no context (everything visible); `null`: the personal workspace; a string: an organization slug. */
-export type OrgScope = string | null | undefined;
+/**
+ * `undefined`: no context (everything visible); `null`: the personal workspace; a string: an
+ * organization slug; `{id}`: an organization by id (a resource's own `organization`).
+ */
+export type OrgScope = string | null | undefined | { id: number };
+
+/** The context of a resource's own organization id (null: the personal workspace). */
+export function scopeOf(organization: number | null): OrgScope {
+  return organization === null ? null : { id: organization };
+}
 
 export type ApiOptions = {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -51,6 +59,7 @@ export function apiUrl(path: string, query: ApiOptions['query'] = {}, org?: OrgS
     if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
   }
   if (org === null) params.set('org_id', '');
+  else if (typeof org === 'object') params.set('org_id', String(org.id));
   const search = params.toString();
   return `/api${path}${search ? (path.includes('?') ? '&' : '?') + search : ''}`;
 }

@@ -1,0 +1,109 @@
+'use client';
+
+import type { UseQueryResult } from '@tanstack/react-query';
+import { App, Button, Card, Empty, Popconfirm, Select, Table, Tag } from 'antd';
+import { ErrorState } from '@/components/common/query-state';
+import { formatDate, userLabel } from '@/components/common/user-name';
+import { scopeOf } from '@/lib/client/api';
+import { useApiMutation } from '@/lib/client/hooks';
+import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
+import { ASSIGNABLE_ROLES, updateMembershipSchema } from '@/lib/memberships/schemas';
+
+export const ROLE_OPTIONS = ASSIGNABLE_ROLES.map((r) => ({ value: r, label: r }));
+
+/** Members with their roles: staff change roles and remove people; anyone may leave. */
+export function MembersCard({
+  org,
+  members,
+  myRole,
+  selfId,
+}: {
+  org: Organization;
+  members: UseQueryResult<Paginated<Membership>, Error>;
+  myRole?: Role;
+  selfId?: number;
+}) {
+  const { message } = App.useApp();
+  const scope = scopeOf(org.id);
+  const setRole = useApiMutation<{ id: number; role: string }>(({ id, role }) => ({ path: `/memberships/${id}`, method: 'PATCH', body: { role }, scope }));
+  const remove = useApiMutation<number>((id) => ({ path: `/memberships/${id}`, method: 'DELETE', scope }));
+  const isStaff = myRole === 'owner' || myRole === 'maintainer';
+
+  async function changeRole(m: Membership, role: string) {
+    const checked = updateMembershipSchema.safeParse({ role });
+    if (!checked.success) return message.error(checked.error.issues[0]?.message ?? 'Invalid role.');
+    try {
+      await setRole.mutateAsync({ id: m.id, role });
+      message.success(`${m.user.username} is now ${role}.`);
+    } catch (error) {
+      message.error(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  async function removeMember(m: Membership) {
+    try {
+      await remove.mutateAsync(m.id);
+      message.success(m.user.id === selfId ? 'You left the organization.' : `${m.user.username} was removed.`);
+    } catch (error) {
+      message.error(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  return (
+    <Card title={`Members${members.data ? ` (${members.data.count})` : ''}`}>
+      {members.isError ? (
+        <ErrorState error={members.error} onRetry={() => members.refetch()} />
+      ) : (
+        <Table<Membership>
+          rowKey="id"
+          size="small"
+          loading={members.isPending}
+          dataSource={members.data?.results}
+          pagination={false}
+          scroll={{ x: 480 }}
+          locale={{ emptyText: <Empty description="No members" /> }}
+          columns={[
+            { title: 'User', dataIndex: 'user', render: (u: Membership['user'], m) => <span data-testid={`member-${u.username}`}>{userLabel(u)}{m.user.id === selfId && <Tag style={{ marginLeft: 6 }}>you</Tag>}</span> },
+            {
+              title: 'Role',
+              dataIndex: 'role',
+              width: 170,
+              render: (role: Role, m) =>
+                isStaff && role !== 'owner' && m.user.id !== selfId ? (
+                  <Select
+                    aria-label={`Role of ${m.user.username}`}
+                    size="small"
+                    style={{ width: 140 }}
+                    value={role}
+                    options={ROLE_OPTIONS}
+                    onChange={(r) => changeRole(m, r)}
+                  />
+                ) : (
+                  <Tag color={role === 'owner' ? 'gold' : undefined}>{role}</Tag>
+                ),
+            },
+            { title: 'Joined', dataIndex: 'joined_date', render: formatDate, responsive: ['md'] },
+            {
+              title: '',
+              key: 'actions',
+              width: 110,
+              render: (_: unknown, m) =>
+                m.role !== 'owner' && (isStaff || m.user.id === selfId) ? (
+                  <Popconfirm
+                    title={m.user.id === selfId ? 'Leave this organization?' : `Remove ${m.user.username}?`}
+                    okText={m.user.id === selfId ? 'Leave' : 'Remove'}
+                    okButtonProps={{ danger: true }}
+                    onConfirm={() => removeMember(m)}
+                  >
+                    <Button size="small" danger>
+                      {m.user.id === selfId ? 'Leave' : 'Remove'}
+                    </Button>
+                  </Popconfirm>
+                ) : null,
+            },
+          ]}
+        />
+      )}
+    </Card>
+  );
+}
