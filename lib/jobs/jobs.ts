@@ -78,7 +78,7 @@ export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Pag
     // CVAT filters by username; an id is accepted too.
     filters.push(
       /^\d+$/.test(assignee)
-        ? eq(jobs.assigneeId, Number(assignee))
+        ? eq(jobs.assigneeId, intFilter(query, 'assignee')!)
         : sql`${jobs.assigneeId} in (select ${users.id} from ${users} where ${users.username} = ${assignee})`,
     );
   }

@@ -29,7 +29,9 @@ describe('memberships', () => {
     expect(ids(await api.get(`/api/memberships?org=${org.slug}&user=${worker.username}`, { as: owner }))).toEqual([memberships.worker.id]);
     expect(ids(await api.get(`/api/memberships?org=${org.slug}&user=${worker.id}`, { as: owner }))).toEqual([memberships.worker.id]);
     expectClientError(await api.get(`/api/memberships?org=${org.slug}&role=king`, { as: owner }), 400);
-    expectClientError(await api.get(`/api/memberships?org=${org.slug}&user=99999999999`, { as: owner }));
+    const huge = await api.get(`/api/memberships?org=${org.slug}&user=99999999999`, { as: owner });
+    expectClientError(huge, 400);
+    expect(Object.keys(huge.body)).toEqual(['user']);
     expectClientError(await api.get(`/api/memberships?org=${org.slug}`, { as: stranger }), 403);
     expect(ids(await api.get('/api/memberships?page_size=all', { as: stranger }))).toEqual([]);
     expectClientError(await api.get(`/api/memberships/${memberships.worker.id}`, { as: stranger }), 403);

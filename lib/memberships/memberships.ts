@@ -26,7 +26,7 @@ export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, pa
   ];
   const user = query.filters.get('user');
   if (user !== undefined) {
-    filters.push(/^\d+$/.test(user) ? eq(memberships.userId, Number(user)) : sql`${memberships.userId} in (select ${users.id} from ${users} where ${users.username} = ${user})`);
+    filters.push(/^\d+$/.test(user) ? eq(memberships.userId, intFilter(query, 'user')!) : sql`${memberships.userId} in (select ${users.id} from ${users} where ${users.username} = ${user})`);
   }
   const role = query.filters.get('role');
   if (role !== undefined) {
