@@ -5,3 +5,4 @@ export * from './tasks';
 export * from './labels';
 export * from './jobs';
 export * from './issues';
+export * from './webhooks';

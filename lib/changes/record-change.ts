@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { toBasicUser, type BasicUser } from '@/lib/users/representation';
+import { queueDeliveries } from '@/lib/webhooks/outbox';
 
 export const RESOURCES = ['organization', 'membership', 'invitation', 'project', 'task', 'job', 'issue', 'comment'] as const;
 export type ResourceName = (typeof RESOURCES)[number];
@@ -71,6 +72,7 @@ export async function recordChange(
     changes: diff?.changes ?? {},
     sender: actor ? toBasicUser(actor.user, actor.baseUrl) : null,
   };
+  await queueDeliveries(tx, change);
   for (const listener of listeners) await listener(tx, change);
   return true;
 }

@@ -13,6 +13,7 @@ import { findRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
 import { deleteTaskTree } from '@/lib/tasks/tasks';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
+import { retireProjectWebhooks } from '@/lib/webhooks/outbox';
 import { saveLabels } from './labels';
 import { representProjects, type ProjectRow } from './representation';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas';
@@ -143,6 +144,8 @@ export async function deleteProjectTree(tx: Tx, actor: Actor, project: ProjectRo
   const children = await tx.select().from(tasks).where(eq(tasks.projectId, project.id)).orderBy(asc(tasks.id));
   for (const task of children) await deleteTaskTree(tx, actor, task);
   await recordChange(tx, actor, { action: 'delete', resource: 'project', organizationId: project.organizationId, projectId: project.id, before, after: null });
+  // Its webhooks have their delete events queued by now; they deliver them, then go.
+  await retireProjectWebhooks(tx, project.id);
   await tx.delete(projects).where(eq(projects.id, project.id));
 }
 

@@ -1,4 +1,6 @@
-import { closeDb, DataDirectoryInUseError, getDb } from '@/db/client';
+import { closeDb, DataDirectoryInUseError, getDb, getDbKind } from '@/db/client';
+import { releaseOwnLeases } from '@/lib/webhooks/sweep';
+import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
 import { settings } from '@/lib/config/settings';
 import { ensureAuthSecret } from './auth-secret';
 import { bootstrapAdmin } from './bootstrap-admin';
@@ -17,6 +19,9 @@ export async function startHerald(): Promise<void> {
     throw error;
   }
   const admin = await bootstrapAdmin(db);
+  // With the embedded database this is the only process: claims left by a crashed run are ours to resume now.
+  if ((await getDbKind()) === 'pglite') await releaseOwnLeases(db);
+  await startDispatcher();
   const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
   const url = settings.publicUrl ?? `http://localhost:${process.env.PORT || 3000}`;
   const login =
@@ -33,7 +38,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     isStopping = true;
     // Close the database cleanly (PGlite flushes and releases its lock); pending webhook work resumes at the next start.
     const timer = setTimeout(() => process.exit(0), 3000);
-    closeDb()
+    stopDispatcher()
+      .then(() => closeDb())
       .catch((error) => console.error('[herald] closing the database failed:', error))
       .finally(() => {
         clearTimeout(timer);

@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { getDb, type Db } from '@/db/client';
+import { settings } from '@/lib/config/settings';
+import { classifyOutcome, type AttemptResult } from './attempt';
+import { sendWebhookRequest } from './send';
+import { buildHeaders } from './sign';
+import { sweepDeliveries } from './sweep';
+
+export type ClaimedDelivery = {
+  id: number;
+  webhookId: number;
+  messageId: string;
+  event: string;
+  payload: string;
+  attempt: number;
+  trigger: string;
+};
+
+type WebhookForSend = {
+  id: number;
+  targetUrl: string;
+  secret: string | null;
+  previousSecret: string | null;
+  previousSecretExpires: Date | null;
+  isActive: boolean;
+  enableSsl: boolean;
+  retiredDate: Date | null;
+};
+
+const CLAIM_BATCH = 100;
+const FLUSH_BATCH = 200;
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+function rows<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
+/** Each webhook's latest settings, read again for every attempt (a deleted or paused webhook stops). */
+async function loadWebhooksForSend(db: Db, ids: number[]): Promise<Map<number, WebhookForSend>> {
+  const result = await db.execute(sql`
+    select id, target_url as "targetUrl", secret, previous_secret as "previousSecret",
+           previous_secret_expires as "previousSecretExpires", is_active as "isActive",
+           enable_ssl as "enableSsl", retired_date as "retiredDate"
+    from webhooks where id = any(${`{${ids.join(',')}}`}::int[])`);
+  return new Map(
+    rows<WebhookForSend & { previousSecretExpires: string | Date | null; retiredDate: string | Date | null }>(result).map((w) => [
+      w.id,
+      { ...w, previousSecretExpires: w.previousSecretExpires ? new Date(w.previousSecretExpires) : null, retiredDate: w.retiredDate ? new Date(w.retiredDate) : null },
+    ]),
+  );
+}
+
+/**
+ * Claims due deliveries for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
+ * PostgreSQL never take the same row, and a lease, so that a row of a process that died is taken
+ * over once the lease has passed. Endpoints at their in-flight cap or backed off are skipped, and no
+ * endpoint gets more rows than it has room for.
+ */
+export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]): Promise<ClaimedDelivery[]> {
+  const roomJson = JSON.stringify(Object.fromEntries(room));
+  const result = await db.execute(sql`
+    with candidates as (
+      select s.id, s.webhook_id, row_number() over (partition by s.webhook_id order by s.next_attempt_date, s.id) as rn
+      from (
+        select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
+        where d.state = 'pending' and d.status_code is null and d.next_attempt_date <= now()
+          and (d.lease_until is null or d.lease_until < now())
+          and d.webhook_id <> all(${`{${saturated.join(',')}}`}::int[])
+          and not exists (select 1 from webhooks w where w.id = d.webhook_id and w.backoff_until > now())
+        order by d.next_attempt_date, d.id
+        limit ${limit * 10}
+      ) s
+    ), picked as (
+      select d.id from webhook_deliveries d join candidates c on c.id = d.id
+      where c.rn <= coalesce((${roomJson}::jsonb ->> c.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint})
+        and d.state = 'pending' and d.status_code is null and (d.lease_until is null or d.lease_until < now())
+      order by d.next_attempt_date, d.id
+      limit ${limit}
+      for update of d skip locked
+    )
+    update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
+    from picked where d.id = picked.id
+    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger`);
+  return rows<ClaimedDelivery>(result).map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Writes attempt outcomes in one transaction: the rows themselves, the retries they schedule (a new
+ * row of the same series), and each endpoint's health (failure streak, back-off, deactivation).
+ */
+export async function recordAttempts(db: Db, results: AttemptResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const data = JSON.stringify(
+    results.map((r) => ({
+      id: r.id,
+      state: r.state,
+      status_code: r.statusCode,
+      request_duration: r.durationMs,
+      request_headers: r.requestHeaders,
+      response_headers: r.responseHeaders,
+      response: r.response,
+      next_attempt_date: r.retryAt?.toISOString() ?? null,
+    })),
+  );
+  const health = new Map<number, { failures: number; successes: number; gone: boolean }>();
+  for (const r of results) {
+    if (r.state === 'cancelled') continue;
+    const h = health.get(r.webhookId) ?? { failures: 0, successes: 0, gone: false };
+    if (r.isFailure) h.failures++;
+    else h.successes++;
+    h.gone ||= r.isGone;
+    health.set(r.webhookId, h);
+  }
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      update webhook_deliveries d set
+        state = x.state, status_code = x.status_code, request_duration = x.request_duration,
+        request_headers = x.request_headers, response_headers = x.response_headers, response = x.response,
+        next_attempt_date = x.next_attempt_date, lease_until = null, updated_date = now()
+      from jsonb_to_recordset(${data}::jsonb) as x(id bigint, state text, status_code int, request_duration int,
+        request_headers jsonb, response_headers jsonb, response text, next_attempt_date timestamptz)
+      where d.id = x.id`);
+    const retryIds = results.filter((r) => r.retryAt).map((r) => r.id);
+    if (retryIds.length) {
+      await tx.execute(sql`
+        insert into webhook_deliveries (webhook_id, message_id, event, trigger, redelivery, attempt, payload, changed_fields, next_attempt_date, created_date, updated_date)
+        select webhook_id, message_id, event, trigger, redelivery, attempt + 1, payload, changed_fields, next_attempt_date, now(), now()
+        from webhook_deliveries where id = any(${`{${retryIds.join(',')}}`}::bigint[])`);
+    }
+    const recovered = [...health].filter(([, h]) => h.successes > 0 && h.failures === 0).map(([id]) => id);
+    if (recovered.length) {
+      // Only touches endpoints that were failing: a healthy endpoint's row is not rewritten per delivery.
+      await tx.execute(sql`
+        update webhooks set consecutive_failures = 0, failing_since = null, backoff_until = null
+        where id = any(${`{${recovered.join(',')}}`}::int[]) and (consecutive_failures > 0 or backoff_until is not null)`);
+    }
+    for (const [id, h] of health) {
+      if (h.failures === 0) continue;
+      await tx.execute(sql`
+        update webhooks set
+          consecutive_failures = consecutive_failures + ${h.failures},
+          failing_since = coalesce(failing_since, now()),
+          -- After 5 failures in a row the endpoint as a whole waits: 5 s, doubling, at most 10 min.
+          backoff_until = case when consecutive_failures + ${h.failures} >= 5
+            then now() + make_interval(secs => least(600, 5 * power(2, least(consecutive_failures + ${h.failures} - 5, 7))))
+            else backoff_until end
+        where id = ${id}`);
+      if (h.gone) {
+        await tx.execute(sql`
+          update webhooks set is_active = false, backoff_until = null,
+            disabled_reason = ${`Deactivated on ${new Date().toISOString()}: the receiver answered 410 Gone.`}
+          where id = ${id}`);
+      }
+      await tx.execute(sql`
+        update webhooks set is_active = false, backoff_until = null,
+          disabled_reason = 'Deactivated on ' || to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ': every attempt failed for ' || ${formatDuration(settings.disableAfterFailingSeconds)} || '.'
+        where id = ${id} and is_active and failing_since < now() - make_interval(secs => ${settings.disableAfterFailingSeconds})`);
+    }
+  });
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  return `${seconds} seconds`;
+}
+
+/** Sends one claimed delivery to its webhook and says what happened; never throws. */
+export async function attemptDelivery(delivery: ClaimedDelivery, webhook: WebhookForSend | undefined): Promise<AttemptResult> {
+  const cancelled = (response: string): AttemptResult => ({
+    id: delivery.id,
+    webhookId: delivery.webhookId,
+    state: 'cancelled',
+    statusCode: null,
+    durationMs: null,
+    requestHeaders: null,
+    responseHeaders: null,
+    response,
+    retryAt: null,
+    isFailure: false,
+    isGone: false,
+  });
+  if (!webhook) return cancelled('Not sent: the webhook was deleted.');
+  if (!webhook.isActive && !webhook.retiredDate && delivery.trigger !== 'ping') return cancelled('Not sent: the webhook is inactive.');
+  const now = Date.now();
+  const previousSecret = webhook.previousSecretExpires && webhook.previousSecretExpires.getTime() > now ? webhook.previousSecret : null;
+  const headers = buildHeaders({
+    body: delivery.payload,
+    messageId: delivery.messageId,
+    event: delivery.event,
+    webhookId: delivery.webhookId,
+    keys: { secret: webhook.secret, previousSecret },
+    now,
+  });
+  const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.payload, headers, verifyTls: webhook.enableSsl });
+  return classifyOutcome({
+    id: delivery.id,
+    webhookId: delivery.webhookId,
+    attempt: delivery.attempt,
+    canRetry: delivery.trigger !== 'ping',
+    requestHeaders: headers,
+    outcome,
+    now,
+  });
+}
+
+/**
+ * The delivery loop of one process. Woken right after a transaction that queued deliveries commits,
+ * and by a timer for retries and for work queued by other processes. Requests run concurrently up to
+ * a global cap and a per-endpoint cap; their outcomes are written in batches.
+ */
+export class Dispatcher {
+  readonly instanceId = randomUUID();
+  private isRunning = false;
+  private isScheduled = false;
+  private isPassing = false;
+  private hasMoreWork = false;
+  private inFlight = 0;
+  private inFlightByWebhook = new Map<number, number>();
+  private results: AttemptResult[] = [];
+  private flushing: Promise<void> | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private idleWaiters: (() => void)[] = [];
+  attempts = 0;
+
+  constructor(private readonly db: Db) {}
+
+  start(): void {
+    if (this.isRunning) return;
+    this.isRunning = true;
+    this.timers.push(setInterval(() => this.wake(), settings.pollIntervalMs).unref());
+    this.timers.push(setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS).unref());
+    void this.sweep();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.isRunning = false;
+    this.timers.splice(0).forEach(clearInterval);
+    await this.idle();
+  }
+
+  wake(): void {
+    if (!this.isRunning) return;
+    if (this.isPassing) {
+      this.hasMoreWork = true;
+      return;
+    }
+    if (this.isScheduled) return;
+    this.isScheduled = true;
+    setImmediate(() => {
+      this.isScheduled = false;
+      void this.pass();
+    });
+  }
+
+  /** Resolves when nothing is in flight or waiting to be written. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0 && this.results.length === 0 && !this.flushing && !this.isPassing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async sweep() {
+    try {
+      await sweepDeliveries(this.db);
+    } catch (error) {
+      console.error('[webhooks] sweep failed:', (error as Error).message);
+    }
+  }
+
+  private async pass(): Promise<void> {
+    this.isPassing = true;
+    try {
+      do {
+        this.hasMoreWork = false;
+        while (this.isRunning && this.inFlight < settings.maxInFlight) {
+          const cap = settings.maxInFlightPerEndpoint;
+          const saturated: number[] = [];
+          const room = new Map<number, number>();
+          for (const [id, n] of this.inFlightByWebhook) {
+            if (n >= cap) saturated.push(id);
+            else room.set(id, cap - n);
+          }
+          const limit = Math.min(CLAIM_BATCH, settings.maxInFlight - this.inFlight);
+          const claimed = await claimDeliveries(this.db, limit, room, saturated);
+          if (claimed.length === 0) break;
+          const hooks = await loadWebhooksForSend(this.db, [...new Set(claimed.map((d) => d.webhookId))]);
+          for (const delivery of claimed) this.launch(delivery, hooks.get(delivery.webhookId));
+          if (claimed.length < limit) break;
+        }
+      } while (this.hasMoreWork && this.isRunning);
+    } catch (error) {
+      console.error('[webhooks] claiming deliveries failed:', (error as Error).message);
+    } finally {
+      this.isPassing = false;
+      this.notifyIdle();
+    }
+  }
+
+  private launch(delivery: ClaimedDelivery, webhook: WebhookForSend | undefined) {
+    this.inFlight++;
+    this.inFlightByWebhook.set(delivery.webhookId, (this.inFlightByWebhook.get(delivery.webhookId) ?? 0) + 1);
+    void attemptDelivery(delivery, webhook).then((result) => {
+      this.attempts++;
+      this.inFlight--;
+      const left = (this.inFlightByWebhook.get(delivery.webhookId) ?? 1) - 1;
+      if (left > 0) this.inFlightByWebhook.set(delivery.webhookId, left);
+      else this.inFlightByWebhook.delete(delivery.webhookId);
+      this.results.push(result);
+      this.scheduleFlush();
+      this.wake();
+    });
+  }
+
+  private scheduleFlush() {
+    if (this.flushing) return;
+    this.flushing = (async () => {
+      // Let outcomes that complete together share one write.
+      await new Promise((r) => setImmediate(r));
+      while (this.results.length > 0) {
+        const batch = this.results.splice(0, FLUSH_BATCH);
+        try {
+          await recordAttempts(this.db, batch);
+        } catch (error) {
+          // The rows keep their lease; once it passes they are attempted again (at least once).
+          console.error('[webhooks] recording attempts failed:', (error as Error).message);
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+      if (this.results.length) this.scheduleFlush();
+      this.wake();
+      this.notifyIdle();
+    });
+  }
+
+  private notifyIdle() {
+    if (this.inFlight === 0 && this.results.length === 0 && !this.flushing && !this.isPassing) {
+      this.idleWaiters.splice(0).forEach((resolve) => resolve());
+    }
+  }
+}
+
+// One dispatcher per process, shared by every bundle that imports this module.
+const state = globalThis as unknown as { __heraldDispatcher?: Dispatcher };
+
+export async function startDispatcher(): Promise<Dispatcher> {
+  if (!state.__heraldDispatcher) {
+    const db = await getDb();
+    state.__heraldDispatcher = new Dispatcher(db);
+    state.__heraldDispatcher.start();
+  }
+  return state.__heraldDispatcher;
+}
+
+export function getDispatcher(): Dispatcher | undefined {
+  return state.__heraldDispatcher;
+}
+
+export async function stopDispatcher(): Promise<void> {
+  const dispatcher = state.__heraldDispatcher;
+  state.__heraldDispatcher = undefined;
+  await dispatcher?.stop();
+}
+
+/** Called after a transaction that queued deliveries commits. */
+export function wakeDispatcher(): void {
+  state.__heraldDispatcher?.wake();
+}

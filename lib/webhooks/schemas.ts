@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES } from './events';
+
+export const SECRET_MAX = 64;
+export const DESCRIPTION_MAX = 128;
+export const TARGET_URL_MAX = 8192;
+
+const targetUrl = z
+  .string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'Enter a valid URL.') })
+  .trim()
+  .min(1, 'Target URL cannot be empty')
+  .max(TARGET_URL_MAX, `Ensure this field has no more than ${TARGET_URL_MAX} characters.`)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+    } catch {
+      return false;
+    }
+  }, 'Enter a valid URL with an http or https scheme and a host.');
+
+const events = z
+  .array(z.string().max(64))
+  .max(EVENT_KEYS.length * 2)
+  .superRefine((keys, ctx) => {
+    for (const key of keys) {
+      if (!(EVENT_KEYS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not a valid choice.` });
+    }
+  });
+
+const fields = {
+  target_url: targetUrl,
+  description: z.string().max(DESCRIPTION_MAX, `Ensure this field has no more than ${DESCRIPTION_MAX} characters.`),
+  content_type: z.literal('application/json', { error: (issue) => `"${String(issue.input)}" is not a valid choice.` }),
+  secret: z.string().max(SECRET_MAX, `Ensure this field has no more than ${SECRET_MAX} characters.`),
+  is_active: z.boolean(),
+  enable_ssl: z.boolean(),
+  events,
+};
+
+/** webhooks.md's message when a known key is not allowed for the webhook's type; null when all are. */
+export function invalidEventsMessage(type: 'project' | 'organization', keys: string[]): string | null {
+  const allowed = new Set<string>(eventsFor(type).map((e) => e.key));
+  const isInvalid = keys.some((k) => (EVENT_KEYS as readonly string[]).includes(k) && !allowed.has(k));
+  return isInvalid ? `Invalid events list for ${type} webhook` : null;
+}
+
+// Read-only fields a client may send back unchanged (CVAT's SDK does on PUT); they are ignored.
+const readOnly = {
+  id: z.unknown().optional(),
+  url: z.unknown().optional(),
+  owner: z.unknown().optional(),
+  organization: z.unknown().optional(),
+  created_date: z.unknown().optional(),
+  updated_date: z.unknown().optional(),
+  last_status: z.unknown().optional(),
+  last_delivery_date: z.unknown().optional(),
+  disabled_reason: z.unknown().optional(),
+};
+
+export const createWebhookSchema = z
+  .strictObject({
+    ...readOnly,
+    target_url: fields.target_url,
+    description: fields.description.optional().default(''),
+    type: z.enum(WEBHOOK_TYPES),
+    content_type: fields.content_type.optional().default('application/json'),
+    secret: fields.secret.optional().default(''),
+    is_active: fields.is_active.optional().default(true),
+    enable_ssl: fields.enable_ssl.optional().default(true),
+    project_id: z.number().int().positive().max(2147483647).nullable().optional(),
+    events: fields.events,
+  })
+  .superRefine((v, ctx) => {
+    if (v.type === 'project' && v.project_id == null) ctx.addIssue({ code: 'custom', path: ['project_id'], message: 'A project webhook needs a project_id.' });
+    if (v.type === 'organization' && v.project_id != null) {
+      ctx.addIssue({ code: 'custom', path: ['project_id'], message: 'An organization webhook cannot have a project_id.' });
+    }
+    const message = v.events ? invalidEventsMessage(v.type, v.events) : null;
+    if (message) ctx.addIssue({ code: 'custom', path: ['events'], message });
+  });
+export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
+
+/** PATCH: any subset. `secret: ""` clears the secret; leaving it out keeps it. Type and project never change. */
+export const updateWebhookSchema = z.strictObject({
+  ...readOnly,
+  type: z.unknown().optional(),
+  project_id: z.unknown().optional(),
+  target_url: fields.target_url.optional(),
+  description: fields.description.optional(),
+  content_type: fields.content_type.optional(),
+  secret: fields.secret.optional(),
+  is_active: fields.is_active.optional(),
+  enable_ssl: fields.enable_ssl.optional(),
+  events: fields.events.optional(),
+});
+export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>;
+
+/** PUT replaces the writable fields: target_url and events are required as on create. */
+export const replaceWebhookSchema = updateWebhookSchema.extend({ target_url: fields.target_url, events: fields.events });
+

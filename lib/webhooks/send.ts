@@ -1,0 +1,102 @@
+import net from 'node:net';
+import { Agent, request } from 'undici';
+import { settings } from '@/lib/config/settings';
+import { guardedLookup, hostOf, isHostAllowed, refusalMessage, refusalReason } from './url-guard';
+
+export const RESPONSE_LIMIT = 64 * 1024;
+
+export type SendOutcome =
+  | { kind: 'response'; statusCode: number; headers: Record<string, string>; body: string; durationMs: number }
+  | { kind: 'error'; statusCode: 502 | 504; error: string; durationMs: number }
+  | { kind: 'refused'; error: string; durationMs: number };
+
+// One agent per TLS policy, shared by every delivery: keep-alive connections are reused across attempts.
+const agents = new Map<boolean, Agent>();
+function agentFor(verifyTls: boolean): Agent {
+  let agent = agents.get(verifyTls);
+  if (!agent) {
+    agent = new Agent({
+      connect: { timeout: settings.connectTimeoutMs, rejectUnauthorized: verifyTls, lookup: guardedLookup as never },
+      headersTimeout: settings.requestTimeoutMs,
+      bodyTimeout: settings.requestTimeoutMs,
+      keepAliveTimeout: 4000,
+      connections: null,
+    });
+    agents.set(verifyTls, agent);
+  }
+  return agent;
+}
+
+/**
+ * POSTs `body` to `url` and says what happened; never throws. Redirects are not followed, the
+ * response body is kept up to 64 KiB, the whole exchange is cut at the request timeout.
+ */
+export async function sendWebhookRequest(opts: { url: string; body: string; headers: Record<string, string>; verifyTls: boolean }): Promise<SendOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let target: URL;
+  try {
+    target = new URL(opts.url);
+  } catch {
+    return { kind: 'refused', error: `"${opts.url}" is not a valid URL.`, durationMs: 0 };
+  }
+  // IP literals never go through a lookup: check them here.
+  const host = hostOf(target);
+  if (net.isIP(host) && !isHostAllowed(host)) {
+    const reason = refusalReason(host);
+    if (reason) return { kind: 'refused', error: refusalMessage(host, host, reason), durationMs: 0 };
+  }
+  const signal = AbortSignal.timeout(settings.requestTimeoutMs);
+  try {
+    const response = await request(target, {
+      method: 'POST',
+      body: opts.body,
+      headers: { ...opts.headers, 'content-length': String(Buffer.byteLength(opts.body)) },
+      dispatcher: agentFor(opts.verifyTls),
+      signal,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let isTruncated = false;
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      chunks.push(size + buffer.length > RESPONSE_LIMIT ? buffer.subarray(0, RESPONSE_LIMIT - size) : buffer);
+      size += buffer.length;
+      if (size >= RESPONSE_LIMIT) {
+        isTruncated = size > RESPONSE_LIMIT || !response.body.readableEnded;
+        response.body.destroy();
+        break;
+      }
+    }
+    let body = Buffer.concat(chunks).toString('utf8');
+    if (isTruncated) body += '\n[truncated at 64 KiB]';
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      const location = headers.location ? ` to ${headers.location}` : '';
+      body = `Redirect${location} not followed: webhooks must answer at their target URL.${body ? `\n${body}` : ''}`;
+    }
+    return { kind: 'response', statusCode: response.statusCode, headers, body, durationMs: elapsed() };
+  } catch (error) {
+    return describeError(error, elapsed());
+  }
+}
+
+function describeError(error: unknown, durationMs: number): SendOutcome {
+  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.code ?? err.cause?.code;
+  if (code === 'EHERALD_REFUSED' || err.cause?.code === 'EHERALD_REFUSED') {
+    return { kind: 'refused', error: err.cause?.message ?? err.message ?? 'refused', durationMs };
+  }
+  const isTimeout =
+    err.name === 'TimeoutError' ||
+    err.name === 'AbortError' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT';
+  const message = [err.message, err.cause?.message].filter(Boolean).join(': ') || String(error);
+  if (isTimeout) return { kind: 'error', statusCode: 504, error: `Timed out: ${message}`, durationMs };
+  return { kind: 'error', statusCode: 502, error: `${code ? `${code}: ` : ''}${message}`, durationMs };
+}

@@ -1,0 +1,245 @@
+import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { afterCommit } from '@/db/transaction';
+import { projects, users, webhookDeliveries, webhooks } from '@/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { isOrgStaff } from '@/lib/auth/policy';
+import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
+import { settings } from '@/lib/config/settings';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import type { Page } from '@/lib/http/pagination';
+import { findRole } from '@/lib/organizations/roles';
+import { toBasicUser } from '@/lib/users/representation';
+import { attemptDelivery, recordAttempts, wakeDispatcher } from './dispatcher';
+import { listWebhookDeliveries, representDelivery } from './deliveries';
+import { WEBHOOK_TYPES } from './events';
+import { newMessageId } from './payloads';
+import { representWebhooks, type WebhookRow } from './representation';
+import { invalidEventsMessage, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
+import { checkTarget } from './url-guard';
+
+const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+const ownerName = sql`(select ${users.username} from ${users} where ${users.id} = ${webhooks.ownerId})`;
+const SORTABLE = {
+  id: webhooks.id,
+  target_url: webhooks.targetUrl,
+  owner: ownerName,
+  description: webhooks.description,
+  type: webhooks.type,
+  updated_date: webhooks.updatedDate,
+};
+
+const projectOwner = sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId})`;
+
+/**
+ * webhooks.md's permission table as a list filter: the webhooks of organizations where the caller is
+ * owner or maintainer, and, where they belong (personal workspace or an organization they are in),
+ * the webhooks they created or whose project they own.
+ */
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.user.isSuperuser) return undefined;
+  const me = actor.user.id;
+  const staffOrgs = sql`(select organization_id from memberships where user_id = ${me} and is_active and role in ('owner', 'maintainer'))`;
+  return sql`(${webhooks.organizationId} in ${staffOrgs}
+    or ((${webhooks.organizationId} is null or ${webhooks.organizationId} in ${memberOrgIds(actor.user)})
+        and (${webhooks.ownerId} = ${me} or ${projectOwner} = ${me})))`;
+}
+
+export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
+  const filters: (SQL | undefined)[] = [isNull(webhooks.retiredDate), visibleTo(actor), orgContextWhere(actor.org, webhooks.organizationId)];
+  if (query.search) {
+    const pattern = containsPattern(query.search);
+    filters.push(or(ilike(webhooks.targetUrl, pattern), ilike(webhooks.description, pattern), sql`${ownerName} ilike ${pattern}`));
+  }
+  const targetUrl = query.filters.get('target_url');
+  if (targetUrl !== undefined) filters.push(eq(webhooks.targetUrl, targetUrl));
+  const owner = query.filters.get('owner');
+  if (owner !== undefined) filters.push(sql`${ownerName} = ${owner}`);
+  const type = query.filters.get('type');
+  if (type !== undefined) {
+    if (!(WEBHOOK_TYPES as readonly string[]).includes(type)) throw invalid('type', `"${type}" is not a valid choice.`);
+    filters.push(eq(webhooks.type, type as WebhookRow['type']));
+  }
+  const projectId = intFilter(query, 'project_id');
+  if (projectId !== undefined) filters.push(eq(webhooks.projectId, projectId));
+  const id = intFilter(query, 'id');
+  if (id !== undefined) filters.push(eq(webhooks.id, id));
+  const where = and(...filters);
+  const [{ total }] = await db.select({ total: count() }).from(webhooks).where(where);
+  const rows = await db
+    .select()
+    .from(webhooks)
+    .where(where)
+    .orderBy(...orderBy(query.sort, SORTABLE, [desc(webhooks.id)]))
+    .limit(page.limit ?? 2 ** 31 - 1)
+    .offset(page.offset);
+  return { count: total, results: await representWebhooks(db, rows, actor.baseUrl) };
+}
+
+/** May the actor see and manage this webhook? (Ping, redelivery and deliveries follow the same rule.) */
+async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow): Promise<boolean> {
+  if (actor.user.isSuperuser) return true;
+  const role = await findRole(tx, actor.user.id, hook.organizationId);
+  if (hook.organizationId !== null && !role) return false;
+  if (isOrgStaff(actor.user, role) || hook.ownerId === actor.user.id) return true;
+  if (hook.projectId === null) return false;
+  const [project] = await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
+  return project?.ownerId === actor.user.id;
+}
+
+export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock = false): Promise<WebhookRow> {
+  const query = tx.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.retiredDate)));
+  const [hook] = lock ? await query.for('update') : await query;
+  if (!hook) throw notFound();
+  if (!(await mayManage(tx, actor, hook))) throw forbidden();
+  return hook;
+}
+
+export async function getWebhook(db: Db, actor: Actor, id: number) {
+  const hook = await loadWebhook(db, actor, id);
+  return (await representWebhooks(db, [hook], actor.baseUrl))[0];
+}
+
+async function ensureTargetAllowed(targetUrl: string) {
+  const refusal = await checkTarget(targetUrl);
+  if (refusal) throw invalid('target_url', refusal);
+}
+
+/** Where a new webhook belongs, and whether the actor may put it there (webhooks.md, "create"). */
+async function resolveScope(tx: Tx, actor: Actor, input: CreateWebhookInput) {
+  if (input.type === 'organization') {
+    if (actor.org.kind !== 'org') {
+      throw invalid('organization', 'An organization webhook needs an organization: send org, org_id or X-Organization.');
+    }
+    if (!isOrgStaff(actor.user, actor.org.role)) throw forbidden('Only owners and maintainers may add organization webhooks.');
+    return { organizationId: actor.org.id, projectId: null };
+  }
+  const [project] = await tx.select().from(projects).where(eq(projects.id, input.project_id!));
+  if (!project) throw invalid('project_id', `Invalid pk "${input.project_id}" - object does not exist.`);
+  const role = await findRole(tx, actor.user.id, project.organizationId);
+  const isMember = project.organizationId === null || role !== null;
+  const isAllowed = actor.user.isSuperuser || (isMember && (project.ownerId === actor.user.id || isOrgStaff(actor.user, role)));
+  if (!isAllowed) throw forbidden('Only the project owner (or the organization owners and maintainers) may add webhooks to it.');
+  return { organizationId: project.organizationId, projectId: project.id };
+}
+
+export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookInput) {
+  const scope = await resolveScope(tx, actor, input);
+  await ensureTargetAllowed(input.target_url);
+  const now = new Date();
+  const [hook] = await tx
+    .insert(webhooks)
+    .values({
+      targetUrl: input.target_url,
+      description: input.description ?? '',
+      type: input.type,
+      contentType: 'application/json',
+      secret: input.secret || null,
+      isActive: input.is_active ?? true,
+      enableSsl: input.enable_ssl ?? true,
+      events: [...new Set(input.events)],
+      ownerId: actor.user.id,
+      ...scope,
+      createdDate: now,
+      updatedDate: now,
+    })
+    .returning();
+  return (await representWebhooks(tx, [hook], actor.baseUrl))[0];
+}
+
+export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: UpdateWebhookInput) {
+  const hook = await loadWebhook(tx, actor, id, true);
+  const eventsMessage = input.events ? invalidEventsMessage(hook.type, input.events) : null;
+  if (eventsMessage) throw invalid('events', eventsMessage);
+  if (input.target_url !== undefined && input.target_url !== hook.targetUrl) await ensureTargetAllowed(input.target_url);
+  const now = new Date();
+  const patch: Partial<typeof webhooks.$inferInsert> = {
+    targetUrl: input.target_url,
+    description: input.description,
+    isActive: input.is_active,
+    enableSsl: input.enable_ssl,
+    events: input.events ? [...new Set(input.events)] : undefined,
+    updatedDate: now,
+  };
+  if (input.secret !== undefined && (input.secret || null) !== hook.secret) {
+    const isRotation = Boolean(hook.secret && input.secret);
+    // Rotating: the old secret keeps signing beside the new one for a day, so receivers can switch.
+    Object.assign(patch, {
+      secret: input.secret || null,
+      previousSecret: isRotation ? hook.secret : null,
+      previousSecretExpires: isRotation ? new Date(now.getTime() + ROTATION_OVERLAP_MS) : null,
+    });
+  }
+  if (input.is_active === true && !hook.isActive) {
+    // A person turning it back on gives the endpoint a fresh start.
+    Object.assign(patch, { disabledReason: null, failingSince: null, backoffUntil: null, consecutiveFailures: 0 });
+  }
+  const [updated] = await tx.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning();
+  return (await representWebhooks(tx, [updated], actor.baseUrl))[0];
+}
+
+export async function deleteWebhook(tx: Tx, actor: Actor, id: number) {
+  await loadWebhook(tx, actor, id, true);
+  // Its deliveries go with it (foreign-key cascade); a dispatcher holding one finds it gone and stops.
+  await tx.delete(webhooks).where(eq(webhooks.id, id));
+}
+
+/** Sends `{event: "ping", webhook, sender}` now, within the request, and returns the delivery record. */
+export async function pingWebhook(db: Db, actor: Actor, id: number) {
+  const hook = await loadWebhook(db, actor, id);
+  const [webhook] = await representWebhooks(db, [hook], actor.baseUrl);
+  const payload = JSON.stringify({ event: 'ping', webhook, sender: toBasicUser(actor.user, actor.baseUrl) });
+  const [row] = await db
+    .insert(webhookDeliveries)
+    .values({
+      webhookId: id,
+      messageId: newMessageId(),
+      event: 'ping',
+      trigger: 'ping',
+      payload,
+      // Held by this request, so no dispatcher picks it up meanwhile.
+      leaseUntil: new Date(Date.now() + settings.leaseSeconds * 1000),
+    })
+    .returning();
+  const result = await attemptDelivery({ id: row.id, webhookId: id, messageId: row.messageId, event: 'ping', payload, attempt: 1, trigger: 'ping' }, hook);
+  await recordAttempts(db, [result]);
+  const [done] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id));
+  return representDelivery(done);
+}
+
+export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
+  await loadWebhook(db, actor, webhookId);
+  return listWebhookDeliveries(db, webhookId, query, page);
+}
+
+async function loadDelivery(tx: Tx, webhookId: number, deliveryId: number) {
+  const [row] = await tx
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId)));
+  if (!row) throw notFound('No such delivery for this webhook.');
+  return row;
+}
+
+export async function getDelivery(db: Db, actor: Actor, webhookId: number, deliveryId: number) {
+  await loadWebhook(db, actor, webhookId);
+  return representDelivery(await loadDelivery(db, webhookId, deliveryId));
+}
+
+/** Queues the stored payload again as a new series marked `redelivery` (same bytes, signed anew). */
+export async function redeliver(tx: Tx, actor: Actor, webhookId: number, deliveryId: number) {
+  await loadWebhook(tx, actor, webhookId);
+  const original = await loadDelivery(tx, webhookId, deliveryId);
+  await tx.insert(webhookDeliveries).values({
+    webhookId,
+    messageId: original.messageId,
+    event: original.event,
+    trigger: 'redelivery',
+    redelivery: true,
+    payload: original.payload,
+    changedFields: original.changedFields,
+  });
+  afterCommit(tx, wakeDispatcher);
+}
