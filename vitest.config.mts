@@ -12,6 +12,12 @@ export default defineConfig({
     env: {
       AUTH_SECRET: 'test-secret-test-secret-test-secret',
       HERALD_MEDIA_DIR: 'data/test-media',
+      // Receivers listen on 127.0.0.1; 127.0.0.2 and the rest of loopback stay refused for the SSRF tests.
+      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32,::1/128',
+      WEBHOOK_RETRY_SCHEDULE: '0.2,0.2,0.2',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      WEBHOOK_REQUEST_TIMEOUT_MS: '1500',
+      WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
     },
   },
 });

@@ -33,6 +33,13 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/issues/:id', () => import('@/app/api/issues/[id]/route')],
   ['/api/comments', () => import('@/app/api/comments/route')],
   ['/api/comments/:id', () => import('@/app/api/comments/[id]/route')],
+  ['/api/webhooks', () => import('@/app/api/webhooks/route')],
+  ['/api/webhooks/events', () => import('@/app/api/webhooks/events/route')],
+  ['/api/webhooks/:id', () => import('@/app/api/webhooks/[id]/route')],
+  ['/api/webhooks/:id/ping', () => import('@/app/api/webhooks/[id]/ping/route')],
+  ['/api/webhooks/:id/deliveries', () => import('@/app/api/webhooks/[id]/deliveries/route')],
+  ['/api/webhooks/:id/deliveries/:deliveryId', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/route')],
+  ['/api/webhooks/:id/deliveries/:deliveryId/redelivery', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/redelivery/route')],
 ];
 
 export const BASE = 'http://herald.test';
