@@ -46,7 +46,8 @@ async function authenticateBasic(db: Db, value: string): Promise<UserRow> {
   const colon = decoded.indexOf(':');
   const login = colon >= 0 ? decoded.slice(0, colon) : '';
   const password = colon >= 0 ? decoded.slice(colon + 1) : '';
-  const user = login && password.length <= 128 ? await verifyCredentials(db, login, password) : null;
+  const usable = login && login.length <= 254 && password.length <= 128 && !login.includes('\u0000');
+  const user = usable ? await verifyCredentials(db, login, password) : null;
   if (!user) throw unauthenticated('Invalid username/password.');
   if (basicCache.size > 10_000) basicCache.clear();
   basicCache.set(cacheKey, { userId: user.id, expires: Date.now() + BASIC_CACHE_MS });

@@ -53,11 +53,33 @@ export async function readJson(req: Request): Promise<unknown> {
   if (length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
   const text = await req.text();
   if (text.length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw invalid('non_field_errors', `JSON parse error - ${(error as Error).message}`);
   }
+  const where = findNullCharacter(body, []);
+  if (where) throw invalid(where, NULL_CHARACTER_MESSAGE);
+  return body;
+}
+
+export const NULL_CHARACTER_MESSAGE = 'Null characters are not allowed.';
+
+/**
+ * PostgreSQL text cannot hold U+0000 (DRF refuses it too): the dotted path of the first string or key
+ * that contains one, or null.
+ */
+function findNullCharacter(value: unknown, path: string[]): string | null {
+  const here = () => path.join('.') || 'non_field_errors';
+  if (typeof value === 'string') return value.includes('\u0000') ? here() : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key.replaceAll('\u0000', '')].join('.') || 'non_field_errors';
+    const found = findNullCharacter(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
 }
 
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {

@@ -3,7 +3,8 @@ import type { Actor } from '@/lib/auth/actor';
 import { requireCaller } from '@/lib/auth/authenticate';
 import { resolveOrgContext } from '@/lib/organizations/resolve-org-context';
 import { getBaseUrl } from './base-url';
-import { ApiError } from './errors';
+import { ApiError, invalid, notFound } from './errors';
+import { NULL_CHARACTER_MESSAGE } from './parse';
 import { paginated, parsePage, type Page } from './pagination';
 import { parseListQuery, type ListQuery } from './list-query';
 
@@ -51,7 +52,11 @@ export function listRoute(list: (db: Db, actor: Actor, query: ListQuery, page: P
 async function buildContext(req: Request, next: NextContext): Promise<RouteContext> {
   const raw = next?.params ? await next.params : {};
   const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]));
-  return { req, url: new URL(req.url), params, db: await getDb(), baseUrl: getBaseUrl(req) };
+  const url = new URL(req.url);
+  // PostgreSQL text cannot hold U+0000: no object has it in its key, and no filter can match it.
+  if (Object.values(params).some((v) => v.includes('\u0000'))) throw notFound();
+  for (const [name, value] of url.searchParams) if (value.includes('\u0000') || name.includes('\u0000')) throw invalid(name.replaceAll('\u0000', ''), NULL_CHARACTER_MESSAGE);
+  return { req, url, params, db: await getDb(), baseUrl: getBaseUrl(req) };
 }
 
 /** PostgreSQL errors that a request can provoke, answered as 4xx rather than 500. */
@@ -61,6 +66,8 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
   '22P02': { status: 400, message: 'Invalid value.' },
   '22003': { status: 400, message: 'A number is out of range.' },
   '22001': { status: 400, message: 'A value is too long.' },
+  '22021': { status: 400, message: 'Null characters are not allowed.' },
+  '22P05': { status: 400, message: 'Null characters are not allowed.' },
   '40001': { status: 409, message: 'The object was changed at the same time by someone else; try again.' },
   '40P01': { status: 409, message: 'The object was changed at the same time by someone else; try again.' },
 };

@@ -140,7 +140,9 @@ describe('organization context', () => {
     const { org, stranger, owner } = team;
     expectClientError(await api.get(`/api/projects?org=${unique('nope')}`, { as: owner }), 404);
     expectClientError(await api.get('/api/projects?org_id=2147483647', { as: owner }), 404);
+    expectClientError(await api.get('/api/projects?org_id=4000000000', { as: owner }), 404);
     expectClientError(await api.get('/api/projects?org_id=99999999999', { as: owner }));
+    expectClientError(await api.get('/api/projects?org=%00', { as: owner }), 400);
     expectClientError(await api.get('/api/projects?org_id=abc', { as: owner }), 400);
     expectClientError(await api.get('/api/projects', { as: owner, headers: { 'x-organization': unique('nope') } }), 404);
     expectClientError(await api.get(`/api/projects?org=${org.slug}`, { as: stranger }), 403);

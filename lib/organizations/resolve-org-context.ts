@@ -14,6 +14,7 @@ export async function resolveOrgContext(tx: Tx, req: Request, url: URL, user: Us
   if (orgId !== null) {
     if (orgId === '') return { kind: 'personal' };
     if (!/^\d{1,10}$/.test(orgId)) throw invalid('org_id', 'A valid integer is required.');
+    if (Number(orgId) > 2147483647) throw notFound('Organization not found.');
     where = eq(organizations.id, Number(orgId));
   } else if (slug !== null) {
     if (slug === '') return { kind: 'personal' };

@@ -36,7 +36,7 @@ export async function stageTaskImages(taskId: number, files: UploadedFile[]): Pr
     files.map(async (file, i) => {
       const filePath = path.join(/*turbopackIgnore: true*/ dir, `${String(i).padStart(6, '0')}.${kinds[i].extension}`);
       await fs.writeFile(filePath, file.bytes);
-      return { name: file.name.slice(0, 1024), path: path.relative(settings.mediaDir, filePath), mimeType: kinds[i].mimeType };
+      return { name: file.name.replaceAll('\u0000', '').slice(0, 1024), path: path.relative(settings.mediaDir, filePath), mimeType: kinds[i].mimeType };
     }),
   );
   return { dir, images };

@@ -173,8 +173,12 @@ describe('tasks', () => {
     expectClientError(await upload(task.id, stranger, [['client_files[0]', png(), 'a.png']]), 403);
     expectClientError(await upload(2147483647, owner, [['client_files[0]', png(), 'a.png']]), 404);
     expect((await api.get(`/api/tasks/${task.id}`, { as: owner })).body).toEqual(before.body);
+    // A file name PostgreSQL cannot store is cleaned, not a 500.
+    const nulName = await upload(task.id, owner, [['client_files[0]', png(), 'a\u0000.png'], ['client_files[1]', new Blob(['nope']), 'b\u0000.txt']]);
+    expectClientError(nulName, 400);
+    expect(Object.keys(nulName.body)).toEqual(['client_files[1]']);
     // And a good upload still works afterwards.
-    expect((await uploadImages(task.id, owner, 2)).status).toBe(201);
+    expect((await upload(task.id, owner, [['client_files[0]', png(), 'a\u0000.png'], ['client_files[1]', png(), 'b.png']])).status).toBe(201);
     expect(await jobsOf(task.id, owner)).toHaveLength(2);
   });
 

@@ -107,6 +107,11 @@ describe('auth: login, tokens, Basic', () => {
     expect((await api.get('/api/users/self', basic(user.email, user.password))).status).toBe(200);
     expectClientError(await api.get('/api/users/self', basic(user.username, 'wrong-password')), 401);
     expectClientError(await api.get('/api/users/self', basic('', '')), 401);
+    expectClientError(await api.get('/api/users/self', basic(`${user.username}\u0000`, user.password)), 401);
+    expectClientError(await api.get('/api/users/self', basic('x'.repeat(300), user.password)), 401);
+    const nul = await api.post('/api/auth/login', { username: `${user.username}\u0000`, password: user.password });
+    expectClientError(nul, 400);
+    expect(nul.body).toEqual({ username: ['Null characters are not allowed.'] });
     expectClientError(await api.get('/api/users/self', { as: { auth: 'Basic %%%not-base64' } as TestUser }), 401);
     expectClientError(await api.get('/api/users/self', withToken('0'.repeat(40))), 401);
     expectClientError(await api.get('/api/users/self', { as: { auth: 'Token' } as TestUser }), 401);

@@ -1,0 +1,170 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTask, createTeam, expectClientError, jobsOf, recordChanges } from '@/lib/testing/fixtures';
+import { api, call, createUser, type TestUser } from '@/lib/testing/test-api';
+
+/**
+ * A generated sweep: every JSON endpoint gets malformed JSON, non-objects, wrong content types, unknown
+ * fields, and each field replaced by values no field accepts. Every answer must be a 4xx with a message
+ * (400 naming the field for field errors), and nothing may be written: no change is recorded and the
+ * objects read the same afterwards.
+ */
+
+type Endpoint = { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; as: TestUser | null };
+
+// Values that no field of any endpoint accepts.
+const POISON: [string, unknown][] = [
+  ['object', { nested: { deeper: true } }],
+  ['huge string', 'x'.repeat(100_000)],
+  ['huge number', 1e300],
+  ['negative', -1],
+  ['array of arrays', [[]]],
+  ['NUL string', 'a\u0000b'],
+];
+
+describe('bad input on every endpoint', () => {
+  let t: Awaited<ReturnType<typeof createTeam>>;
+  let endpoints: Endpoint[];
+  let reads: [string, TestUser][];
+  let snapshot: () => Promise<unknown[]>;
+  let ids: Record<string, number | string>;
+
+  beforeAll(async () => {
+    t = await createTeam();
+    const { owner, org } = t;
+    const invitee = await createUser('bad');
+    const project = (await api.post(`/api/projects?org=${org.slug}`, { name: 'p', labels: [{ name: 'a' }] }, { as: owner })).body;
+    const task = await createTask(owner, { name: 't', project_id: project.id }, { frames: 2 });
+    const [job] = await jobsOf(task.id, owner);
+    const issue = (await api.post('/api/issues', { job: job.id, frame: 0, position: [0, 0], message: 'm' }, { as: owner })).body;
+    const comment = (await api.post('/api/comments', { issue: issue.id, message: 'c' }, { as: owner })).body;
+    const invitation = (await api.post(`/api/invitations?org=${org.slug}`, { role: 'worker', email: invitee.email }, { as: owner })).body;
+    ids = { org: org.id, membership: t.memberships.worker.id, project: project.id, task: task.id, job: job.id, issue: issue.id, comment: comment.id, invitation: invitation.key };
+
+    endpoints = [
+      { method: 'POST', path: '/api/auth/register', as: null, body: { username: 'sweep', email: 'sweep@example.test', password1: 'long-enough', password2: 'long-enough', first_name: 'a', last_name: 'b' } },
+      { method: 'POST', path: '/api/auth/login', as: null, body: { username: owner.username, password: owner.password } },
+      { method: 'POST', path: '/api/organizations', as: owner, body: { slug: 'sweep', name: 'n', description: 'd', contact: { a: 'b' } } },
+      { method: 'PATCH', path: `/api/organizations/${org.id}`, as: owner, body: { name: 'n', description: 'd', contact: { a: 'b' } } },
+      { method: 'PATCH', path: `/api/memberships/${ids.membership}`, as: owner, body: { role: 'supervisor' } },
+      { method: 'POST', path: `/api/invitations?org=${org.slug}`, as: owner, body: { role: 'worker', email: t.stranger.email } },
+      { method: 'POST', path: `/api/projects?org=${org.slug}`, as: owner, body: { name: 'n', labels: [{ name: 'l' }], assignee_id: owner.id, bug_tracker: 'b' } },
+      { method: 'PATCH', path: `/api/projects/${project.id}`, as: owner, body: { name: 'n', labels: [{ name: 'l2' }], assignee_id: owner.id, owner_id: owner.id, bug_tracker: 'b', status: 'validation' } },
+      { method: 'POST', path: '/api/tasks', as: owner, body: { name: 'n', project_id: project.id, segment_size: 2, overlap: 0, assignee_id: owner.id, bug_tracker: 'b', subset: 's' } },
+      { method: 'PATCH', path: `/api/tasks/${task.id}`, as: owner, body: { name: 'n', assignee_id: owner.id, owner_id: owner.id, bug_tracker: 'b', subset: 's' } },
+      { method: 'PATCH', path: `/api/jobs/${job.id}`, as: owner, body: { assignee: owner.id, stage: 'validation', state: 'completed' } },
+      { method: 'POST', path: '/api/issues', as: owner, body: { job: job.id, frame: 1, position: [1, 2], message: 'm', assignee: owner.id } },
+      { method: 'PATCH', path: `/api/issues/${issue.id}`, as: owner, body: { resolved: true, position: [3, 4], assignee: owner.id } },
+      { method: 'POST', path: '/api/comments', as: owner, body: { issue: issue.id, message: 'm' } },
+      { method: 'PATCH', path: `/api/comments/${comment.id}`, as: owner, body: { message: 'm' } },
+    ];
+    reads = [
+      [`/api/organizations/${org.id}`, owner],
+      [`/api/memberships?org=${org.slug}&page_size=all`, owner],
+      [`/api/invitations?org=${org.slug}&page_size=all`, owner],
+      [`/api/organizations?page_size=all`, owner],
+      [`/api/projects?page_size=all`, owner],
+      [`/api/tasks?page_size=all`, owner],
+      [`/api/jobs?page_size=all`, owner],
+      [`/api/issues?page_size=all`, owner],
+      [`/api/comments?page_size=all`, owner],
+      [`/api/users?page_size=all`, owner],
+    ];
+    snapshot = () => Promise.all(reads.map(async ([path, user]) => (await api.get(path, { as: user })).body));
+  });
+
+  it('answers 4xx naming the field and writes nothing', async () => {
+    const before = await snapshot();
+    const failures: string[] = [];
+    const check = (label: string, reply: { status: number; body: any }, status: number, field?: string) => {
+      const keys = reply.body && typeof reply.body === 'object' ? Object.keys(reply.body) : [];
+      const named = field === undefined || keys.some((k) => k === field || k.startsWith(`${field}.`));
+      if (reply.status !== status || keys.length === 0 || !named) failures.push(`${label}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 160)}`);
+    };
+    const changes = await recordChanges(async () => {
+      for (const e of endpoints) {
+        const send = (body: unknown, extra: { raw?: BodyInit; contentType?: string } = {}) => call(e.method, e.path, body, { as: e.as, ...extra });
+        const label = `${e.method} ${e.path}`;
+        check(`${label} malformed`, await send(undefined, { raw: '{"name": ', contentType: 'application/json' }), 400, 'non_field_errors');
+        check(`${label} empty body`, await send(undefined, { raw: '', contentType: 'application/json' }), 400, 'non_field_errors');
+        for (const body of [null, [], 'text', 42, true]) check(`${label} body ${JSON.stringify(body)}`, await send(body), 400, 'non_field_errors');
+        check(`${label} text/plain`, await send(undefined, { raw: JSON.stringify(e.body), contentType: 'text/plain' }), 415);
+        check(`${label} no content type`, await send(undefined, { raw: JSON.stringify(e.body) }), 415);
+        check(`${label} form`, await send(undefined, { raw: new URLSearchParams({ a: 'b' }), contentType: 'application/x-www-form-urlencoded' }), 415);
+        check(`${label} > 1 MiB`, await send({ ...e.body, pad: 'x'.repeat(1_100_000) }), 413);
+        check(`${label} unknown field`, await send({ ...e.body, surprise: 1 }), 400, 'surprise');
+        check(`${label} unknown nested`, await send({ ...e.body, 'a\u0000': 1 }), 400);
+        for (const field of Object.keys(e.body)) {
+          for (const [name, value] of POISON) check(`${label} ${field}=${name}`, await send({ ...e.body, [field]: value }), 400, field);
+        }
+      }
+    });
+    expect(failures).toEqual([]);
+    expect(changes.map((c) => `${c.action}:${c.resource}`)).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers 404 for ids that cannot exist, in every path', async () => {
+    const owner = t.owner;
+    const failures: string[] = [];
+    const bad = ['0', '-1', 'abc', '1.5', '1e3', '99999999999', '2147483648', '2147483647', '0x10', ' 1', '%00', 'x'.repeat(500)];
+    // A valid PATCH body for each resource, so that only the id is wrong.
+    const patches: Record<string, object | null> = {
+      organizations: { name: 'x' }, memberships: { role: 'worker' }, projects: { name: 'x' }, tasks: { name: 'x' },
+      jobs: { state: 'new' }, issues: { resolved: true }, comments: { message: 'x' }, users: null,
+    };
+    for (const [resource, patch] of Object.entries(patches)) {
+      for (const id of bad) {
+        for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
+          if ((resource === 'users' && method !== 'GET') || (resource === 'jobs' && method === 'DELETE')) continue;
+          const reply = await call(method, `/api/${resource}/${encodeURIComponent(id)}`, method === 'PATCH' ? patch : undefined, { as: owner });
+          if (reply.status !== 404 || !reply.body?.detail) failures.push(`${method} ${resource}/${id}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 100)}`);
+        }
+      }
+    }
+    for (const id of bad) {
+      const path = `/api/tasks/${encodeURIComponent(id)}/data`;
+      const got = await api.get(`${path}?type=frame&number=0`, { as: owner });
+      if (got.status !== 404) failures.push(`GET ${path}: ${got.status}`);
+      const posted = await call('POST', path, undefined, { as: owner, raw: new FormData() });
+      if (posted.status !== 404) failures.push(`POST ${path}: ${posted.status}`);
+    }
+    for (const key of ['nope', 'x'.repeat(500), '\u0000', ' ']) {
+      for (const [method, suffix] of [['GET', ''], ['DELETE', ''], ['POST', '/accept'], ['POST', '/decline']] as const) {
+        const reply = await call(method, `/api/invitations/${encodeURIComponent(key)}${suffix}`, undefined, { as: owner });
+        if (reply.status !== 404) failures.push(`${method} invitations/${JSON.stringify(key).slice(0, 20)}${suffix}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 100)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // Sanity: the real ids are found.
+    for (const [resource, id] of [['organizations', ids.org], ['projects', ids.project], ['jobs', ids.job], ['comments', ids.comment]]) {
+      expect((await api.get(`/api/${resource}/${id}`, { as: owner })).status).toBe(200);
+    }
+  });
+
+  it('answers 4xx for bad query parameters on every list', async () => {
+    const owner = t.owner;
+    const failures: string[] = [];
+    const lists = ['organizations', 'memberships', 'invitations', 'projects', 'tasks', 'jobs', 'issues', 'comments', 'users'];
+    const params = [
+      'page=0', 'page=-1', 'page=x', 'page=99999999999999999999', 'page_size=0', 'page_size=-1', 'page_size=x', 'page_size=1e400',
+      'sort=nope', 'sort=-', 'sort=,', `search=${'s'.repeat(300)}`, 'search=%00', 'org_id=x', 'org_id=-1', 'org_id=99999999999',
+      'org=%00', `org=${'o'.repeat(300)}`, 'id=x', 'id=-1', 'id=99999999999', 'name=%00', 'username=%00', 'owner=%00', 'assignee=%00',
+      'user=%00', 'role=%00', 'task_id=99999999999', 'project_id=-5', 'job_id=1e3', 'issue_id=x', 'stage=%00', 'state=%00', 'resolved=%00',
+      'slug=%00', 'subset=%00', 'status=%00',
+    ];
+    for (const list of lists) {
+      for (const param of params) {
+        const reply = await api.get(`/api/${list}?${param}`, { as: owner });
+        // A filter this resource does not have is ignored (200); anything else must be a 4xx with a message.
+        if (reply.status >= 500 || (reply.status >= 400 && !reply.body) || (reply.status >= 300 && reply.status < 400)) {
+          failures.push(`${list}?${param}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 100)}`);
+        }
+      }
+      const header = await api.get(`/api/${list}`, { as: owner, headers: { 'x-organization': 'x'.repeat(300) } });
+      if (header.status !== 404) failures.push(`${list} X-Organization long: ${header.status}`);
+    }
+    expect(failures).toEqual([]);
+    expectClientError(await api.get('/api/projects?page=0', { as: owner }), 400);
+    expectClientError(await api.get('/api/projects?search=%00', { as: owner }), 400);
+  });
+});
