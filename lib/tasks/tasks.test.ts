@@ -79,7 +79,12 @@ describe('tasks', () => {
     const missing = await api.post('/api/tasks', { name: 'x', project_id: 2147483647 }, { as: owner });
     expect(Object.keys(missing.body)).toEqual(['project_id']);
     expectClientError(await api.post('/api/tasks', { name: 'x', project_id: project.body.id }, { as: stranger }), 403);
+    // As on create, a task in a project has no labels of its own: PATCH may not rewrite the project's behind its back.
+    const relabel = await api.patch(`/api/tasks/${task.body.id}`, { labels: [{ name: 'bush' }] }, { as: owner });
+    expectClientError(relabel, 400);
+    expect(Object.keys(relabel.body)).toEqual(['labels']);
     const p = await api.get(`/api/projects/${project.body.id}`, { as: owner });
+    expect(p.body.labels).toEqual(project.body.labels);
     expect(p.body.tasks).toEqual({ count: 1, url: `http://herald.test/api/tasks?project_id=${project.body.id}` });
     expect(p.body.dimension).toBe('2d');
     expect(ids(await api.get(`/api/tasks?project_id=${project.body.id}`, { as: owner }))).toEqual([task.body.id]);

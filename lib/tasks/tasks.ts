@@ -138,6 +138,9 @@ export async function createTask(tx: Tx, actor: Actor, input: CreateTaskInput) {
 
 export async function updateTask(tx: Tx, actor: Actor, id: number, input: UpdateTaskInput) {
   const task = await loadTask(tx, actor, id, 'update', true);
+  // As on create (and as CVAT): a task in a project shows the project's labels and has none of its own to
+  // change; they are changed on the project, which announces it.
+  if (input.labels && task.projectId !== null) throw invalid('labels', "A task in a project uses the project's labels.");
   const [before] = await representTasks(tx, [task], actor.baseUrl);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, task.organizationId);
   if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, task.organizationId);
@@ -154,7 +157,7 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
       updatedDate: now,
     })
     .where(eq(tasks.id, id));
-  if (input.labels) await saveLabels(tx, task.projectId !== null ? { projectId: task.projectId } : { taskId: id }, input.labels);
+  if (input.labels) await saveLabels(tx, { taskId: id }, input.labels);
   const [updated] = await tx.select().from(tasks).where(eq(tasks.id, id));
   const [after] = await representTasks(tx, [updated], actor.baseUrl);
   await recordChange(tx, actor, { action: 'update', resource: 'task', organizationId: task.organizationId, projectId: task.projectId, before, after });
