@@ -151,3 +151,120 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000) {
   throw new Error('condition not met in time');
 }
 
+
+describe('failures, limits and the SSRF guard', () => {
+  it('honours Retry-After on 429', async () => {
+    const r = await receiver((req, res) => {
+      if (r.received.length === 1) {
+        res.statusCode = 429;
+        res.setHeader('retry-after', '1');
+        res.end('slow down');
+      } else res.end('ok');
+    });
+    const { project } = await projectWithWebhook(['update:project'], { target: r.url });
+    await api.patch(`/api/projects/${project.id}`, { name: 'rate limited' }, { as: owner });
+    const [a, b] = await r.waitFor(2, 5000);
+    expect(b.at - a.at).toBeGreaterThanOrEqual(950);
+    expect(b.headers['webhook-id']).toBe(a.headers['webhook-id']);
+  });
+
+  it('records a receiver that never answers as a 504 timeout, and a closed port as a 502, and retries both', async () => {
+    const hanging = await receiver(() => {
+      // never answers
+    });
+    const { project, hook } = await projectWithWebhook(['update:project'], { target: hanging.url });
+    const closed = await receiver();
+    await closed.close();
+    const refused = await api.post('/api/webhooks', { target_url: closed.url, type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner });
+    const started = Date.now();
+    expect((await api.patch(`/api/projects/${project.id}`, { name: 'nobody home' }, { as: owner })).status).toBe(200);
+    // The user's request does not wait for receivers.
+    expect(Date.now() - started).toBeLessThan(1000);
+    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 504), 8000);
+    await waitUntil(async () => (await api.get(`/api/webhooks/${refused.body.id}/deliveries`, { as: owner })).body.count >= 2, 8000);
+    const timedOut = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.find((d: any) => d.status_code === 504);
+    expect(timedOut.response).toMatch(/Timed out/);
+    const down = (await api.get(`/api/webhooks/${refused.body.id}/deliveries`, { as: owner })).body.results;
+    expect(down.find((d: any) => d.attempt === 1)).toMatchObject({ status_code: 502, state: 'failed' });
+    expect(down.find((d: any) => d.attempt === 1).response).toMatch(/ECONNREFUSED/);
+    expect(down.find((d: any) => d.attempt === 2)).toBeTruthy();
+  });
+
+  it('refuses loopback targets outside the allow list when saved, and says how to allow them', async () => {
+    const project = (await api.post('/api/projects', { name: 'ssrf' }, { as: owner })).body;
+    const reply = await api.post('/api/webhooks', { target_url: 'http://127.0.0.2:9/hook', type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner });
+    expect(reply.status).toBe(400);
+    expect(reply.body.target_url[0]).toMatch(/127\.0\.0\.2, a loopback address/);
+    expect(reply.body.target_url[0]).toMatch(/WEBHOOK_ALLOWED_TARGETS/);
+    const v6 = await api.post('/api/webhooks', { target_url: 'http://[::ffff:127.0.0.2]:9/', type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner });
+    expect(v6.status).toBe(400);
+  });
+
+  it('refuses a host name that resolves outside the allow list, at save and at send time', async () => {
+    const project = (await api.post('/api/projects', { name: 'ssrf-dns' }, { as: owner })).body;
+    const r = await receiver();
+    const hookByName = await api.post(
+      '/api/webhooks',
+      { target_url: `http://localhost:${r.port}/hook`, type: 'project', project_id: project.id, events: ['update:project'] },
+      { as: owner },
+    );
+    expect(hookByName.status).toBe(201);
+    const original = process.env.WEBHOOK_ALLOWED_TARGETS;
+    process.env.WEBHOOK_ALLOWED_TARGETS = '127.0.0.2/32';
+    try {
+      const atSave = await api.post(
+        '/api/webhooks',
+        { target_url: `http://localhost:${r.port}/hook`, type: 'project', project_id: project.id, events: ['update:project'] },
+        { as: owner },
+      );
+      expect(atSave.status).toBe(400);
+      expect(atSave.body.target_url[0]).toMatch(/localhost resolves to/);
+      await api.patch(`/api/projects/${project.id}`, { name: 'ssrf-dns-2' }, { as: owner });
+      await waitUntil(async () => (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results[0]?.state === 'refused');
+      const [row] = (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results;
+      expect(row.response).toMatch(/WEBHOOK_ALLOWED_TARGETS/);
+      expect(row.status_code).toBeNull();
+      expect(r.received).toHaveLength(0);
+    } finally {
+      process.env.WEBHOOK_ALLOWED_TARGETS = original;
+    }
+  });
+
+  it('does not follow a redirect, even to an allowed address, and names where it pointed', async () => {
+    const r = await receiver((_, res) => {
+      res.statusCode = 302;
+      res.setHeader('location', 'http://127.0.0.2:9/internal');
+      res.end();
+    });
+    const { project, hook } = await projectWithWebhook(['update:project'], { target: r.url });
+    await api.patch(`/api/projects/${project.id}`, { name: 'redirected' }, { as: owner });
+    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'failed');
+    const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status_code).toBe(302);
+    expect(rows[0].response).toMatch(/http:\/\/127\.0\.0\.2:9\/internal/);
+    expect(rows[0].next_attempt_date).toBeNull();
+  });
+
+  it('keeps 64 KiB of a large response and marks it truncated', async () => {
+    const r = await receiver((_, res) => res.end('x'.repeat(200 * 1024)));
+    const { hook } = await projectWithWebhook(['update:project'], { target: r.url });
+    const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
+    expect(ping.body.status_code).toBe(200);
+    expect(ping.body.response.length).toBeLessThan(64 * 1024 + 100);
+    expect(ping.body.response.endsWith("[truncated at 64 KiB]")).toBe(true);
+  });
+
+  it('signs with both secrets for a day after a rotation', async () => {
+    const first = 'whsec_' + Buffer.alloc(24, 1).toString('base64');
+    const second = 'whsec_' + Buffer.alloc(24, 2).toString('base64');
+    const { project, receiver: r, hook } = await projectWithWebhook(['update:project'], { secret: first });
+    await api.patch(`/api/webhooks/${hook.id}`, { secret: second }, { as: owner });
+    await api.patch(`/api/projects/${project.id}`, { name: 'rotated' }, { as: owner });
+    const [request] = await r.waitFor(1);
+    expect(String(request.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(standardWebhooksAccepts(second, request.headers, request.body)).toBe(true);
+    expect(standardWebhooksAccepts(first, request.headers, request.body)).toBe(true);
+    expect(flaskReceiverAccepts(second, request.headers, request.body)).toBe(true);
+  });
+});
