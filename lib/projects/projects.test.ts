@@ -167,6 +167,10 @@ describe('projects: who may touch what', () => {
     // As in CVAT's sandbox rules: a project's assignee may change it but not delete it.
     expect((await api.patch(`/api/projects/${p.id}`, { name: 'by assignee' }, { as: assignee })).status).toBe(200);
     expectClientError(await api.delete(`/api/projects/${p.id}`, { as: assignee }), 403);
+    // ...nor take it over to delete it afterwards: transferring ownership is the owner's (CVAT's update:owner).
+    expectClientError(await api.patch(`/api/projects/${p.id}`, { owner_id: assignee.id }, { as: assignee }), 403);
+    expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'both', owner_id: assignee.id }, { as: assignee }), 403);
+    expect((await api.get(`/api/projects/${p.id}`, { as: owner })).body.owner.id).toBe(owner.id);
     expectClientError(await api.get(`/api/projects/${p.id}`, { as: stranger }), 403);
     expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'x' }, { as: stranger }), 403);
     expectClientError(await api.delete(`/api/projects/${p.id}`, { as: stranger }), 403);
@@ -209,6 +213,9 @@ describe('projects: who may touch what', () => {
     expect((await api.get(`/api/projects/${assigned.id}`, { as: t.worker })).status).toBe(200);
     expect((await api.patch(`/api/projects/${assigned.id}`, { name: 'w' }, { as: t.worker })).status).toBe(200);
     expectClientError(await api.delete(`/api/projects/${assigned.id}`, { as: t.worker }), 403);
+    expectClientError(await api.patch(`/api/projects/${assigned.id}`, { owner_id: t.worker.id }, { as: t.worker }), 403);
+    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { owner_id: t.worker.id }, { as: t.supervisor })).status).toBe(200);
+    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { owner_id: t.supervisor.id }, { as: t.maintainer })).status).toBe(200);
     expectClientError(await api.get(`/api/projects/${byOwner.id}`, { as: t.worker }), 403);
     expectClientError(await api.patch(`/api/projects/${byOwner.id}`, { name: 'w' }, { as: t.worker }), 403);
     expect((await api.delete(`/api/projects/${byOwner.id}`, { as: t.maintainer })).status).toBe(204);

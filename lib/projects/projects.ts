@@ -110,6 +110,11 @@ export async function createProject(tx: Tx, actor: Actor, input: CreateProjectIn
 
 export async function updateProject(tx: Tx, actor: Actor, id: number, input: UpdateProjectInput) {
   const project = await loadProject(tx, actor, id, 'update', true);
+  if (input.owner_id !== undefined && input.owner_id !== project.ownerId) {
+    // CVAT's update:owner: whoever may delete it. An assignee who could take a project over could then delete it.
+    const role = await findRole(tx, actor.user.id, project.organizationId);
+    if (!isAllowed(actor.user, role, 'delete', projectInvolvement(project))) throw forbidden('Only the owner may transfer the project.');
+  }
   const [before] = await representProjects(tx, [project], actor.baseUrl);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);
   if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);

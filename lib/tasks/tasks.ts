@@ -141,6 +141,11 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
   // As on create (and as CVAT): a task in a project shows the project's labels and has none of its own to
   // change; they are changed on the project, which announces it.
   if (input.labels && task.projectId !== null) throw invalid('labels', "A task in a project uses the project's labels.");
+  if (input.owner_id !== undefined && input.owner_id !== task.ownerId) {
+    // CVAT's update:owner: whoever may delete it. An assignee who could take a task over could then delete it.
+    const role = await findRole(tx, actor.user.id, task.organizationId);
+    if (!isAllowed(actor.user, role, 'delete', await taskInvolvement(tx, task))) throw forbidden('Only the owner may transfer the task.');
+  }
   const [before] = await representTasks(tx, [task], actor.baseUrl);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, task.organizationId);
   if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, task.organizationId);
