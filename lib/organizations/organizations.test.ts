@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTeam, expectClientError, ids } from '@/lib/testing/fixtures';
+import fs from 'node:fs';
+import { taskMediaDir } from '@/lib/tasks/media';
+import { createTask, createTeam, expectClientError, ids } from '@/lib/testing/fixtures';
 import { api, createUser, unique } from '@/lib/testing/test-api';
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
@@ -92,8 +94,12 @@ describe('organizations', () => {
 
   it('is deleted by its owner only, with everything in it', async () => {
     const t = await createTeam();
-    const project = await api.post(`/api/projects?org=${t.org.slug}`, { name: 'in org' }, { as: t.owner });
+    const project = await api.post(`/api/projects?org=${t.org.slug}`, { name: 'in org', labels: [{ name: 'a' }] }, { as: t.owner });
     expect(project.body.organization).toBe(t.org.id);
+    const task = await createTask(t.owner, { name: 'with images', project_id: project.body.id }, { frames: 2 });
+    const loose = await createTask(t.owner, { name: 'outside a project' }, { frames: 1, query: `?org=${t.org.slug}` });
+    expect(fs.existsSync(taskMediaDir(task.id))).toBe(true);
+    expect(fs.existsSync(taskMediaDir(loose.id))).toBe(true);
     expectClientError(await api.delete(`/api/organizations/${t.org.id}`, { as: t.maintainer }), 403);
     expectClientError(await api.delete(`/api/organizations/${t.org.id}`, { as: t.worker }), 403);
     expectClientError(await api.delete(`/api/organizations/${t.org.id}`, { as: t.stranger }), 403);
@@ -101,6 +107,11 @@ describe('organizations', () => {
     expect((await api.delete(`/api/organizations/${t.org.id}`, { as: t.owner })).status).toBe(204);
     expectClientError(await api.get(`/api/organizations/${t.org.id}`, { as: t.owner }), 404);
     expectClientError(await api.get(`/api/projects/${project.body.id}`, { as: t.owner }), 404);
+    expectClientError(await api.get(`/api/tasks/${loose.id}`, { as: t.owner }), 404);
+    // The images go with it (once the deletion has committed).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fs.existsSync(taskMediaDir(task.id))).toBe(false);
+    expect(fs.existsSync(taskMediaDir(loose.id))).toBe(false);
     expect(ids(await api.get('/api/memberships?page_size=all', { as: t.worker }))).toEqual([]);
   });
 });

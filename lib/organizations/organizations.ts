@@ -1,12 +1,13 @@
 import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { memberships, organizations } from '@/db/schema';
+import { memberships, organizations, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import type { Page } from '@/lib/http/pagination';
 import { orderBy, type ListQuery } from '@/lib/http/list-query';
+import { removeTaskMedia } from '@/lib/tasks/media';
 import { representOrganizations } from './representation';
 import { findRole } from './roles';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas';
@@ -81,6 +82,8 @@ export async function deleteOrganization(tx: Tx, actor: Actor, id: number) {
   const { org, role } = await loadOrganization(tx, actor, id);
   if (!actor.user.isSuperuser && role !== 'owner') throw forbidden('Only the owner may delete the organization.');
   // Everything in it goes by foreign-key cascade, its webhooks too: no catalog event announces an
-  // organization's deletion, and nobody is left in scope to receive one.
+  // organization's deletion, and nobody is left in scope to receive one. The tasks' images are files.
+  const taskRows = await tx.select({ id: tasks.id }).from(tasks).where(eq(tasks.organizationId, org.id));
   await tx.delete(organizations).where(eq(organizations.id, org.id));
+  for (const task of taskRows) removeTaskMedia(tx, task.id);
 }
