@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Received = { headers: http.IncomingHttpHeaders; body: string; json: any; at: number };
-export type Responder = (req: Received, res: http.ServerResponse) => void | Promise<void>;
+export type Responder = (req: Received, res: http.ServerResponse) => unknown;
 
 /** A real HTTP receiver on 127.0.0.1 with an ephemeral port, recording what reaches it. */
 export async function startReceiver(responder: Responder = (_, res) => res.end('ok')) {
