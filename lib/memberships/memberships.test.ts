@@ -57,7 +57,11 @@ describe('memberships', () => {
     for (const body of [{}, { role: null }, { role: 5 }, { role: 'worker', user: 1 }]) {
       expectClientError(await api.patch(`/api/memberships/${memberships.worker.id}`, body, { as: owner }), 400);
     }
+    // Maintainers manage supervisors and workers only; making or changing maintainers is the owner's.
+    expectClientError(await api.patch(`/api/memberships/${memberships.worker.id}`, { role: 'maintainer' }, { as: maintainer }), 403);
+    expectClientError(await api.patch(`/api/memberships/${memberships.maintainer.id}`, { role: 'worker' }, { as: maintainer }), 403);
     expect((await api.get(`/api/memberships/${memberships.worker.id}`, { as: owner })).body.role).toBe('worker');
+    expect((await api.get(`/api/memberships/${memberships.maintainer.id}`, { as: owner })).body.role).toBe('maintainer');
     expect((await api.get(`/api/memberships/${ownerMembershipId}`, { as: owner })).body.role).toBe('owner');
     expectClientError(await api.patch('/api/memberships/99999999999', { role: 'worker' }, { as: owner }), 404);
     expectClientError(await api.patch('/api/memberships/2147483647', { role: 'worker' }, { as: owner }), 404);

@@ -68,6 +68,9 @@ describe('organizations', () => {
     expect(ids(await api.get('/api/organizations', { as: stranger }))).not.toContain(org.id);
     expect(ids(await api.get(`/api/organizations?slug=${org.slug}`, { as: owner }))).toEqual([org.id]);
     expect(ids(await api.get(`/api/organizations?search=${org.slug.slice(1)}`, { as: owner }))).toEqual([org.id]);
+    // Search is free text: % and _ are not wildcards.
+    expect(ids(await api.get('/api/organizations?search=%25', { as: owner }))).toEqual([]);
+    expect(ids(await api.get('/api/organizations?search=_', { as: owner }))).toEqual([]);
     for (const bad of ['0', '-3', 'abc', '99999999999', '2147483647']) {
       expectClientError(await api.get(`/api/organizations/${bad}`, { as: owner }), 404);
     }

@@ -6,7 +6,7 @@ import { isOrgStaff } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import type { Page } from '@/lib/http/pagination';
-import { orderBy, type ListQuery } from '@/lib/http/list-query';
+import { containsPattern, orderBy, type ListQuery } from '@/lib/http/list-query';
 import { removeTaskMedia } from '@/lib/tasks/media';
 import { representOrganizations } from './representation';
 import { findRole } from './roles';
@@ -24,7 +24,7 @@ function visibleTo(actor: Actor): SQL | undefined {
 
 export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [visibleTo(actor)];
-  if (query.search) filters.push(or(ilike(organizations.slug, `%${query.search}%`), ilike(organizations.name, `%${query.search}%`)));
+  if (query.search) filters.push(or(ilike(organizations.slug, containsPattern(query.search)), ilike(organizations.name, containsPattern(query.search))));
   for (const key of ['slug', 'name'] as const) {
     const value = query.filters.get(key);
     if (value !== undefined) filters.push(eq(organizations[key], value));
