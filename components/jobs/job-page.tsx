@@ -1,12 +1,12 @@
 'use client';
 
-import { App, Alert, Button, Card, Col, Descriptions, Empty, Flex, Input, Row, Space, Spin, Typography } from 'antd';
+import { App, Alert, Button, Card, Col, Empty, Flex, Input, Row, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { PageHeader } from '@/components/common/page-header';
 import { ErrorState, QueryState } from '@/components/common/query-state';
 import { scopeOf } from '@/lib/client/api';
 import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
-import type { Issue, Job, Paginated, Task } from '@/lib/client/types';
+import type { Issue, Job, Paginated, Project, Task } from '@/lib/client/types';
 import { createIssueSchema } from '@/lib/issues/schemas';
 import { FrameViewer, type Rect } from './frame-viewer';
 import { IssueCard } from './issue-card';
@@ -20,6 +20,7 @@ export function JobPage({ id }: { id: number }) {
 function JobView({ job }: { job: Job }) {
   const { message } = App.useApp();
   const task = useApiQuery<Task>(`/tasks/${job.task_id}`);
+  const project = useApiQuery<Project>(job.project_id ? `/projects/${job.project_id}` : null);
   const issues = useApiQuery<Paginated<Issue>>('/issues', { job_id: job.id, page_size: 'all', sort: 'id' }, { scope: scopeOf(job.organization) });
   const [frame, setFrame] = useState(job.start_frame);
   const [draft, setDraft] = useState<Rect | null>(null);
@@ -57,7 +58,7 @@ function JobView({ job }: { job: Job }) {
       <PageHeader
         title={`Job #${job.id}`}
         crumbs={[
-          ...(job.project_id ? [{ title: 'Project', href: `/projects/${job.project_id}` }] : []),
+          ...(job.project_id ? [{ title: project.data?.name ?? `Project #${job.project_id}`, href: `/projects/${job.project_id}` }] : []),
           { title: taskName, href: `/tasks/${job.task_id}` },
           { title: `Job #${job.id}` },
         ]}
@@ -161,17 +162,6 @@ function JobView({ job }: { job: Job }) {
           </Card>
         </Col>
       </Row>
-      <Card size="small" style={{ marginTop: 16 }}>
-        <Descriptions
-          size="small"
-          column={{ xs: 1, sm: 3 }}
-          items={[
-            { key: 'task', label: 'Task', children: taskName },
-            { key: 'status', label: 'Status', children: job.status },
-            { key: 'frames', label: 'Frames', children: job.frame_count },
-          ]}
-        />
-      </Card>
     </>
   );
 }

@@ -13,8 +13,8 @@ export function LabelsInput({ value, onChange, id }: { value?: string[]; onChang
       onChange={(v: string[]) => onChange?.([...new Set(v.map((s) => s.trim()).filter(Boolean))])}
       tokenSeparators={[',']}
       placeholder="Type a label and press Enter"
-      open={false}
       suffixIcon={null}
+      notFoundContent={null}
       aria-label="Labels"
     />
   );

@@ -58,7 +58,6 @@ export function ProjectsList() {
             rowKey="id"
             loading={projects.isPending || projects.isPlaceholderData}
             dataSource={projects.data?.results}
-            scroll={{ x: 640 }}
             locale={{ emptyText: <Empty description={search ? 'No project matches this search' : 'No projects yet'} /> }}
             pagination={{
               current: page,

@@ -36,7 +36,7 @@ function TopBar() {
   ];
   const selected = items.filter((i) => pathname === i.key || pathname.startsWith(`${i.key}/`)).map((i) => i.key);
   return (
-    <Layout.Header className={styles.header}>
+    <header className={styles.header}>
       <Link href="/projects" className={styles.logo}>
         Herald
       </Link>
@@ -47,6 +47,6 @@ function TopBar() {
         <OrgSwitcher className={styles.orgSelect} />
         <UserMenu nameClassName={styles.username} />
       </div>
-    </Layout.Header>
+    </header>
   );
 }
