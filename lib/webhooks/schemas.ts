@@ -11,6 +11,9 @@ const targetUrl = z
   .min(1, 'Target URL cannot be empty')
   .max(TARGET_URL_MAX, `Ensure this field has no more than ${TARGET_URL_MAX} characters.`)
   .refine((value) => {
+    // The WHATWG parser skips missing slashes and an empty authority (`http:///path` gets the host
+    // `path`); like Django's URLValidator (CVAT), the host must be written where it belongs.
+    if (!/^https?:\/\/[^/?#\\]/i.test(value)) return false;
     try {
       const url = new URL(value);
       return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
@@ -63,7 +66,7 @@ export const createWebhookSchema = z
     ...readOnly,
     target_url: fields.target_url,
     description: fields.description.optional().default(''),
-    type: z.enum(WEBHOOK_TYPES),
+    type: z.enum(WEBHOOK_TYPES, { error: (i) => (i.input === undefined ? 'This field is required.' : `"${String(i.input)}" is not a valid choice.`) }),
     content_type: fields.content_type.optional().default('application/json'),
     secret: fields.secret.optional().default(''),
     is_active: fields.is_active.optional().default(true),
