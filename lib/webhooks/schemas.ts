@@ -5,8 +5,16 @@ export const SECRET_MAX = 64;
 export const DESCRIPTION_MAX = 128;
 export const TARGET_URL_MAX = 8192;
 
+/** RFC 1123 labels (and `_`, common in service names); IP literals are checked by the URL parser. */
+const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
+function isValidHost(hostname: string): boolean {
+  if (hostname.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname)) return true;
+  const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  return name.length > 0 && name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label));
+}
+
 const targetUrl = z
-  .string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'Enter a valid URL.') })
+  .string({ error: (i) => (i.input === undefined ? 'This field is required.' : i.input === null ? 'This field may not be null.' : 'Enter a valid URL.') })
   .trim()
   .min(1, 'Target URL cannot be empty')
   .max(TARGET_URL_MAX, `Ensure this field has no more than ${TARGET_URL_MAX} characters.`)
@@ -16,7 +24,7 @@ const targetUrl = z
     if (!/^https?:\/\/[^/?#\\]/i.test(value)) return false;
     try {
       const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+      return (url.protocol === 'http:' || url.protocol === 'https:') && isValidHost(url.hostname);
     } catch {
       return false;
     }

@@ -119,6 +119,10 @@ describe('the webhook object', () => {
       'http://',
       'https://',
       'http:///just/a/path',
+      'http://a..b/hook',
+      'http://-/hook',
+      'http://host-.example.test/',
+      `http://${'a'.repeat(64)}.example.test/`,
       '127.0.0.1/hook',
       'not a url',
       '',
@@ -129,6 +133,11 @@ describe('the webhook object', () => {
       expect(Object.keys(reply.body)).toEqual(['target_url']);
     }
     expect((await create({ target_url: receiver.url.replace('http:', 'https:') })).target_url).toMatch(/^https:/);
+    // Names that resolve nowhere today are fine (they are checked again at each attempt), IPv6 too.
+    for (const target_url of ['http://receiver.example.test:5000/hook', 'https://hooks_service/x', 'http://[::1]:9/x', 'https://ünïcode.example.test/']) {
+      expect((await create({ target_url })).target_url).toBe(target_url);
+    }
+    expect400(await post('/api/webhooks', valid({ target_url: null })), { target_url: ['This field may not be null.'] });
   });
 
   it('events: required, known keys only, allowed for the type, sorted in responses', async () => {
