@@ -378,12 +378,16 @@ describe('delete and redelivery', () => {
     const [first] = (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results;
     expect(first).toMatchObject({ redelivery: false, trigger: 'event', event: 'update:project' });
 
+    // Re-signed with the secret of the moment.
+    expect((await patch(`/api/webhooks/${hook.id}`, { secret: 'rotated-key' })).status).toBe(200);
     const reply = await post(`/api/webhooks/${hook.id}/deliveries/${first.id}/redelivery`);
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({});
     const [, again] = await r.waitFor(2);
     expect(again.body).toBe(original.body);
-    expect(flaskReceiverAccepts('redeliver-key', again.headers, again.body)).toBe(true);
+    expect(flaskReceiverAccepts('redeliver-key', original.headers, original.body)).toBe(true);
+    expect(flaskReceiverAccepts('rotated-key', again.headers, again.body)).toBe(true);
+    expect(standardWebhooksAccepts('rotated-key', again.headers, again.body)).toBe(true);
     await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results.every((d: any) => d.state === 'delivered'));
     const rows = (await get(`/api/webhooks/${hook.id}/deliveries`)).body;
     expect(rows.count).toBe(2);
