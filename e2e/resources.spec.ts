@@ -261,4 +261,15 @@ test('people, organization, project, task, jobs and issues through the console',
   await b.getByTestId('user-menu').click();
   await b.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(b).toHaveURL(/\/login/);
+
+  // Someone outside the organization: an empty project list, and a clear refusal for A's project.
+  const carol = { username: `carol-${suffix}`, password: 'carol-password-1' };
+  const carolRegistered = await request.post('/api/auth/register', {
+    data: { username: carol.username, email: `carol-${suffix}@example.test`, password1: carol.password, password2: carol.password },
+  });
+  expect(carolRegistered.status()).toBe(201);
+  const c = await signIn(browser, carol);
+  await expect(c.getByText('No projects yet')).toBeVisible();
+  await c.goto(`/projects/${projectId}`);
+  await expect(c.getByText('You are not allowed to see this')).toBeVisible();
 });

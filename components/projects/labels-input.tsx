@@ -13,8 +13,9 @@ export function LabelsInput({ value, onChange, id }: { value?: string[]; onChang
       onChange={(v: string[]) => onChange?.([...new Set(v.map((s) => s.trim()).filter(Boolean))])}
       tokenSeparators={[',']}
       placeholder="Type a label and press Enter"
+      // No menu: Enter (or a comma) turns what was typed into a label, and nothing covers the dialog's buttons.
+      open={false}
       suffixIcon={null}
-      notFoundContent={null}
       aria-label="Labels"
     />
   );

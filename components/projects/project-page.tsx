@@ -95,7 +95,6 @@ function ProjectView({ project }: { project: Project }) {
             loading={tasks.isPending}
             dataSource={tasks.data?.results}
             pagination={false}
-            scroll={{ x: 560 }}
             locale={{
               emptyText: (
                 <Empty description="No tasks in this project yet">
@@ -107,7 +106,7 @@ function ProjectView({ project }: { project: Project }) {
               { title: 'Name', dataIndex: 'name', render: (name: string, t) => <Link href={`/tasks/${t.id}`}>{name}</Link> },
               { title: 'Frames', dataIndex: 'size', width: 90, render: (size?: number) => size ?? '—' },
               { title: 'Jobs', key: 'jobs', width: 80, render: (_: unknown, t) => t.segments.reduce((n, s) => n + s.jobs.length, 0) },
-              { title: 'Status', dataIndex: 'status', width: 120 },
+              { title: 'Status', dataIndex: 'status', width: 120, responsive: ['sm'] },
               { title: 'Updated', dataIndex: 'updated_date', render: formatDate, responsive: ['md'] },
             ]}
           />
