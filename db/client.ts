@@ -8,7 +8,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction is a Db too; domain functions take either and never open their own. */
 export type Tx = Db;
 
-type Handle = { db: Db; kind: 'pglite' | 'postgres'; close: () => Promise<void> };
+type Handle = { db: Db; deliveryDb: Db; kind: 'pglite' | 'postgres'; close: () => Promise<void> };
 
 const MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
 
@@ -21,6 +21,14 @@ export function getDb(): Promise<Db> {
     throw error;
   });
   return state.__heraldDb.then((h) => h.db);
+}
+
+/**
+ * The connections webhook delivery uses: on PostgreSQL a small pool of its own, so that a burst of
+ * user requests queued for connections never holds up sending, and the reverse. PGlite has one.
+ */
+export function getDeliveryDb(): Promise<Db> {
+  return getDb().then(() => state.__heraldDb!.then((h) => h.deliveryDb));
 }
 
 export async function getDbKind(): Promise<Handle['kind']> {
@@ -47,7 +55,10 @@ async function openPostgres(connectionString: string): Promise<Handle> {
   pool.on('error', (error) => console.error('[db] idle client error:', error.message));
   const db = drizzle(pool, { schema }) as unknown as Db;
   await migrateOnce(() => migrate(db as never, { migrationsFolder: MIGRATIONS }));
-  return { db, kind: 'postgres', close: () => pool.end() };
+  const deliveryPool = new Pool({ connectionString, max: Number(process.env.DELIVERY_POOL_SIZE || 4) });
+  deliveryPool.on('error', (error) => console.error('[db] idle delivery client error:', error.message));
+  const deliveryDb = drizzle(deliveryPool, { schema }) as unknown as Db;
+  return { db, deliveryDb, kind: 'postgres', close: async () => void (await Promise.all([pool.end(), deliveryPool.end()])) };
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
@@ -63,6 +74,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
     await migrate(db as never, { migrationsFolder: MIGRATIONS });
     return {
       db,
+      deliveryDb: db,
       kind: 'pglite',
       close: async () => {
         await client.close();

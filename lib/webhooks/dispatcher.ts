@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { getDb, type Db } from '@/db/client';
+import { getDeliveryDb, type Db } from '@/db/client';
 import { settings } from '@/lib/config/settings';
 import { classifyOutcome, type AttemptResult } from './attempt';
 import { sendWebhookRequest } from './send';
@@ -17,7 +17,7 @@ export type ClaimedDelivery = {
   trigger: string;
 };
 
-type WebhookForSend = {
+export type WebhookForSend = {
   id: number;
   targetUrl: string;
   secret: string | null;
@@ -28,27 +28,13 @@ type WebhookForSend = {
   retiredDate: Date | null;
 };
 
-const CLAIM_BATCH = 100;
+const CLAIM_BATCH = 200;
 const FLUSH_BATCH = 200;
+const FLUSH_DELAY_MS = 3;
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 function rows<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
-}
-
-/** Each webhook's latest settings, read again for every attempt (a deleted or paused webhook stops). */
-async function loadWebhooksForSend(db: Db, ids: number[]): Promise<Map<number, WebhookForSend>> {
-  const result = await db.execute(sql`
-    select id, target_url as "targetUrl", secret, previous_secret as "previousSecret",
-           previous_secret_expires as "previousSecretExpires", is_active as "isActive",
-           enable_ssl as "enableSsl", retired_date as "retiredDate"
-    from webhooks where id = any(${`{${ids.join(',')}}`}::int[])`);
-  return new Map(
-    rows<WebhookForSend & { previousSecretExpires: string | Date | null; retiredDate: string | Date | null }>(result).map((w) => [
-      w.id,
-      { ...w, previousSecretExpires: w.previousSecretExpires ? new Date(w.previousSecretExpires) : null, retiredDate: w.retiredDate ? new Date(w.retiredDate) : null },
-    ]),
-  );
 }
 
 /**
@@ -57,7 +43,7 @@ async function loadWebhooksForSend(db: Db, ids: number[]): Promise<Map<number, W
  * over once the lease has passed. Endpoints at their in-flight cap or backed off are skipped, and no
  * endpoint gets more rows than it has room for.
  */
-export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]): Promise<ClaimedDelivery[]> {
+export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   const roomJson = JSON.stringify(Object.fromEntries(room));
   const result = await db.execute(sql`
     with candidates as (
@@ -80,9 +66,27 @@ export async function claimDeliveries(db: Db, limit: number, room: Map<number, n
       for update of d skip locked
     )
     update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
-    from picked where d.id = picked.id
-    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger`);
-  return rows<ClaimedDelivery>(result).map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => a.id - b.id);
+    from picked, webhooks w where d.id = picked.id and w.id = d.webhook_id
+    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger,
+      w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
+      w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
+      w.enable_ssl as "enableSsl", w.retired_date as "retiredDate"`);
+  // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
+  return rows<ClaimedDelivery & Omit<WebhookForSend, 'id'>>(result)
+    .map((r) => ({
+      delivery: { id: Number(r.id), webhookId: r.webhookId, messageId: r.messageId, event: r.event, payload: r.payload, attempt: r.attempt, trigger: r.trigger },
+      webhook: {
+        id: r.webhookId,
+        targetUrl: r.targetUrl,
+        secret: r.secret,
+        previousSecret: r.previousSecret,
+        previousSecretExpires: r.previousSecretExpires ? new Date(r.previousSecretExpires) : null,
+        isActive: r.isActive,
+        enableSsl: r.enableSsl,
+        retiredDate: r.retiredDate ? new Date(r.retiredDate) : null,
+      },
+    }))
+    .sort((a, b) => a.delivery.id - b.delivery.id);
 }
 
 /**
@@ -283,10 +287,11 @@ export class Dispatcher {
             else room.set(id, cap - n);
           }
           const limit = Math.min(CLAIM_BATCH, settings.maxInFlight - this.inFlight);
+          // Claim in batches: with requests in flight, wait until a quarter of a batch has room.
+          if (this.inFlight > 0 && limit < CLAIM_BATCH / 4) break;
           const claimed = await claimDeliveries(this.db, limit, room, saturated);
           if (claimed.length === 0) break;
-          const hooks = await loadWebhooksForSend(this.db, [...new Set(claimed.map((d) => d.webhookId))]);
-          for (const delivery of claimed) this.launch(delivery, hooks.get(delivery.webhookId));
+          for (const { delivery, webhook } of claimed) this.launch(delivery, webhook);
           if (claimed.length < limit) break;
         }
       } while (this.hasMoreWork && this.isRunning);
@@ -316,8 +321,8 @@ export class Dispatcher {
   private scheduleFlush() {
     if (this.flushing) return;
     this.flushing = (async () => {
-      // Let outcomes that complete together share one write.
-      await new Promise((r) => setImmediate(r));
+      // Let outcomes that complete close together share one write (a few ms at most).
+      if (this.results.length < FLUSH_BATCH / 4) await new Promise((r) => setTimeout(r, FLUSH_DELAY_MS));
       while (this.results.length > 0) {
         const batch = this.results.splice(0, FLUSH_BATCH);
         try {
@@ -343,15 +348,18 @@ export class Dispatcher {
 }
 
 // One dispatcher per process, shared by every bundle that imports this module.
-const state = globalThis as unknown as { __heraldDispatcher?: Dispatcher };
+const state = globalThis as unknown as { __heraldDispatcher?: Dispatcher; __heraldDispatcherStarting?: Promise<Dispatcher> };
 
-export async function startDispatcher(): Promise<Dispatcher> {
-  if (!state.__heraldDispatcher) {
-    const db = await getDb();
-    state.__heraldDispatcher = new Dispatcher(db);
-    state.__heraldDispatcher.start();
-  }
-  return state.__heraldDispatcher;
+export function startDispatcher(): Promise<Dispatcher> {
+  if (state.__heraldDispatcher) return Promise.resolve(state.__heraldDispatcher);
+  state.__heraldDispatcherStarting ??= getDeliveryDb().then((db) => {
+    const dispatcher = new Dispatcher(db);
+    dispatcher.start();
+    state.__heraldDispatcher = dispatcher;
+    state.__heraldDispatcherStarting = undefined;
+    return dispatcher;
+  });
+  return state.__heraldDispatcherStarting;
 }
 
 export function getDispatcher(): Dispatcher | undefined {

@@ -43,9 +43,10 @@ type Allowed = { list: net.BlockList; hosts: Set<string>; key: string };
 let allowedCache: Allowed | null = null;
 
 function allowed(): Allowed {
-  const entries = settings.allowedTargets;
-  const key = entries.join(',');
+  // Checked on every attempt: re-parse only when the setting changed.
+  const key = process.env.WEBHOOK_ALLOWED_TARGETS ?? '';
   if (allowedCache?.key === key) return allowedCache;
+  const entries = settings.allowedTargets;
   const list = new net.BlockList();
   const hosts = new Set<string>();
   for (const entry of entries) {
