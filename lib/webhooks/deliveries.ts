@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { DELIVERY_STATES, DELIVERY_TRIGGERS, webhookDeliveries, type DeliveryState } from '@/db/schema';
 import { iso } from '@/lib/http/dates';
@@ -75,4 +75,26 @@ export async function listWebhookDeliveries(db: Db, webhookId: number, query: Li
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
   return { count: total, results: rows.map(representDelivery) };
+}
+
+const BUCKETS = { hour: { seconds: 3600, count: 48 }, day: { seconds: 86400, count: 30 }, minute: { seconds: 60, count: 120 } } as const;
+
+/** Successes and failures per time bucket, newest last: the chart on the webhook page. */
+export async function summarizeDeliveries(db: Db, webhookId: number, bucket: string) {
+  const spec = BUCKETS[bucket as keyof typeof BUCKETS];
+  if (!spec) throw invalid('bucket', `"${bucket}" is not a valid choice. Use minute, hour or day.`);
+  const result = await db.execute(sql`
+    select to_timestamp(floor(extract(epoch from updated_date) / ${spec.seconds}) * ${spec.seconds}) as bucket,
+      count(*) filter (where state = 'delivered')::int as success,
+      count(*) filter (where state in ('failed', 'refused'))::int as failure
+    from webhook_deliveries
+    where webhook_id = ${webhookId} and state in ('delivered', 'failed', 'refused')
+      and updated_date > now() - make_interval(secs => ${spec.seconds * spec.count})
+    group by 1 order by 1`);
+  const rows = (result as unknown as { rows: { bucket: string | Date; success: number; failure: number }[] }).rows;
+  return {
+    bucket,
+    bucket_seconds: spec.seconds,
+    results: rows.map((r) => ({ time: new Date(r.bucket).toISOString(), success: r.success, failure: r.failure })),
+  };
 }

@@ -12,7 +12,7 @@ import type { Page } from '@/lib/http/pagination';
 import { findRole } from '@/lib/organizations/roles';
 import { toBasicUser } from '@/lib/users/representation';
 import { attemptDelivery, recordAttempts, wakeDispatcher } from './dispatcher';
-import { listWebhookDeliveries, representDelivery } from './deliveries';
+import { listWebhookDeliveries, representDelivery, summarizeDeliveries } from './deliveries';
 import { WEBHOOK_TYPES } from './events';
 import { newMessageId } from './payloads';
 import { representWebhooks, type WebhookRow } from './representation';
@@ -212,6 +212,11 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
 export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
   await loadWebhook(db, actor, webhookId);
   return listWebhookDeliveries(db, webhookId, query, page);
+}
+
+export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
+  await loadWebhook(db, actor, webhookId);
+  return summarizeDeliveries(db, webhookId, bucket);
 }
 
 async function loadDelivery(tx: Tx, webhookId: number, deliveryId: number) {
