@@ -268,3 +268,45 @@ describe('failures, limits and the SSRF guard', () => {
     expect(flaskReceiverAccepts(second, request.headers, request.body)).toBe(true);
   });
 });
+
+describe('housekeeping', () => {
+  it('turns off a webhook whose attempts have all failed for the configured time, with the reason', async () => {
+    const r = await receiver((_, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
+    const { project, hook } = await projectWithWebhook(['update:project'], { target: r.url });
+    process.env.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS = '1';
+    try {
+      await api.patch(`/api/projects/${project.id}`, { name: 'failing 1' }, { as: owner });
+      await r.waitFor(1);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await api.patch(`/api/projects/${project.id}`, { name: 'failing 2' }, { as: owner });
+      await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body.is_active === false, 8000);
+      const view = (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body;
+      expect(view.disabled_reason).toMatch(/every attempt failed for 1 seconds/);
+      // Turning it back on clears the reason.
+      const back = await api.patch(`/api/webhooks/${hook.id}`, { is_active: true }, { as: owner });
+      expect(back.body).toMatchObject({ is_active: true, disabled_reason: null });
+    } finally {
+      delete process.env.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS;
+    }
+  });
+
+  it('removes delivery records past retention, never pending ones', async () => {
+    const { project, receiver: r, hook } = await projectWithWebhook(['update:project']);
+    await api.patch(`/api/projects/${project.id}`, { name: 'old news' }, { as: owner });
+    await r.waitFor(1);
+    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'delivered');
+    const { getDb } = await import('@/db/client');
+    const { sql } = await import('drizzle-orm');
+    const { sweepDeliveries } = await import('./sweep');
+    const db = await getDb();
+    await db.execute(sql`update webhook_deliveries set created_date = now() - interval '31 days' where webhook_id = ${hook.id}`);
+    await db.execute(sql`insert into webhook_deliveries (webhook_id, message_id, event, payload, created_date, next_attempt_date)
+      values (${hook.id}, 'msg_old_pending', 'update:project', '{}', now() - interval '40 days', now() + interval '1 day')`);
+    await sweepDeliveries(db);
+    const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
+    expect(rows.map((d: any) => d.delivery_id)).toEqual(['msg_old_pending']);
+  });
+});
