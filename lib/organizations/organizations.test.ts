@@ -111,10 +111,9 @@ describe('organizations', () => {
     expectClientError(await api.get(`/api/organizations/${t.org.id}`, { as: t.owner }), 404);
     expectClientError(await api.get(`/api/projects/${project.body.id}`, { as: t.owner }), 404);
     expectClientError(await api.get(`/api/tasks/${loose.id}`, { as: t.owner }), 404);
-    // The images go with it (once the deletion has committed).
-    await new Promise((r) => setTimeout(r, 50));
-    expect(fs.existsSync(taskMediaDir(task.id))).toBe(false);
-    expect(fs.existsSync(taskMediaDir(loose.id))).toBe(false);
+    // The images go with it (removed once the deletion has committed).
+    await expect.poll(() => fs.existsSync(taskMediaDir(task.id)), { timeout: 5000 }).toBe(false);
+    await expect.poll(() => fs.existsSync(taskMediaDir(loose.id)), { timeout: 5000 }).toBe(false);
     expect(ids(await api.get('/api/memberships?page_size=all', { as: t.worker }))).toEqual([]);
   });
 });

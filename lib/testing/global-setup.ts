@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 
 /**
@@ -6,11 +8,16 @@ import pg from 'pg';
  * created for this run (and dropped after it) instead.
  */
 export default async function setup() {
+  // Uploaded images of this run go under their own directory (each test file takes a subdirectory of it,
+  // see test-api.ts), removed at the end; runs started at the same time in one checkout do not meet.
+  const runId = `run-${randomBytes(4).toString('hex')}`;
+  process.env.HERALD_TEST_RUN_ID = runId;
+  const removeMedia = () => fs.rmSync(path.resolve('data', 'test-media', runId), { recursive: true, force: true });
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     process.env.HERALD_DATA_DIR = 'memory://';
     delete process.env.DATABASE_URL;
-    return;
+    return removeMedia;
   }
   const name = `herald_test_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -21,6 +28,7 @@ export default async function setup() {
   target.pathname = `/${name}`;
   process.env.DATABASE_URL = target.toString();
   return async () => {
+    removeMedia();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`drop database if exists ${name} with (force)`);

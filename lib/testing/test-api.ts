@@ -1,4 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+// On PGlite each test file has its own database, so task ids start at 1 in every file: each file needs its
+// own media directory too, or deleting task 3 in one file removes the images of task 3 in another.
+process.env.HERALD_MEDIA_DIR = path.join(
+  'data',
+  'test-media',
+  process.env.HERALD_TEST_RUN_ID ?? 'run',
+  `${process.pid}-${randomBytes(3).toString('hex')}`,
+);
 
 /**
  * Calls Herald's real route handlers in-process with real Requests: everything but the HTTP socket
