@@ -37,6 +37,9 @@ export default defineConfig({
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD: 'e2e-admin-password',
       AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-1234',
+      // The webhook test's receiver listens on 127.0.0.1; retries come quickly.
+      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32',
+      WEBHOOK_RETRY_SCHEDULE: '2,2,2',
     },
   },
 });

@@ -1,0 +1,13 @@
+import { Suspense } from 'react';
+import { Loading } from '@/components/common/query-state';
+import { CreateWebhookPage } from '@/components/webhooks/create-webhook-page';
+
+export const metadata = { title: 'Setup a webhook · Herald' };
+
+export default function Page() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <CreateWebhookPage />
+    </Suspense>
+  );
+}

@@ -1,0 +1,90 @@
+'use client';
+
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useSelf } from '@/components/shell/user-menu';
+import { apiFetch, type OrgScope } from '@/lib/client/api';
+import { useApiQuery } from '@/lib/client/hooks';
+import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
+import type { Delivery, Webhook } from '@/lib/client/webhooks';
+
+/**
+ * The caller's role in an organization (slug or `{id}`), from `/memberships?user=<self>` in that
+ * context; 'owner' for an admin; null when not a member or no organization.
+ */
+export function useMyRole(scope: OrgScope) {
+  const self = useSelf();
+  const hasOrg = scope !== null && scope !== undefined;
+  const membership = useApiQuery<Paginated<Membership>>(
+    hasOrg && self.data ? '/memberships' : null,
+    { user: self.data?.username, page_size: 1 },
+    { scope },
+  );
+  const isAdmin = self.data?.is_superuser === true;
+  const role: Role | null = isAdmin ? 'owner' : (membership.data?.results[0]?.role ?? null);
+  const isLoading = self.isPending || (hasOrg && !isAdmin && membership.isPending);
+  return { self: self.data, role, isAdmin, isStaff: role === 'owner' || role === 'maintainer', isLoading };
+}
+
+/** An organization by id (null: none), for links to its webhook list. */
+export function useOrganization(id: number | null | undefined) {
+  return useApiQuery<Organization>(id ? `/organizations/${id}` : null, undefined, { global: true, staleTime: 60_000 });
+}
+
+/** An organization by slug among the caller's ones. */
+export function useOrganizationBySlug(slug: string | null | undefined) {
+  return useApiQuery<Paginated<Organization>>(slug ? '/organizations' : null, { slug: slug ?? undefined, page_size: 1 }, { global: true, staleTime: 60_000 });
+}
+
+const isWebhookList = (key: readonly unknown[]) => key[0] === 'api' && key[1] === '/webhooks';
+const isDeliveriesOf = (id: number) => (key: readonly unknown[]) => key[0] === 'api' && typeof key[1] === 'string' && key[1].startsWith(`/webhooks/${id}/deliveries`);
+
+/** Puts a ping's result on the cached webhook (list rows and the webhook itself) without refetching them. */
+function applyPing(client: QueryClient, id: number, delivery: Delivery) {
+  const patch = (w: Webhook): Webhook =>
+    w.id === id ? { ...w, last_status: delivery.status_code, last_delivery_date: delivery.updated_date, last_state: delivery.state } : w;
+  client.setQueriesData<Paginated<Webhook>>({ predicate: (q) => isWebhookList(q.queryKey) }, (old) =>
+    old ? { ...old, results: old.results.map(patch) } : old,
+  );
+  client.setQueriesData<Webhook>({ predicate: (q) => q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}` }, (old) => (old ? patch(old) : old));
+  return client.invalidateQueries({ predicate: (q) => isDeliveriesOf(id)(q.queryKey) });
+}
+
+/** POST /webhooks/{id}/ping: the delivery comes back already sent; the status dot follows it. */
+export function usePing() {
+  const client = useQueryClient();
+  return useMutation<Delivery, Error, number>({
+    mutationFn: (id) => apiFetch<Delivery>(`/webhooks/${id}/ping`, { method: 'POST' }),
+    onSuccess: (delivery, id) => applyPing(client, id, delivery),
+  });
+}
+
+/** Deletes webhooks one by one; the lists are refetched after. Returns the failures. */
+export function useDeleteWebhooks() {
+  const client = useQueryClient();
+  return useMutation<{ id: number; error: Error }[], Error, number[]>({
+    mutationFn: async (ids) => {
+      const results = await Promise.allSettled(ids.map((id) => apiFetch(`/webhooks/${id}`, { method: 'DELETE' })));
+      return results.flatMap((r, i) => (r.status === 'rejected' ? [{ id: ids[i], error: r.reason as Error }] : []));
+    },
+    onSuccess: (_failed, ids) => {
+      for (const id of ids) client.removeQueries({ predicate: (q) => q.queryKey[0] === 'api' && typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith(`/webhooks/${id}`) });
+      return client.invalidateQueries({ predicate: (q) => isWebhookList(q.queryKey) });
+    },
+  });
+}
+
+/** POST …/redelivery: queues the stored payload again; the deliveries are refetched. */
+export function useRedeliver(webhookId: number) {
+  const client = useQueryClient();
+  return useMutation<unknown, Error, number>({
+    mutationFn: (deliveryId) => apiFetch(`/webhooks/${webhookId}/deliveries/${deliveryId}/redelivery`, { method: 'POST' }),
+    onSuccess: () => client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) }),
+  });
+}
+
+/** Where a webhook's list lives: its project's page, or its organization's. */
+export function listHref(w: Pick<Webhook, 'type' | 'project_id'>, orgSlug: string | undefined): string | null {
+  if (w.type === 'project' && w.project_id) return `/projects/${w.project_id}/webhooks`;
+  if (orgSlug) return `/organizations/${encodeURIComponent(orgSlug)}/webhooks`;
+  return null;
+}

@@ -1,0 +1,29 @@
+'use client';
+
+import { Tooltip } from 'antd';
+import { formatDate } from '@/components/common/user-name';
+import { HEALTH_COLOR, webhookHealth, type Webhook } from '@/lib/client/webhooks';
+
+function describe(w: Pick<Webhook, 'last_status' | 'last_delivery_date' | 'last_state'>): string {
+  if (!w.last_delivery_date) return 'Never delivered';
+  const status = w.last_status !== null ? `Last status: ${w.last_status}` : `Last attempt ${w.last_state === 'refused' || !w.last_state ? 'refused or unreachable' : w.last_state}`;
+  return `${status} · ${formatDate(w.last_delivery_date)}`;
+}
+
+/** Green: the last attempt got a 2xx; red: a 5xx, a failure or a refusal; grey: anything else or nothing yet. */
+export function StatusDot({ webhook }: { webhook: Pick<Webhook, 'id' | 'last_status' | 'last_delivery_date' | 'last_state'> }) {
+  const health = webhookHealth(webhook);
+  const text = describe(webhook);
+  return (
+    <Tooltip title={text}>
+      <span
+        role="img"
+        tabIndex={0}
+        aria-label={text}
+        data-testid={`status-${webhook.id}`}
+        data-health={health}
+        style={{ display: 'inline-block', width: 12, height: 12, borderRadius: '50%', background: HEALTH_COLOR[health], flex: 'none', verticalAlign: 'middle' }}
+      />
+    </Tooltip>
+  );
+}

@@ -1,0 +1,102 @@
+/** Webhook shapes (webhooks.md, delivery.md) and small pure helpers for the webhook pages. */
+import { groupEvents, type WebhookType } from '@/lib/webhooks/events';
+import type { BasicUser } from './types';
+
+export type Webhook = {
+  id: number;
+  url: string;
+  target_url: string;
+  description: string;
+  type: WebhookType;
+  content_type: 'application/json';
+  is_active: boolean;
+  enable_ssl: boolean;
+  created_date: string;
+  updated_date: string;
+  owner: BasicUser | null;
+  project_id: number | null;
+  organization: number | null;
+  events: string[];
+  last_status: number | null;
+  last_delivery_date: string | null;
+  disabled_reason: string | null;
+  /** Client only: the state of the last ping made from this page (a refusal has no status code). */
+  last_state?: DeliveryState;
+};
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'refused' | 'cancelled';
+
+export type Delivery = {
+  id: number;
+  webhook_id: number;
+  event: string;
+  status_code: number | null;
+  redelivery: boolean;
+  attempt: number;
+  request_duration: number | null;
+  created_date: string;
+  updated_date: string;
+  changed_fields: string | null;
+  request: unknown;
+  response: string | null;
+  delivery_id: string;
+  state: DeliveryState;
+  next_attempt_date: string | null;
+  request_headers: Record<string, string> | null;
+  response_headers: Record<string, string> | null;
+  trigger: 'event' | 'ping' | 'redelivery';
+};
+
+export type DeliveryStats = { bucket: string; bucket_seconds: number; results: { time: string; success: number; failure: number }[] };
+
+export type Health = 'ok' | 'failing' | 'unknown';
+
+/** Green for a 2xx, red for a 5xx or an attempt that failed or was refused, grey otherwise or never. */
+export function webhookHealth(w: Pick<Webhook, 'last_status' | 'last_delivery_date' | 'last_state'>): Health {
+  const s = w.last_status;
+  if (s !== null && s >= 200 && s < 300) return 'ok';
+  if (s !== null && s >= 500) return 'failing';
+  if (w.last_state === 'failed' || w.last_state === 'refused') return 'failing';
+  // A refused attempt (SSRF guard) is recorded without a status code.
+  if (s === null && w.last_delivery_date) return 'failing';
+  return 'unknown';
+}
+
+export const HEALTH_COLOR: Record<Health, string> = { ok: '#2f9e44', failing: '#e03131', unknown: '#adb5bd' };
+
+/**
+ * The subscribed events for the list: a group's display name when all of its keys (for this
+ * webhook's type) are chosen, else the keys themselves. "Task, Job, update:project".
+ */
+export function summarizeEvents(type: WebhookType, events: string[]): string[] {
+  const chosen = new Set(events);
+  const whole: string[] = [];
+  const single: string[] = [];
+  for (const { group, keys } of groupEvents(type)) {
+    const picked = keys.filter((k) => chosen.has(k));
+    if (picked.length === keys.length) whole.push(group);
+    else single.push(...picked);
+  }
+  return [...whole, ...single];
+}
+
+/** `whsec_` + base64 of 24 random bytes from the browser's CSPRNG (fits the 64-character limit). */
+export function generateSecret(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return `whsec_${btoa(binary)}`;
+}
+
+/** The JSON the receiver got, indented; anything else as it was stored. */
+export function prettyJson(value: unknown): string {
+  if (typeof value === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return JSON.stringify(value, null, 2) ?? '';
+}
