@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -17,7 +18,12 @@ export default async function setup() {
   if (!url) {
     process.env.HERALD_DATA_DIR = 'memory://';
     delete process.env.DATABASE_URL;
-    return removeMedia;
+    const snapshot = await makePgliteSnapshot(runId);
+    process.env.HERALD_PGLITE_SNAPSHOT = snapshot;
+    return () => {
+      removeMedia();
+      fs.rmSync(snapshot, { force: true });
+    };
   }
   const name = `herald_test_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
@@ -34,4 +40,22 @@ export default async function setup() {
     await client.query(`drop database if exists ${name} with (force)`);
     await client.end();
   };
+}
+
+/**
+ * Every test file opens its own in-memory PGlite; a fresh one runs initdb (seconds on this machine).
+ * Migrate one here and dump it: each file loads the dump instead (see db/client.ts), and still runs the
+ * migrations, which find nothing left to do.
+ */
+async function makePgliteSnapshot(runId: string): Promise<string> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const client = await PGlite.create();
+  await migrate(drizzle(client), { migrationsFolder: path.resolve('db', 'migrations') });
+  const dump = await client.dumpDataDir('none');
+  await client.close();
+  const file = path.join(os.tmpdir(), `herald-${runId}.pglite.tar`);
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  return file;
 }
