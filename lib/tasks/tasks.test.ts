@@ -173,6 +173,11 @@ describe('tasks', () => {
     expectClientError(await upload(task.id, owner, [['client_files[0]', 'not a file']]), 400);
     const quality = await upload(task.id, owner, [['client_files[0]', png(), 'a.png'], ['image_quality', '101']]);
     expect(Object.keys(quality.body)).toEqual(['image_quality']);
+    for (const contentType of ['multipart/form-data; boundary=xyz', 'multipart/form-data']) {
+      const garbled = await call('POST', `/api/tasks/${task.id}/data`, undefined, { as: owner, raw: '--xyz\r\nnot really multipart', contentType });
+      expectClientError(garbled, 400);
+      expect(Object.keys(garbled.body)).toEqual(['client_files']);
+    }
     const json = await api.post(`/api/tasks/${task.id}/data`, { client_files: [] }, { as: owner });
     expectClientError(json, 415);
     expectClientError(await upload(task.id, stranger, [['client_files[0]', png(), 'a.png']]), 403);
