@@ -18,6 +18,8 @@ const orgSlug = `hooks-${suffix}`;
 const SECRET = `e2e-secret-${suffix}`;
 const SHOTS = 'e2e/screenshots';
 
+test.use({ actionTimeout: 15_000 });
+
 const basic = (p: Person) => ({ authorization: `Basic ${Buffer.from(`${p.username}:${p.password}`).toString('base64')}` });
 
 async function apiAs(request: APIRequestContext, who: Person, method: 'get' | 'post' | 'patch', path: string, data?: unknown, org?: string) {
@@ -26,15 +28,18 @@ async function apiAs(request: APIRequestContext, who: Person, method: 'get' | 'p
   return { status: res.status(), body: await res.json().catch(() => null) };
 }
 
-async function shoot(page: Page, name: string) {
+/** The page at 1280x800 and 390x844 (a drawer: just the viewport, since it is fixed over the page). */
+async function shoot(page: Page, name: string, fullPage = true) {
   await page.waitForLoadState('networkidle');
   await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
   await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 10_000 });
-  await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage: true });
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage });
   const size = page.viewportSize();
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(400);
-  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage });
   if (size) await page.setViewportSize(size);
   await page.waitForTimeout(300);
 }
@@ -95,7 +100,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await o.getByRole('menuitem', { name: 'Setup webhooks' }).click();
     await expect(o).toHaveURL(new RegExp(`/projects/${project.body.id}/webhooks$`));
     await expect(o.getByText('No webhooks yet')).toBeVisible();
-    await o.getByRole('button', { name: 'Add a webhook' }).click();
+    await o.getByRole('link', { name: 'Add a webhook' }).click();
     await expect(o).toHaveURL(new RegExp(`/webhooks/create\\?projectId=${project.body.id}$`));
     await expect(o.getByRole('heading', { name: 'Setup a webhook' })).toBeVisible();
     // The project is chosen; an empty target URL is refused with the form's words.
@@ -169,7 +174,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(drawer).toContainText(`x-signature-256: ${renamed.headers['x-signature-256']}`);
     await expect(drawer).toContainText('x-receiver: e2e');
     await expect(drawer.getByTestId('response-body')).toHaveText('ok');
-    await shoot(o, 'webhook-drawer');
+    await shoot(o, 'webhook-drawer', false);
     await o.keyboard.press('Escape');
     await expect(drawer).toBeHidden();
     // The verify panel shows the signature check.
@@ -182,7 +187,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await m.getByRole('button', { name: 'Actions' }).click();
     await m.getByRole('menuitem', { name: 'Setup webhooks' }).click();
     await expect(m).toHaveURL(new RegExp(`/organizations/${orgSlug}/webhooks$`));
-    await m.getByRole('button', { name: 'Add a webhook' }).click();
+    await m.getByRole('link', { name: 'Add a webhook' }).click();
     await expect(m).toHaveURL(/\/webhooks\/create\?org=/);
     await m.getByLabel('Target URL').fill(`${receiver.url}?org`);
     await m.getByLabel('Description').fill('Organization hook');
@@ -235,7 +240,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await w.goto(`/organizations/${orgSlug}/webhooks`);
     await expect(w.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
     await expect(w.getByText('No webhooks yet')).toBeVisible();
-    await expect(w.getByRole('button', { name: 'Add a webhook' })).toHaveCount(0);
+    await expect(w.getByRole('link', { name: 'Add a webhook' })).toHaveCount(0);
     const refused = await apiAs(request, people.wendy, 'post', '/api/webhooks', { target_url: receiver.url, type: 'organization', events: ['update:task'] }, orgSlug);
     expect(refused.status).toBe(403);
     // Nor may they open someone else's webhook.
@@ -244,7 +249,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
 
     // --- Edit a webhook and clear its secret: the next ping is not signed.
     await o.goto(`/projects/${project.body.id}/webhooks`);
-    await o.getByRole('button', { name: `Edit webhook ${projectHook.id}` }).click();
+    await o.getByRole('link', { name: `Edit webhook ${projectHook.id}` }).click();
     await expect(o).toHaveURL(new RegExp(`/webhooks/${projectHook.id}\\?tab=settings$`));
     await expect(o.getByLabel('Target URL')).toHaveValue(receiver.url);
     await expect(o.getByLabel('Select individual events')).toBeChecked();

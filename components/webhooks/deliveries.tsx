@@ -1,7 +1,7 @@
 'use client';
 
 import { ReloadOutlined, RetweetOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Drawer, Empty, Flex, Grid, Segmented, Select, Table, Tag, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Empty, Flex, Grid, Segmented, Select, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { ErrorState } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -63,6 +63,70 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
     }
   }
 
+  const redeliverButton = (d: Delivery, compact = false) => (
+    <Button
+      size="small"
+      icon={<RetweetOutlined />}
+      onClick={(e) => {
+        e.stopPropagation();
+        void doRedeliver(d);
+      }}
+      aria-label={`Redeliver delivery ${d.id}`}
+      title="Redeliver"
+    >
+      {!compact && 'Redeliver'}
+    </Button>
+  );
+  const stateCell = (d: Delivery) => (
+    <Flex vertical gap={2} align="flex-start">
+      <Tag color={STATE_COLOR[d.state]} style={{ marginInlineEnd: 0 }}>{d.state}</Tag>
+      {d.next_attempt_date && (
+        <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+          {d.state === 'pending' ? 'scheduled' : 'retry'} at {time(d.next_attempt_date)}
+        </Typography.Text>
+      )}
+    </Flex>
+  );
+  const redeliveryTag = (d: Delivery) => (d.redelivery ? <Tag color="purple" style={{ marginInlineEnd: 0 }}>redelivery</Tag> : null);
+  const wideColumns: TableColumnsType<Delivery> = [
+    { title: 'Time', dataIndex: 'created_date', width: 160, render: (v: string) => time(v) },
+    { title: 'Event', dataIndex: 'event', render: (v: string) => <code>{v}</code> },
+    { title: 'Status', dataIndex: 'status_code', width: 72, render: (v: number | null) => v ?? '—' },
+    { title: 'State', dataIndex: 'state', render: (_: unknown, d) => stateCell(d) },
+    { title: 'Attempt', dataIndex: 'attempt', width: 80, render: (v: number) => `#${v}` },
+    { title: 'Duration', dataIndex: 'request_duration', width: 90, render: (v: number | null) => (v === null ? '—' : `${v} ms`) },
+    { title: 'Redelivery', dataIndex: 'redelivery', width: 100, render: (_: unknown, d) => redeliveryTag(d) ?? '—' },
+    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 116, render: (_: unknown, d) => redeliverButton(d) },
+  ];
+  // Phones: the same facts in three columns, so nothing hides behind a horizontal scroll.
+  const narrowColumns: TableColumnsType<Delivery> = [
+    {
+      title: 'Delivery',
+      key: 'delivery',
+      render: (_: unknown, d) => (
+        <Flex vertical gap={2} align="flex-start">
+          <code style={{ overflowWrap: 'anywhere' }}>{d.event}</code>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{time(d.created_date)}</Typography.Text>
+          {redeliveryTag(d)}
+        </Flex>
+      ),
+    },
+    {
+      title: 'Result',
+      key: 'result',
+      render: (_: unknown, d) => (
+        <Flex vertical gap={2} align="flex-start">
+          <span>
+            {d.status_code ?? '—'} · attempt #{d.attempt}
+            {d.request_duration !== null && ` · ${d.request_duration} ms`}
+          </span>
+          {stateCell(d)}
+        </Flex>
+      ),
+    },
+    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 44, render: (_: unknown, d) => redeliverButton(d, true) },
+  ];
+
   return (
     <>
       <DeliveriesChart webhookId={webhook.id} />
@@ -86,7 +150,6 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
             size="small"
             loading={deliveries.isPending || deliveries.isPlaceholderData}
             dataSource={deliveries.data?.results}
-            scroll={{ x: wide ? undefined : 560 }}
             locale={{ emptyText: <Empty description={event || outcome ? 'No delivery matches these filters' : 'Nothing delivered yet: ping the webhook or change something it is subscribed to'} /> }}
             onRow={(d) => ({
               onClick: () => setOpenId(d.id),
@@ -109,45 +172,7 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
                 setPageSize(size);
               },
             }}
-            columns={[
-              { title: 'Time', dataIndex: 'created_date', width: 150, render: (v: string) => time(v) },
-              { title: 'Event', dataIndex: 'event', render: (v: string, d) => <><code>{v}</code>{d.redelivery && <Tag color="purple" style={{ marginInlineStart: 6 }}>redelivery</Tag>}</> },
-              { title: 'Status', dataIndex: 'status_code', width: 70, render: (v: number | null) => v ?? '—' },
-              {
-                title: 'State',
-                dataIndex: 'state',
-                render: (s: DeliveryState, d) => (
-                  <Flex vertical gap={2} align="flex-start">
-                    <Tag color={STATE_COLOR[s]} style={{ marginInlineEnd: 0 }}>{s}</Tag>
-                    {d.next_attempt_date && (
-                      <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
-                        {s === 'pending' ? 'scheduled' : 'retry'} at {time(d.next_attempt_date)}
-                      </Typography.Text>
-                    )}
-                  </Flex>
-                ),
-              },
-              { title: 'Attempt', dataIndex: 'attempt', width: 76, render: (v: number) => `#${v}` },
-              { title: 'Duration', dataIndex: 'request_duration', width: 86, render: (v: number | null) => (v === null ? '—' : `${v} ms`) },
-              {
-                title: <span className={styles.srOnly}>Actions</span>,
-                key: 'actions',
-                width: 110,
-                render: (_: unknown, d) => (
-                  <Button
-                    size="small"
-                    icon={<RetweetOutlined />}
-                    onClick={(e) => {
-                      e.stopPropagation();
-                      void doRedeliver(d);
-                    }}
-                    aria-label={`Redeliver delivery ${d.id}`}
-                  >
-                    Redeliver
-                  </Button>
-                ),
-              },
-            ]}
+            columns={wide ? wideColumns : narrowColumns}
           />
         )}
       </Card>

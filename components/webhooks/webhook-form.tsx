@@ -153,7 +153,6 @@ export function WebhookForm(props: WebhookFormProps) {
       initialValues={initialValues}
       onFinish={submit}
       onFinishFailed={() => setFormError(null)}
-      requiredMark="optional"
       style={{ maxWidth: 760 }}
       aria-label="Setup a webhook"
     >
@@ -170,7 +169,7 @@ export function WebhookForm(props: WebhookFormProps) {
       <Form.Item label="Description" name="description">
         <Input maxLength={DESCRIPTION_MAX} showCount placeholder="What this webhook is for" />
       </Form.Item>
-      {props.mode === 'create' && <ProjectField scope={scope} org={org} initial={props.project} />}
+      {props.mode === 'create' && <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />}
       <Form.Item label="Content type" name="content_type">
         <Select options={[{ value: 'application/json', label: 'application/json' }]} style={{ maxWidth: 260 }} />
       </Form.Item>
@@ -254,7 +253,7 @@ export function WebhookForm(props: WebhookFormProps) {
 }
 
 /** On create only: a project makes a project webhook; none, an organization webhook. */
-function ProjectField({ scope, org, initial }: { scope: OrgScope; org: Organization | null; initial: Project | null }) {
+function ProjectField({ scope, org, initial, mayAddOrgHook }: { scope: OrgScope; org: Organization | null; initial: Project | null; mayAddOrgHook: boolean }) {
   const [search, setSearch] = useState('');
   const projects = useApiQuery<Paginated<Project>>('/projects', { search, page_size: 20, sort: '-id' }, { scope, placeholderData: (prev) => prev });
   const options = (projects.data?.results ?? []).map((p) => ({ value: p.id, label: p.name }));
@@ -264,15 +263,17 @@ function ProjectField({ scope, org, initial }: { scope: OrgScope; org: Organizat
       label="Project"
       name="project_id"
       extra={
-        org
+        org && mayAddOrgHook
           ? `Choose a project for a project webhook, or none for a webhook of the organization ${org.name || org.slug}.`
-          : 'In the personal workspace, webhooks belong to a project.'
+          : org
+            ? 'Choose one of your projects: only owners and maintainers add organization webhooks.'
+            : 'In the personal workspace, webhooks belong to a project.'
       }
     >
       <Select
         allowClear
         showSearch={{ filterOption: false, onSearch: setSearch }}
-        placeholder={org ? 'None: an organization webhook' : 'Choose a project'}
+        placeholder={org && mayAddOrgHook ? 'None: an organization webhook' : 'Choose a project'}
         loading={projects.isFetching}
         options={options}
         notFoundContent={projects.isPending ? 'Loading…' : 'No project'}
