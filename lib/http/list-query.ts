@@ -7,7 +7,8 @@ const RESERVED = new Set(['page', 'page_size', 'sort', 'search', 'org', 'org_id'
 
 export function parseListQuery(url: URL): ListQuery {
   const filters = new Map<string, string>();
-  for (const [key, value] of url.searchParams) if (!RESERVED.has(key)) filters.set(key, value);
+  // An empty filter is no filter, as with django-filter behind CVAT (`?owner=` lists everything).
+  for (const [key, value] of url.searchParams) if (!RESERVED.has(key) && value !== '') filters.set(key, value);
   const search = url.searchParams.get('search')?.trim();
   if (search && search.length > 256) throw invalid('search', 'Ensure this field has no more than 256 characters.');
   return { search: search || undefined, sort: url.searchParams.get('sort') || undefined, filters };

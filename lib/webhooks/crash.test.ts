@@ -36,7 +36,8 @@ function startChild(env: Record<string, string>) {
 
 describe('a crash in the middle of a burst', () => {
   it('loses no committed event and keeps one webhook-id per event', { timeout: 180_000 }, async () => {
-    const receiver: Receiver = await startReceiver((_, res) => setTimeout(() => res.end('ok'), 2));
+    // A slow receiver keeps a backlog, so that the kill lands with deliveries still pending.
+    const receiver: Receiver = await startReceiver((_, res) => setTimeout(() => res.end('ok'), 200));
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-crash-'));
     const env: Record<string, string> = process.env.DATABASE_URL ? {} : { HERALD_DATA_DIR: dataDir };
     // A user, a project and two webhooks, seeded by the same program in its own process.
