@@ -160,7 +160,16 @@ test('people, organization, project, task, jobs and issues through the console',
   await expect(a.getByRole('menuitem', { name: 'Setup webhooks' })).toBeVisible();
   await expect(a.getByRole('link', { name: 'Setup webhooks' })).toHaveAttribute('href', `/projects/${projectId}/webhooks`);
   await expect(a.getByRole('menuitem', { name: 'Delete' })).toBeVisible();
-  await a.getByRole('menuitem', { name: 'Edit' }).click();
+  // Keyboard: the menu takes the focus, arrows move, Enter picks Edit.
+  await a.keyboard.press('Escape');
+  await expect(a.getByRole('menuitem', { name: 'Edit' })).toBeHidden();
+  await a.getByRole('button', { name: 'Actions' }).focus();
+  await a.keyboard.press('Enter');
+  await expect(a.getByRole('menuitem', { name: 'Edit' })).toBeVisible();
+  await expect(a.locator('.ant-dropdown-menu')).toBeFocused();
+  await a.keyboard.press('ArrowDown');
+  await a.keyboard.press('ArrowDown');
+  await a.keyboard.press('Enter');
   const editDialog = a.getByRole('dialog', { name: 'Edit project' });
   await editDialog.getByLabel('Name').fill(`${projectName} v2`);
   await editDialog.getByRole('button', { name: 'Save' }).click();

@@ -1,10 +1,11 @@
 'use client';
 
 import { ApiOutlined, DeleteOutlined, DownOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Dropdown, Form, Input, Result, Row } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Result, Row } from 'antd';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { linkItemClick, MenuButton } from '@/components/common/menu-button';
 import { PageHeader } from '@/components/common/page-header';
 import { QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
@@ -68,21 +69,23 @@ function OrganizationView({ org }: { org: Organization }) {
         title={org.name || org.slug}
         crumbs={[{ title: 'Organization' }, { title: org.slug }]}
         extra={
-          <Dropdown
-            trigger={['click']}
-            menu={{
-              items: [
-                { key: 'webhooks', icon: <ApiOutlined />, label: <Link href={`/organizations/${encodeURIComponent(org.slug)}/webhooks`}>Setup webhooks</Link> },
-                ...(myRole === 'owner'
-                  ? [{ type: 'divider' as const }, { key: 'delete', icon: <DeleteOutlined />, label: 'Delete organization', danger: true, onClick: confirmDelete }]
-                  : []),
-              ],
-            }}
+          <MenuButton
+            items={[
+              {
+                key: 'webhooks',
+                icon: <ApiOutlined />,
+                label: <Link href={`/organizations/${encodeURIComponent(org.slug)}/webhooks`}>Setup webhooks</Link>,
+                onClick: linkItemClick(() => router.push(`/organizations/${encodeURIComponent(org.slug)}/webhooks`)),
+              },
+              ...(myRole === 'owner'
+                ? [{ type: 'divider' as const }, { key: 'delete', icon: <DeleteOutlined />, label: 'Delete organization', danger: true, onClick: confirmDelete }]
+                : []),
+            ]}
           >
             <Button>
               Actions <DownOutlined />
             </Button>
-          </Dropdown>
+          </MenuButton>
         }
       />
       <Row gutter={[16, 16]}>

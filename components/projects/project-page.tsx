@@ -1,10 +1,11 @@
 'use client';
 
 import { DeleteOutlined, DownOutlined, EditOutlined, PlusOutlined, ApiOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Dropdown, Empty, Table } from 'antd';
+import { App, Button, Card, Descriptions, Empty, Table } from 'antd';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { linkItemClick, MenuButton } from '@/components/common/menu-button';
 import { PageHeader } from '@/components/common/page-header';
 import { ErrorState, QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
@@ -56,21 +57,23 @@ function ProjectView({ project }: { project: Project }) {
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreatingTask(true)}>
               New task
             </Button>
-            <Dropdown
-              trigger={['click']}
-              menu={{
-                items: [
-                  { key: 'webhooks', icon: <ApiOutlined />, label: <Link href={`/projects/${project.id}/webhooks`}>Setup webhooks</Link> },
-                  { key: 'edit', icon: <EditOutlined />, label: 'Edit', onClick: () => setEditing(true) },
-                  { type: 'divider' },
-                  { key: 'delete', icon: <DeleteOutlined />, label: 'Delete', danger: true, onClick: confirmDelete },
-                ],
-              }}
+            <MenuButton
+              items={[
+                {
+                  key: 'webhooks',
+                  icon: <ApiOutlined />,
+                  label: <Link href={`/projects/${project.id}/webhooks`}>Setup webhooks</Link>,
+                  onClick: linkItemClick(() => router.push(`/projects/${project.id}/webhooks`)),
+                },
+                { key: 'edit', icon: <EditOutlined />, label: 'Edit', onClick: () => setEditing(true) },
+                { type: 'divider' },
+                { key: 'delete', icon: <DeleteOutlined />, label: 'Delete', danger: true, onClick: confirmDelete },
+              ]}
             >
               <Button>
                 Actions <DownOutlined />
               </Button>
-            </Dropdown>
+            </MenuButton>
           </>
         }
       />
