@@ -225,6 +225,8 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     const redeliveryRow = orgTable.getByRole('row').filter({ hasText: 'redelivery' }).filter({ hasText: 'delivered' });
     await expect(redeliveryRow.first()).toBeVisible({ timeout: 20_000 });
     await expect(redeliveryRow.first()).toContainText('200');
+    // The dot in the heading follows the newest attempt.
+    await expect(m.getByTestId(`status-${orgHook.id}`)).toHaveAttribute('data-health', 'ok');
     await shoot(m, 'webhook-deliveries-retried');
     // Filter by outcome (server-side): failures only, then successes only.
     await m.getByLabel('Filter by outcome').click();

@@ -2,7 +2,8 @@
 
 import { ReloadOutlined, RetweetOutlined } from '@ant-design/icons';
 import { App, Button, Card, Descriptions, Drawer, Empty, Flex, Grid, Segmented, Select, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
-import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorState } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Paginated } from '@/lib/client/types';
@@ -48,6 +49,18 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
     },
   );
   const redeliver = useRedeliver(webhook.id);
+  // A new attempt (or a changed state) at the top: the webhook's last status, and its dot, follow.
+  const client = useQueryClient();
+  const newest = useRef<string | null>(null);
+  const top = deliveries.data?.results[0];
+  const topKey = page === 1 && !event && !outcome && top ? `${top.id}:${top.state}` : null;
+  useEffect(() => {
+    if (topKey === null) return;
+    if (newest.current !== null && newest.current !== topKey) {
+      void client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${webhook.id}` });
+    }
+    newest.current = topKey;
+  }, [topKey, client, webhook.id]);
   const open = deliveries.data?.results.find((d) => d.id === openId) ?? null;
   const eventOptions = useMemo(
     () => [{ value: '', label: 'Any event' }, { value: 'ping', label: 'ping' }, ...eventsFor(webhook.type).map((e) => ({ value: e.key, label: e.key }))],
@@ -105,7 +118,7 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
       key: 'delivery',
       render: (_: unknown, d) => (
         <Flex vertical gap={2} align="flex-start">
-          <code style={{ overflowWrap: 'anywhere' }}>{d.event}</code>
+          <code style={{ overflowWrap: 'anywhere', fontSize: 12 }}>{d.event}</code>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>{time(d.created_date)}</Typography.Text>
           {redeliveryTag(d)}
         </Flex>
