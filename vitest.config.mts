@@ -6,6 +6,10 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Two files at a time on PGlite (each file has its own database; much of a file's time is spent waiting
+    // on receivers and retries). On PostgreSQL all files share one database, and with it one delivery
+    // queue that every dispatcher claims from: one file at a time.
+    maxWorkers: process.env.TEST_DATABASE_URL ? 1 : 2,
     globalSetup: ['lib/testing/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -3,15 +3,16 @@
 # Playwright end-to-end tests against the production build in Debian's Chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p test-results
-rm -f test-results/*.json
+# Reports live apart from test-results/, which Playwright empties when it starts.
+mkdir -p reports test-results
+rm -f reports/*.json
 status=0
 
 echo "== typecheck"
 npx tsc --noEmit || status=1
 
 echo "== unit and integration tests on PGlite (in memory)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest-pglite.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest-pglite.json || status=1
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ]; then
@@ -22,7 +23,7 @@ if [ -z "$pg_url" ]; then
 fi
 if [ -n "$pg_url" ]; then
   echo "== the same tests on PostgreSQL ($pg_url)"
-  TEST_DATABASE_URL="$pg_url" npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest-postgres.json || status=1
+  TEST_DATABASE_URL="$pg_url" npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest-postgres.json || status=1
 else
   echo "== PostgreSQL not reachable and TEST_DATABASE_URL not set: PostgreSQL suites skipped"
 fi
@@ -35,7 +36,7 @@ fi
 if [ -x "$chromium" ]; then
   echo "== end-to-end tests (production build, Chromium)"
   if npx next build >test-results/next-build.log 2>&1; then
-    PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/e2e.json npx playwright test --reporter=list,json || status=1
+    PLAYWRIGHT_JSON_OUTPUT_NAME=reports/e2e.json npx playwright test --reporter=list,json || status=1
   else
     tail -50 test-results/next-build.log
     echo "next build failed"
@@ -46,5 +47,5 @@ else
   status=1
 fi
 
-node scripts/summarize-tests.mjs test-results || status=1
+node scripts/summarize-tests.mjs reports || status=1
 exit $status
