@@ -18,6 +18,8 @@ export type AttemptResult = {
   isFailure: boolean;
   /** 410 Gone: the receiver asked us to stop. */
   isGone: boolean;
+  /** The endpoint was failing when this attempt started: a success must clear its failure streak. */
+  wasFailing?: boolean;
 };
 
 const MAX_RETRY_AFTER_S = 24 * 3600;

@@ -26,6 +26,8 @@ export type WebhookForSend = {
   isActive: boolean;
   enableSsl: boolean;
   retiredDate: Date | null;
+  /** In a failure streak or backed off. */
+  isFailing: boolean;
 };
 
 const CLAIM_BATCH = 200;
@@ -70,7 +72,8 @@ export async function claimDeliveries(db: Db, limit: number, room: Map<number, n
     returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger,
       w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
       w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
-      w.enable_ssl as "enableSsl", w.retired_date as "retiredDate"`);
+      w.enable_ssl as "enableSsl", w.retired_date as "retiredDate",
+      (w.consecutive_failures > 0 or w.backoff_until is not null) as "isFailing"`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
   return rows<ClaimedDelivery & Omit<WebhookForSend, 'id'>>(result)
     .map((r) => ({
@@ -84,6 +87,7 @@ export async function claimDeliveries(db: Db, limit: number, room: Map<number, n
         isActive: r.isActive,
         enableSsl: r.enableSsl,
         retiredDate: r.retiredDate ? new Date(r.retiredDate) : null,
+        isFailing: r.isFailing,
       },
     }))
     .sort((a, b) => a.delivery.id - b.delivery.id);
@@ -107,16 +111,22 @@ export async function recordAttempts(db: Db, results: AttemptResult[]): Promise<
       next_attempt_date: r.retryAt?.toISOString() ?? null,
     })),
   );
-  const health = new Map<number, { failures: number; successes: number; gone: boolean }>();
+  const health = new Map<number, { failures: number; successes: number; gone: boolean; wasFailing: boolean }>();
   for (const r of results) {
     if (r.state === 'cancelled') continue;
-    const h = health.get(r.webhookId) ?? { failures: 0, successes: 0, gone: false };
+    const h = health.get(r.webhookId) ?? { failures: 0, successes: 0, gone: false, wasFailing: false };
     if (r.isFailure) h.failures++;
     else h.successes++;
     h.gone ||= r.isGone;
+    h.wasFailing ||= r.wasFailing ?? false;
     health.set(r.webhookId, h);
   }
-  await db.transaction(async (tx) => {
+  const retryIds = results.filter((r) => r.retryAt).map((r) => r.id);
+  const recovered = [...health].filter(([, h]) => h.successes > 0 && h.failures === 0 && h.wasFailing).map(([id]) => id);
+  const isPlain = retryIds.length === 0 && recovered.length === 0 && [...health.values()].every((h) => h.failures === 0);
+  // The common case, every attempt delivered to a healthy endpoint, is one statement and no transaction.
+  const write = isPlain ? (fn: (tx: Db) => Promise<void>) => fn(db) : (fn: (tx: Db) => Promise<void>) => db.transaction((tx) => fn(tx as unknown as Db));
+  await write(async (tx) => {
     await tx.execute(sql`
       update webhook_deliveries d set
         state = x.state, status_code = x.status_code, request_duration = x.request_duration,
@@ -125,16 +135,14 @@ export async function recordAttempts(db: Db, results: AttemptResult[]): Promise<
       from jsonb_to_recordset(${data}::jsonb) as x(id bigint, state text, status_code int, request_duration int,
         request_headers jsonb, response_headers jsonb, response text, next_attempt_date timestamptz)
       where d.id = x.id`);
-    const retryIds = results.filter((r) => r.retryAt).map((r) => r.id);
     if (retryIds.length) {
       await tx.execute(sql`
         insert into webhook_deliveries (webhook_id, message_id, event, trigger, redelivery, attempt, payload, changed_fields, next_attempt_date, created_date, updated_date)
         select webhook_id, message_id, event, trigger, redelivery, attempt + 1, payload, changed_fields, next_attempt_date, now(), now()
         from webhook_deliveries where id = any(${`{${retryIds.join(',')}}`}::bigint[])`);
     }
-    const recovered = [...health].filter(([, h]) => h.successes > 0 && h.failures === 0).map(([id]) => id);
     if (recovered.length) {
-      // Only touches endpoints that were failing: a healthy endpoint's row is not rewritten per delivery.
+      // Only endpoints that were failing: a healthy endpoint's row is not rewritten per delivery.
       await tx.execute(sql`
         update webhooks set consecutive_failures = 0, failing_since = null, backoff_until = null
         where id = any(${`{${recovered.join(',')}}`}::int[]) and (consecutive_failures > 0 or backoff_until is not null)`);
@@ -198,7 +206,7 @@ export async function attemptDelivery(delivery: ClaimedDelivery, webhook: Webhoo
     now,
   });
   const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.payload, headers, verifyTls: webhook.enableSsl });
-  return classifyOutcome({
+  const result = classifyOutcome({
     id: delivery.id,
     webhookId: delivery.webhookId,
     attempt: delivery.attempt,
@@ -207,6 +215,7 @@ export async function attemptDelivery(delivery: ClaimedDelivery, webhook: Webhoo
     outcome,
     now,
   });
+  return { ...result, wasFailing: webhook.isFailing };
 }
 
 /**

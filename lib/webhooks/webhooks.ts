@@ -203,7 +203,10 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
       leaseUntil: new Date(Date.now() + settings.leaseSeconds * 1000),
     })
     .returning();
-  const result = await attemptDelivery({ id: row.id, webhookId: id, messageId: row.messageId, event: 'ping', payload, attempt: 1, trigger: 'ping' }, hook);
+  const result = await attemptDelivery(
+    { id: row.id, webhookId: id, messageId: row.messageId, event: 'ping', payload, attempt: 1, trigger: 'ping' },
+    { ...hook, isFailing: hook.consecutiveFailures > 0 || hook.backoffUntil !== null },
+  );
   await recordAttempts(db, [result]);
   const [done] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id));
   return representDelivery(done);
