@@ -1,5 +1,6 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { makePng } from './png';
+import { shoot, signIn } from './support';
 
 // One story through the console, as two people: A owns an organization and invites B; A creates a
 // project with labels, a task with images, edits a job, and opens, discusses and resolves an issue.
@@ -11,36 +12,6 @@ const orgSlug = `e2e-${suffix}`;
 const projectName = `Street scenes ${suffix}`;
 const taskName = `Batch ${suffix}`;
 
-const SHOTS = 'e2e/screenshots';
-
-async function shoot(page: Page, name: string, mobileToo = false) {
-  await page.waitForLoadState('networkidle');
-  await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
-  // Let the toasts fade so they do not hide the page.
-  await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 10_000 });
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage: true });
-  if (mobileToo) {
-    const size = page.viewportSize();
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
-    if (size) await page.setViewportSize(size);
-    await page.waitForTimeout(200);
-  }
-}
-
-async function signIn(browser: Browser, who: { username: string; password: string }) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Username').fill(who.username);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/projects/);
-  await expect(page.getByTestId('user-menu')).toContainText(who.username);
-  return page;
-}
 
 /** Picks `option` in the antd Select labelled `label`. */
 async function choose(page: Page, label: string, option: string, search?: string) {
@@ -64,7 +35,7 @@ test('people, organization, project, task, jobs and issues through the console',
   await anon.getByLabel('Password').fill('wrong-password');
   await anon.getByRole('button', { name: 'Sign in' }).click();
   await expect(anon.getByRole('alert').filter({ hasText: 'Invalid username or password' })).toBeVisible();
-  await shoot(anon, 'login', true);
+  await shoot(anon, 'login', { mobile: true });
 
   // A registers through the form (a mismatched confirmation is caught first); B through the API.
   await anon.getByRole('link', { name: 'Create one' }).click();
@@ -125,7 +96,7 @@ test('people, organization, project, task, jobs and issues through the console',
   await choose(a, `Role of ${bob.username}`, 'supervisor');
   await roleChanged;
   await expect(a.getByText(`${bob.username} is now supervisor.`)).toBeVisible();
-  await shoot(a, 'organization', true);
+  await shoot(a, 'organization', { mobile: true });
 
   // A creates a project with labels in the organization.
   await a.getByRole('menuitem', { name: 'Projects' }).click();
@@ -151,7 +122,7 @@ test('people, organization, project, task, jobs and issues through the console',
   await a.getByLabel('Search projects').press('Enter');
   await expect(a).toHaveURL(/search=/);
   await expect(a.getByRole('link', { name: projectName })).toBeVisible();
-  await shoot(a, 'projects', true);
+  await shoot(a, 'projects', { mobile: true });
   await a.getByRole('link', { name: projectName }).click();
   await expect(a).toHaveURL(new RegExp(`/projects/${projectId}$`));
 
@@ -211,7 +182,7 @@ test('people, organization, project, task, jobs and issues through the console',
   // The project page lists the task.
   await a.goto(`/projects/${projectId}`);
   await expect(a.getByRole('link', { name: taskName })).toBeVisible();
-  await shoot(a, 'project', true);
+  await shoot(a, 'project', { mobile: true });
 
   // The job page: next frame, then drag a rectangle to open an issue there.
   await a.goto(`/jobs/${jobId}`);
@@ -260,7 +231,7 @@ test('people, organization, project, task, jobs and issues through the console',
   await card.getByRole('button', { name: 'Resolve' }).click();
   await expect(card).toContainText('Resolved');
   await expect(card.getByRole('button', { name: 'Reopen' })).toBeVisible();
-  await shoot(a, 'job', true);
+  await shoot(a, 'job', { mobile: true });
 
   // B, now a supervisor, sees the job assigned to them.
   await b.goto('/jobs');

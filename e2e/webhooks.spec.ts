@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { startReceiver, type Received, type Receiver } from '../lib/testing/receiver';
+import { shoot, signIn } from './support';
 
 // "Setup webhooks" as the seed document tells a person to do it: a project owner adds a project
 // webhook from the project's Actions menu, pings it and reads its deliveries; an organization
@@ -16,7 +17,6 @@ const people = {
 type Person = (typeof people)[keyof typeof people];
 const orgSlug = `hooks-${suffix}`;
 const SECRET = `e2e-secret-${suffix}`;
-const SHOTS = 'e2e/screenshots';
 
 test.use({ actionTimeout: 15_000 });
 
@@ -26,34 +26,6 @@ async function apiAs(request: APIRequestContext, who: Person, method: 'get' | 'p
   const headers: Record<string, string> = { ...basic(who), ...(org ? { 'x-organization': org } : {}) };
   const res = await request[method](path, { headers, data });
   return { status: res.status(), body: await res.json().catch(() => null) };
-}
-
-/** The page at 1280x800 and 390x844 (a drawer: just the viewport, since it is fixed over the page). */
-async function shoot(page: Page, name: string, fullPage = true) {
-  await page.waitForLoadState('networkidle');
-  await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
-  await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 10_000 });
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage });
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(400);
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage });
-  if (size) await page.setViewportSize(size);
-  await page.waitForTimeout(300);
-}
-
-async function signIn(browser: Browser, who: Person) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Username').fill(who.username);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/projects/);
-  await expect(page.getByTestId('user-menu')).toContainText(who.username);
-  return page;
 }
 
 const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -125,7 +97,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     const projectGroup = events.getByLabel('Project', { exact: true });
     await expect(projectGroup).not.toBeChecked();
     await expect(events.getByTestId('event-group-Project').locator('.ant-checkbox-indeterminate')).toHaveCount(1);
-    await shoot(o, 'webhook-form');
+    await shoot(o, 'webhook-form', { mobile: true });
     const created = o.waitForResponse((r) => new URL(r.url()).pathname === '/api/webhooks' && r.request().method() === 'POST');
     await o.getByRole('button', { name: 'Submit' }).click();
     const projectHook = await (await created).json();
@@ -149,7 +121,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     expect(listRequests).toEqual([]);
     const pinged = await arrived(receiver, (r) => r.json?.event === 'ping' && r.json?.webhook?.id === projectHook.id);
     expect(pinged.headers['x-signature-256']).toBe(signature(SECRET, pinged.body));
-    await shoot(o, 'webhooks-list');
+    await shoot(o, 'webhooks-list', { mobile: true });
 
     // --- Rename the task: the update reaches the receiver, signed, and shows in the deliveries.
     expect((await apiAs(request, people.olga, 'patch', `/api/tasks/${task.body.id}`, { name: `Batch ${suffix} v2` })).status).toBe(200);
@@ -165,7 +137,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(updateRow).toContainText('200');
     await expect(table.getByRole('row').filter({ hasText: 'ping' })).toHaveCount(1);
     await expect(o.getByTestId('deliveries-chart')).toHaveAttribute('aria-label', /2 successful and 0 failed/);
-    await shoot(o, 'webhook-deliveries');
+    await shoot(o, 'webhook-deliveries', { mobile: true });
     await updateRow.click();
     const drawer = o.getByTestId('delivery-drawer');
     await expect(drawer).toBeVisible();
@@ -174,7 +146,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(drawer).toContainText(`x-signature-256: ${renamed.headers['x-signature-256']}`);
     await expect(drawer).toContainText('x-receiver: e2e');
     await expect(drawer.getByTestId('response-body')).toHaveText('ok');
-    await shoot(o, 'webhook-drawer', false);
+    await shoot(o, 'webhook-drawer', { mobile: true, fullPage: false });
     await o.keyboard.press('Escape');
     await expect(drawer).toBeHidden();
     // The verify panel shows the signature check.
@@ -227,7 +199,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(redeliveryRow.first()).toContainText('200');
     // The dot in the heading follows the newest attempt.
     await expect(m.getByTestId(`status-${orgHook.id}`)).toHaveAttribute('data-health', 'ok');
-    await shoot(m, 'webhook-deliveries-retried');
+    await shoot(m, 'webhook-deliveries-retried', { mobile: true });
     // Filter by outcome (server-side): failures only, then successes only.
     await m.getByLabel('Filter by outcome').click();
     await m.locator('.ant-select-dropdown:visible .ant-select-item-option[title="Failure"]').click();
