@@ -12,7 +12,7 @@ echo "== typecheck"
 npx tsc --noEmit || status=1
 
 echo "== unit and integration tests on PGlite (in memory)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest-pglite.json || status=1
+env -u TEST_DATABASE_URL -u DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest-pglite.json || status=1
 
 pg_url="${TEST_DATABASE_URL:-}"
 if [ -z "$pg_url" ]; then
