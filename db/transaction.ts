@@ -1,3 +1,4 @@
+import { describeForLog } from '@/lib/http/errors';
 import type { Db, Tx } from './client';
 
 const afterCommitCallbacks = new WeakMap<Tx, (() => void)[]>();
@@ -17,7 +18,7 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
     try {
       callback();
     } catch (error) {
-      console.error('[db] after-commit callback failed:', error);
+      console.error('[db] after-commit callback failed:', describeForLog(error));
     }
   }
   return result;

@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { requireCaller } from '@/lib/auth/authenticate';
 import { resolveOrgContext } from '@/lib/organizations/resolve-org-context';
 import { getBaseUrl } from './base-url';
-import { ApiError, invalid, notFound } from './errors';
+import { ApiError, describeForLog, invalid, notFound } from './errors';
 import { NULL_CHARACTER_MESSAGE } from './parse';
 import { paginated, parsePage, type Page } from './pagination';
 import { parseListQuery, type ListQuery } from './list-query';
@@ -77,6 +77,6 @@ export function errorResponse(error: unknown): Response {
   const code = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   const known = code ? PG_CLIENT_ERRORS[code] : undefined;
   if (known) return json({ non_field_errors: [known.message] }, known.status);
-  console.error('[api] unexpected error:', error);
+  console.error('[api] unexpected error:', describeForLog(error));
   return json({ detail: 'Internal server error.' }, 500);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { getDeliveryDb, type Db } from '@/db/client';
 import { settings } from '@/lib/config/settings';
+import { describeForLog } from '@/lib/http/errors';
 import { classifyOutcome, type AttemptResult } from './attempt';
 import { sendWebhookRequest } from './send';
 import { buildHeaders } from './sign';
@@ -278,7 +279,7 @@ export class Dispatcher {
     try {
       await sweepDeliveries(this.db);
     } catch (error) {
-      console.error('[webhooks] sweep failed:', (error as Error).message);
+      console.error('[webhooks] sweep failed:', describeForLog(error));
     }
   }
 
@@ -305,7 +306,7 @@ export class Dispatcher {
         }
       } while (this.hasMoreWork && this.isRunning);
     } catch (error) {
-      console.error('[webhooks] claiming deliveries failed:', (error as Error).message);
+      console.error('[webhooks] claiming deliveries failed:', describeForLog(error));
     } finally {
       this.isPassing = false;
       this.notifyIdle();
@@ -338,7 +339,7 @@ export class Dispatcher {
           await recordAttempts(this.db, batch);
         } catch (error) {
           // The rows keep their lease; once it passes they are attempted again (at least once).
-          console.error('[webhooks] recording attempts failed:', (error as Error).message);
+          console.error('[webhooks] recording attempts failed:', describeForLog(error));
         }
       }
     })().finally(() => {
