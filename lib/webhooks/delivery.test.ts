@@ -310,3 +310,77 @@ describe('housekeeping', () => {
     expect(rows.map((d: any) => d.delivery_id)).toEqual(['msg_old_pending']);
   });
 });
+
+describe('receivers that misbehave', () => {
+  it('cuts a receiver that answers one byte a second at the request timeout, and retries', async () => {
+    const r = await receiver((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 1000);
+      res.on('close', () => clearInterval(timer));
+    });
+    const { project, hook } = await projectWithWebhook(['update:project'], { target: r.url });
+    await api.patch(`/api/projects/${project.id}`, { name: 'trickle' }, { as: owner });
+    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 504), 8000);
+    const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
+    const timedOut = rows.find((d: any) => d.status_code === 504);
+    expect(timedOut.state).toBe('failed');
+    expect(timedOut.next_attempt_date).not.toBeNull();
+    expect(timedOut.request_duration).toBeLessThan(5000);
+  });
+
+  it('reads 64 KiB of a 50 MB answer and no more', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'y');
+    let sent = 0;
+    const r = await receiver((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(50 * chunk.length) });
+      const pump = () => {
+        while (sent < 50 * chunk.length) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('close', () => (sent = Infinity));
+      pump();
+    });
+    const { hook } = await projectWithWebhook(['update:project'], { target: r.url });
+    const rss = process.memoryUsage().rss;
+    const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
+    expect(ping.body.status_code).toBe(200);
+    expect(ping.body.response.endsWith('[truncated at 64 KiB]')).toBe(true);
+    expect(ping.body.response.length).toBeLessThan(64 * 1024 + 100);
+    // The rest of the body was never read into memory.
+    expect(process.memoryUsage().rss - rss).toBeLessThan(40 * 1024 * 1024);
+  });
+
+  it('delivers to a receiver that was down once it is back on its port', async () => {
+    const first = await receiver();
+    const port = first.port;
+    await first.close();
+    const { project, hook } = await projectWithWebhook(['update:project'], { target: `http://127.0.0.1:${port}/hook` });
+    await api.patch(`/api/projects/${project.id}`, { name: 'while down' }, { as: owner });
+    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 502));
+    // Back up on the same port: the next retry gets through, with the same webhook-id.
+    const { createServer } = await import('node:http');
+    const arrivals: { id: string; body: string }[] = [];
+    const back = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        arrivals.push({ id: String(req.headers['webhook-id']), body });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => back.listen(port, '127.0.0.1', resolve));
+    try {
+      await waitUntil(async () => arrivals.length > 0, 8000);
+      const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
+      expect(arrivals[0].id).toBe(rows[0].delivery_id);
+      expect(JSON.parse(arrivals[0].body).project.name).toBe('while down');
+      await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0].state === 'delivered');
+    } finally {
+      back.closeAllConnections();
+      await new Promise((resolve) => back.close(resolve));
+    }
+  });
+});
