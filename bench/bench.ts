@@ -84,6 +84,7 @@ async function main() {
   const { startDispatcher, stopDispatcher } = await import('@/lib/webhooks/dispatcher');
   const { createApiToken } = await import('@/lib/auth/credentials');
   const { sql } = await import('drizzle-orm');
+  const { idArray, queryRows } = await import('@/db/raw');
   const db = await getDb();
 
   const user = await transaction(db, (tx) => registerUser(tx, { username: 'bench', email: 'bench@example.test', passwordHash: 'x' }));
@@ -105,15 +106,15 @@ async function main() {
     }
     return ids;
   };
-  const removeWebhooks = (ids: number[]) => db.execute(sql`delete from webhooks where id = any(${`{${ids.join(',')}}`}::int[])`);
+  const removeWebhooks = (ids: number[]) => db.execute(sql`delete from webhooks where id = any(${idArray(ids)})`);
   const addWebhooks = async (projectId: number, target: string, n: number, events: string[]) => {
     for (let i = 0; i < n; i++) {
       await transaction(db, (tx) => createWebhook(tx, actor, { target_url: target, type: 'project', project_id: projectId, events, secret: `bench-secret-${i}` }));
     }
   };
   const drained = async () => {
-    const r = await db.execute(sql`select count(*)::int as n from webhook_deliveries where state = 'pending'`);
-    return (r as unknown as { rows: { n: number }[] }).rows[0].n === 0;
+    const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_deliveries where state = 'pending'`);
+    return n === 0;
   };
   const results: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -141,7 +142,7 @@ async function main() {
     log('throughput attempts', dispatcher.attempts);
 
     // The baseline: the same receiver, the same body size, a bare undici Pool at the same concurrency.
-    const [sample] = (await db.execute(sql`select payload from webhook_deliveries limit 1`) as unknown as { rows: { payload: string }[] }).rows;
+    const [sample] = await queryRows<{ payload: string }>(db, sql`select payload from webhook_deliveries limit 1`);
     await receiver.ask('reset');
     const pool = new Pool(`http://127.0.0.1:${receiver.port}`, { connections: concurrency });
     const total = events * fanout;
@@ -332,7 +333,10 @@ async function main() {
     const { arrivals } = await receiver.ask<{ arrivals: string[] }>('arrivals');
     const seen = new Map<string, number>();
     for (const id of arrivals) seen.set(id, (seen.get(id) ?? 0) + 1);
-    const [{ attempts }] = (await db.execute(sql`select count(*)::int as attempts from webhook_deliveries d where d.webhook_id = any(${`{${hookIds.join(',')}}`}::int[]) and d.state <> 'pending'`) as unknown as { rows: { attempts: number }[] }).rows;
+    const [{ attempts }] = await queryRows<{ attempts: number }>(
+      db,
+      sql`select count(*)::int as attempts from webhook_deliveries where webhook_id = any(${idArray(hookIds)}) and state <> 'pending'`,
+    );
     results.exactly_once = {
       processes: 3,
       events,

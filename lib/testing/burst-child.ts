@@ -2,6 +2,7 @@
 // dispatcher, and with BURST=N produces N project updates through the domain functions.
 import { eq, sql } from 'drizzle-orm';
 import { closeDb, getDb } from '@/db/client';
+import { queryRows } from '@/db/raw';
 import { users } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { createProject, updateProject } from '@/lib/projects/projects';
@@ -46,14 +47,14 @@ async function main() {
   if (process.env.REPORT) {
     // Wait until nothing is left to send, then list every delivery series of the project's webhooks.
     for (;;) {
-      const pending = await db.execute(sql`select count(*)::int as n from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+      const [pending] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_deliveries d join webhooks w on w.id = d.webhook_id
         where w.project_id = ${projectId} and d.state = 'pending'`);
-      if ((pending as unknown as { rows: { n: number }[] }).rows[0].n === 0) break;
+      if (pending.n === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const series = await db.execute(sql`select distinct d.message_id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+    const series = await queryRows<{ message_id: string }>(db, sql`select distinct d.message_id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
       where w.project_id = ${projectId} and d.event = 'update:project'`);
-    process.stdout.write(`series ${JSON.stringify((series as unknown as { rows: { message_id: string }[] }).rows.map((r) => r.message_id))}\n`);
+    process.stdout.write(`series ${JSON.stringify(series.map((r) => r.message_id))}\n`);
     process.exit(0);
   }
 }

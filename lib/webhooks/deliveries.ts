@@ -1,5 +1,6 @@
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { queryRows } from '@/db/raw';
 import { DELIVERY_STATES, DELIVERY_TRIGGERS, webhookDeliveries, type DeliveryState } from '@/db/schema';
 import { iso } from '@/lib/http/dates';
 import { invalid } from '@/lib/http/errors';
@@ -83,7 +84,7 @@ const BUCKETS = { hour: { seconds: 3600, count: 48 }, day: { seconds: 86400, cou
 export async function summarizeDeliveries(db: Db, webhookId: number, bucket: string) {
   const spec = BUCKETS[bucket as keyof typeof BUCKETS];
   if (!spec) throw invalid('bucket', `"${bucket}" is not a valid choice. Use minute, hour or day.`);
-  const result = await db.execute(sql`
+  const rows = await queryRows<{ bucket: string | Date; success: number; failure: number }>(db, sql`
     select to_timestamp(floor(extract(epoch from updated_date) / ${spec.seconds}) * ${spec.seconds}) as bucket,
       count(*) filter (where state = 'delivered')::int as success,
       count(*) filter (where state in ('failed', 'refused'))::int as failure
@@ -91,7 +92,6 @@ export async function summarizeDeliveries(db: Db, webhookId: number, bucket: str
     where webhook_id = ${webhookId} and state in ('delivered', 'failed', 'refused')
       and updated_date > now() - make_interval(secs => ${spec.seconds * spec.count})
     group by 1 order by 1`);
-  const rows = (result as unknown as { rows: { bucket: string | Date; success: number; failure: number }[] }).rows;
   return {
     bucket,
     bucket_seconds: spec.seconds,

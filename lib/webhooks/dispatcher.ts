@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { getDeliveryDb, type Db } from '@/db/client';
+import { idArray, queryRows } from '@/db/raw';
 import { settings } from '@/lib/config/settings';
 import { describeForLog } from '@/lib/http/errors';
 import { classifyOutcome, type AttemptResult } from './attempt';
@@ -36,10 +37,6 @@ const FLUSH_BATCH = 200;
 const FLUSH_DELAY_MS = 3;
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
-function rows<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
-}
-
 /**
  * Claims due deliveries for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
  * PostgreSQL never take the same row, and a lease, so that a row of a process that died is taken
@@ -48,14 +45,14 @@ function rows<T>(result: unknown): T[] {
  */
 export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   const roomJson = JSON.stringify(Object.fromEntries(room));
-  const result = await db.execute(sql`
+  const claimed = await queryRows<ClaimedDelivery & Omit<WebhookForSend, 'id'>>(db, sql`
     with candidates as (
       select s.id, s.webhook_id, row_number() over (partition by s.webhook_id order by s.next_attempt_date, s.id) as rn
       from (
         select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
         where d.state = 'pending' and d.status_code is null and d.next_attempt_date <= now()
           and (d.lease_until is null or d.lease_until < now())
-          and d.webhook_id <> all(${`{${saturated.join(',')}}`}::int[])
+          and d.webhook_id <> all(${idArray(saturated)})
           and not exists (select 1 from webhooks w where w.id = d.webhook_id and w.backoff_until > now())
         order by d.next_attempt_date, d.id
         limit ${limit * 10}
@@ -76,7 +73,7 @@ export async function claimDeliveries(db: Db, limit: number, room: Map<number, n
       w.enable_ssl as "enableSsl", w.retired_date as "retiredDate",
       (w.consecutive_failures > 0 or w.backoff_until is not null) as "isFailing"`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
-  return rows<ClaimedDelivery & Omit<WebhookForSend, 'id'>>(result)
+  return claimed
     .map((r) => ({
       delivery: { id: Number(r.id), webhookId: r.webhookId, messageId: r.messageId, event: r.event, payload: r.payload, attempt: r.attempt, trigger: r.trigger },
       webhook: {
@@ -140,13 +137,13 @@ export async function recordAttempts(db: Db, results: AttemptResult[]): Promise<
       await tx.execute(sql`
         insert into webhook_deliveries (webhook_id, message_id, event, trigger, redelivery, attempt, payload, changed_fields, next_attempt_date, created_date, updated_date)
         select webhook_id, message_id, event, trigger, redelivery, attempt + 1, payload, changed_fields, next_attempt_date, now(), now()
-        from webhook_deliveries where id = any(${`{${retryIds.join(',')}}`}::bigint[])`);
+        from webhook_deliveries where id = any(${idArray(retryIds, 'bigint')})`);
     }
     if (recovered.length) {
       // Only endpoints that were failing: a healthy endpoint's row is not rewritten per delivery.
       await tx.execute(sql`
         update webhooks set consecutive_failures = 0, failing_since = null, backoff_until = null
-        where id = any(${`{${recovered.join(',')}}`}::int[]) and (consecutive_failures > 0 or backoff_until is not null)`);
+        where id = any(${idArray(recovered)}) and (consecutive_failures > 0 or backoff_until is not null)`);
     }
     for (const [id, h] of health) {
       if (h.failures === 0) continue;

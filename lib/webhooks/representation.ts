@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
+import { idArray, queryRows } from '@/db/raw';
 import type { webhooks } from '@/db/schema';
 import { iso } from '@/lib/http/dates';
 import { loadBasicUsers, pick } from '@/lib/users/load-basic-users';
@@ -9,16 +10,16 @@ export type WebhookRow = typeof webhooks.$inferSelect;
 
 /** Status and time of each webhook's latest attempt (pings included), from the delivery log. */
 async function loadLastAttempts(tx: Tx, ids: number[]) {
-  const result = await tx.execute(sql`
+  const rows = await queryRows<{ id: number; status_code: number | null; updated_date: string | Date }>(tx, sql`
     select w.id, last.status_code, last.updated_date
-    from unnest(${`{${ids.join(',')}}`}::int[]) as w(id)
+    from unnest(${idArray(ids)}) as w(id)
     cross join lateral (
       select status_code, updated_date from webhook_deliveries d
       where d.webhook_id = w.id and d.state in ('delivered', 'failed', 'refused')
       order by d.id desc limit 1
     ) last`);
   const map = new Map<number, { status: number | null; date: string | null }>();
-  for (const row of (result as unknown as { rows: { id: number; status_code: number | null; updated_date: string | Date }[] }).rows) {
+  for (const row of rows) {
     map.set(row.id, { status: row.status_code, date: iso(new Date(row.updated_date)) });
   }
   return map;

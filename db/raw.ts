@@ -1,0 +1,15 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from './client';
+
+/**
+ * Rows of a raw statement. PGlite and node-postgres return different result types from `execute`,
+ * both with `rows`: this is the one place that knows it.
+ */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+/** A list of ids as one array parameter (`= any(...)`), whatever its length, empty included. */
+export function idArray(ids: number[], type: 'int' | 'bigint' = 'int'): SQL {
+  return sql`${`{${ids.join(',')}}`}::${sql.raw(type)}[]`;
+}
