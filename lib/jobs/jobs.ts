@@ -83,19 +83,15 @@ export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Pag
     );
   }
   const where = and(...filters);
-  const base = () => tx.select({ job: jobs }).from(jobs).innerJoin(tasks, eq(tasks.id, jobs.taskId)).leftJoin(projects, eq(projects.id, tasks.projectId));
-  const [{ total }] = await tx
-    .select({ total: count() })
-    .from(jobs)
-    .innerJoin(tasks, eq(tasks.id, jobs.taskId))
-    .leftJoin(projects, eq(projects.id, tasks.projectId))
-    .where(where);
-  const rows = await base()
+  const from = <T extends ReturnType<Tx['select']>>(q: T) =>
+    q.from(jobs).innerJoin(tasks, eq(tasks.id, jobs.taskId)).leftJoin(projects, eq(projects.id, tasks.projectId));
+  const [{ total }] = await from(tx.select({ total: count() })).where(where);
+  const rows = await from(tx.select({ job: jobs }))
     .where(where)
     .orderBy(...orderBy(query.sort, SORTABLE, [desc(jobs.id)]))
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
-  return { count: total, results: await representJobs(tx, rows.map((r) => r.job), actor.baseUrl) };
+  return { count: Number(total), results: await representJobs(tx, rows.map((r) => r.job as JobRow), actor.baseUrl) };
 }
 
 export async function loadJob(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
