@@ -120,7 +120,7 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
   if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);
   const now = new Date();
   const assigneeChanged = input.assignee_id !== undefined && (input.assignee_id ?? null) !== project.assigneeId;
-  await tx
+  const [updated] = await tx
     .update(projects)
     .set({
       name: input.name,
@@ -130,9 +130,9 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
       ...(assigneeChanged ? { assigneeId: input.assignee_id ?? null, assigneeUpdatedDate: now } : {}),
       updatedDate: now,
     })
-    .where(eq(projects.id, id));
+    .where(eq(projects.id, id))
+    .returning();
   if (input.labels) await saveLabels(tx, { projectId: id }, input.labels);
-  const [updated] = await tx.select().from(projects).where(eq(projects.id, id));
   const [after] = await representProjects(tx, [updated], actor.baseUrl);
   await recordChange(tx, actor, { action: 'update', resource: 'project', organizationId: project.organizationId, projectId: id, before, after });
   return after;

@@ -1,33 +1,48 @@
-import { count, inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { projects, tasks } from '@/db/schema';
+import { idArray, queryRows } from '@/db/raw';
+import type { projects } from '@/db/schema';
 import { iso } from '@/lib/http/dates';
-import { loadBasicUsers, pick } from '@/lib/users/load-basic-users';
-import { loadLabels } from './labels';
+import { toBasicUser } from '@/lib/users/representation';
+import type { Label } from './labels';
 import { representStorage } from './storages';
 
 export type ProjectRow = typeof projects.$inferSelect;
 
+type Person = { id: number; username: string; firstName: string; lastName: string };
+type Related = { id: number; labels: Omit<Label, 'attributes' | 'sublabels' | 'has_parent'>[]; task_count: number; people: Person[] | null };
+
+/**
+ * What a project's representation needs beyond its row (people, labels, task count) in one statement,
+ * whatever the number of projects: every update reads it twice (before and after), so it is on the
+ * path of every `update:project` event.
+ */
+function loadRelated(tx: Tx, rows: ProjectRow[]) {
+  return queryRows<Related>(tx, sql`
+    select p.id,
+      coalesce((select json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color, 'type', l.type) order by l.id)
+        from labels l where l.project_id = p.id), '[]') as labels,
+      (select count(*)::int from tasks t where t.project_id = p.id) as task_count,
+      (select json_agg(json_build_object('id', u.id, 'username', u.username, 'firstName', u.first_name, 'lastName', u.last_name))
+        from users u where u.id in (p.owner_id, p.assignee_id)) as people
+    from unnest(${idArray(rows.map((r) => r.id))}, ${idArray(rows.map((r) => r.ownerId ?? 0))}, ${idArray(rows.map((r) => r.assigneeId ?? 0))})
+      as p(id, owner_id, assignee_id)`);
+}
+
 export async function representProjects(tx: Tx, rows: ProjectRow[], baseUrl: string) {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const people = await loadBasicUsers(tx, rows.flatMap((r) => [r.ownerId, r.assigneeId]), baseUrl);
-  const { byProject } = await loadLabels(tx, { projectIds: ids, taskIds: [] });
-  const taskCounts = new Map(
-    (await tx.select({ projectId: tasks.projectId, n: count() }).from(tasks).where(inArray(tasks.projectId, ids)).groupBy(tasks.projectId)).map(
-      (r) => [r.projectId!, r.n],
-    ),
-  );
+  const related = new Map((await loadRelated(tx, rows)).map((r) => [r.id, r]));
   return rows.map((p) => {
-    const taskCount = taskCounts.get(p.id) ?? 0;
+    const { labels = [], task_count: taskCount = 0, people } = related.get(p.id) ?? {};
+    const person = (id: number | null) => toBasicUser(id === null ? null : people?.find((u) => u.id === id), baseUrl);
     return {
       url: `${baseUrl}/api/projects/${p.id}`,
       id: p.id,
       name: p.name,
-      labels: byProject.get(p.id) ?? [],
+      labels: labels.map((l): Label => ({ id: l.id, name: l.name, color: l.color, attributes: [], type: l.type, sublabels: [], has_parent: false })),
       tasks: { count: taskCount, url: `${baseUrl}/api/tasks?project_id=${p.id}` },
-      owner: pick(people, p.ownerId),
-      assignee: pick(people, p.assigneeId),
+      owner: person(p.ownerId),
+      assignee: person(p.assigneeId),
       bug_tracker: p.bugTracker,
       created_date: iso(p.createdDate),
       updated_date: iso(p.updatedDate),
