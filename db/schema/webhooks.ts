@@ -51,7 +51,10 @@ export const DELIVERY_TRIGGERS = ['event', 'ping', 'redelivery'] as const;
 export const webhookDeliveries = pgTable('webhook_deliveries', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   webhookId: integer('webhook_id').notNull().references(() => webhooks.id, { onDelete: 'cascade' }),
-  messageId: text('message_id').notNull(),
+  /** The series id, `msg_` and 16 random bytes in base64url; made by the database so an insert from a select gets one per row. */
+  messageId: text('message_id')
+    .notNull()
+    .default(sql`'msg_' || rtrim(translate(encode(decode(replace(gen_random_uuid()::text, '-', ''), 'hex'), 'base64'), '+/', '-_'), '=')`),
   event: text('event').notNull(),
   trigger: text('trigger').$type<(typeof DELIVERY_TRIGGERS)[number]>().notNull().default('event'),
   redelivery: boolean('redelivery').notNull().default(false),

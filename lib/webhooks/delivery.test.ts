@@ -56,6 +56,8 @@ describe('delivering events', () => {
       expect(request.headers['content-type']).toBe('application/json');
       expect(request.headers['user-agent']).toMatch(/^Herald-Webhooks\//);
       expect(request.headers['x-herald-webhook-id']).toBe(String(hook.id));
+      // Standard Webhooks' message id: a prefix and 16 random bytes, base64url.
+      expect(request.headers['webhook-id']).toMatch(/^msg_[A-Za-z0-9_-]{22}$/);
     }
     expect(first.headers['x-herald-event']).toBe('create:task');
     expect(first.headers['webhook-id']).not.toBe(second.headers['webhook-id']);

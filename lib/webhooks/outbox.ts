@@ -1,10 +1,11 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { afterCommit } from '@/db/transaction';
-import { webhookDeliveries, webhooks } from '@/db/schema';
+import { queryRows } from '@/db/raw';
+import { webhooks } from '@/db/schema';
 import type { Change } from '@/lib/changes/record-change';
 import { EVENT_CATALOG, isEventKey } from './events';
-import { changedFields, newMessageId, serializeChangePayloads } from './payloads';
+import { changedFields, serializeChangePayload } from './payloads';
 import { wakeDispatcher } from './dispatcher';
 
 const PROJECT_EVENTS = new Set<string>(EVENT_CATALOG.filter((e) => e.project).map((e) => e.key));
@@ -12,26 +13,25 @@ const PROJECT_EVENTS = new Set<string>(EVENT_CATALOG.filter((e) => e.project).ma
 /**
  * The transactional outbox: inside the change's transaction, one pending delivery per active webhook
  * in scope that subscribes to the event. Committed together with the change, or not at all.
+ * One statement finds the webhooks and writes their rows: it is on the path of every change.
  */
 export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
   const key = `${change.action}:${change.resource}`;
   if (!isEventKey(key)) return 0;
   const scopes = [];
-  if (change.organizationId !== null) scopes.push(sql`(${webhooks.type} = 'organization' and ${webhooks.organizationId} = ${change.organizationId})`);
-  if (change.projectId !== null && PROJECT_EVENTS.has(key)) scopes.push(sql`(${webhooks.type} = 'project' and ${webhooks.projectId} = ${change.projectId})`);
+  if (change.organizationId !== null) scopes.push(sql`(w.type = 'organization' and w.organization_id = ${change.organizationId})`);
+  if (change.projectId !== null && PROJECT_EVENTS.has(key)) scopes.push(sql`(w.type = 'project' and w.project_id = ${change.projectId})`);
   if (scopes.length === 0) return 0;
-  const targets = await tx
-    .select({ id: webhooks.id })
-    .from(webhooks)
-    .where(and(eq(webhooks.isActive, true), isNull(webhooks.retiredDate), sql`${key} = any(${webhooks.events})`, sql`(${sql.join(scopes, sql` or `)})`))
-    .orderBy(webhooks.id);
-  if (targets.length === 0) return 0;
-  const ids = targets.map((t) => t.id);
-  const payloads = serializeChangePayloads(change, ids);
-  const fields = changedFields(change);
-  await tx.insert(webhookDeliveries).values(ids.map((webhookId, i) => ({ webhookId, messageId: newMessageId(), event: key, payload: payloads[i], changedFields: fields })));
-  afterCommit(tx, wakeDispatcher);
-  return ids.length;
+  const { head, tail } = serializeChangePayload(change);
+  const queued = await queryRows<{ id: number }>(tx, sql`
+    insert into webhook_deliveries (webhook_id, event, payload, changed_fields)
+    select w.id, ${key}::text, ${head}::text || w.id || ${tail}::text, ${changedFields(change)}::text
+    from webhooks w
+    where w.is_active and w.retired_date is null and ${key} = any(w.events) and (${sql.join(scopes, sql` or `)})
+    order by w.id
+    returning id`);
+  if (queued.length > 0) afterCommit(tx, wakeDispatcher);
+  return queued.length;
 }
 
 /**

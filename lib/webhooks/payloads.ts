@@ -1,23 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type { Change } from '@/lib/changes/record-change';
 
-/** A delivery series id: the `webhook-id` header every attempt of the same (event, webhook) carries. */
-export function newMessageId(): string {
-  return `msg_${randomBytes(16).toString('base64url')}`;
-}
-
 /**
- * The payload of a change for each webhook, as the exact bytes to send. The shared parts are
- * serialized once per change; only `webhook_id` differs between webhooks.
+ * The payload of a change as the exact bytes to send, in two parts that go on either side of the
+ * webhook's id: the shared parts are serialized once per change, whatever the number of webhooks.
  * Key order follows the seed: event, <resource>, before_update, changes, webhook_id, sender.
  */
-export function serializeChangePayloads(change: Change, webhookIds: number[]): string[] {
+export function serializeChangePayload(change: Change): { head: string; tail: string } {
   const event = `${change.action}:${change.resource}`;
   const resource = change.action === 'delete' ? change.before : change.after;
   let head = `{"event":${JSON.stringify(event)},${JSON.stringify(change.resource)}:${JSON.stringify(resource)}`;
   if (change.action === 'update') head += `,"before_update":${JSON.stringify(change.beforeUpdate)},"changes":${JSON.stringify(change.changes)}`;
-  const tail = `,"sender":${JSON.stringify(change.sender)}}`;
-  return webhookIds.map((id) => `${head},"webhook_id":${id}${tail}`);
+  return { head: `${head},"webhook_id":`, tail: `,"sender":${JSON.stringify(change.sender)}}` };
 }
 
 export function changedFields(change: Change): string | null {

@@ -14,7 +14,6 @@ import { toBasicUser } from '@/lib/users/representation';
 import { attemptDelivery, recordAttempts, wakeDispatcher } from './dispatcher';
 import { listWebhookDeliveries, representDelivery, summarizeDeliveries } from './deliveries';
 import { WEBHOOK_TYPES } from './events';
-import { newMessageId } from './payloads';
 import { representWebhooks, type WebhookRow } from './representation';
 import { invalidEventsMessage, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
 import { checkTarget } from './url-guard';
@@ -195,7 +194,6 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
     .insert(webhookDeliveries)
     .values({
       webhookId: id,
-      messageId: newMessageId(),
       event: 'ping',
       trigger: 'ping',
       payload,
