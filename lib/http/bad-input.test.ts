@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask, createTeam, expectClientError, jobsOf, recordChanges } from '@/lib/testing/fixtures';
+import { answerCheck, BAD_IDS, BAD_LIST_PARAMS, sweepEndpoint, type Endpoint } from '@/lib/testing/bad-input';
 import { api, call, createUser, type TestUser } from '@/lib/testing/test-api';
 
 /**
@@ -8,18 +9,6 @@ import { api, call, createUser, type TestUser } from '@/lib/testing/test-api';
  * (400 naming the field for field errors), and nothing may be written: no change is recorded and the
  * objects read the same afterwards.
  */
-
-type Endpoint = { method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; as: TestUser | null };
-
-// Values that no field of any endpoint accepts.
-const POISON: [string, unknown][] = [
-  ['object', { nested: { deeper: true } }],
-  ['huge string', 'x'.repeat(100_000)],
-  ['huge number', 1e300],
-  ['negative', -1],
-  ['array of arrays', [[]]],
-  ['NUL string', 'a\u0000b'],
-];
 
 describe('bad input on every endpoint', () => {
   let t: Awaited<ReturnType<typeof createTeam>>;
@@ -74,29 +63,9 @@ describe('bad input on every endpoint', () => {
 
   it('answers 4xx naming the field and writes nothing', async () => {
     const before = await snapshot();
-    const failures: string[] = [];
-    const check = (label: string, reply: { status: number; body: any }, status: number, field?: string) => {
-      const keys = reply.body && typeof reply.body === 'object' ? Object.keys(reply.body) : [];
-      const named = field === undefined || keys.some((k) => k === field || k.startsWith(`${field}.`));
-      if (reply.status !== status || keys.length === 0 || !named) failures.push(`${label}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 160)}`);
-    };
+    const { check, failures } = answerCheck();
     const changes = await recordChanges(async () => {
-      for (const e of endpoints) {
-        const send = (body: unknown, extra: { raw?: BodyInit; contentType?: string } = {}) => call(e.method, e.path, body, { as: e.as, ...extra });
-        const label = `${e.method} ${e.path}`;
-        check(`${label} malformed`, await send(undefined, { raw: '{"name": ', contentType: 'application/json' }), 400, 'non_field_errors');
-        check(`${label} empty body`, await send(undefined, { raw: '', contentType: 'application/json' }), 400, 'non_field_errors');
-        for (const body of [null, [], 'text', 42, true]) check(`${label} body ${JSON.stringify(body)}`, await send(body), 400, 'non_field_errors');
-        check(`${label} text/plain`, await send(undefined, { raw: JSON.stringify(e.body), contentType: 'text/plain' }), 415);
-        check(`${label} no content type`, await send(undefined, { raw: JSON.stringify(e.body) }), 415);
-        check(`${label} form`, await send(undefined, { raw: new URLSearchParams({ a: 'b' }), contentType: 'application/x-www-form-urlencoded' }), 415);
-        check(`${label} > 1 MiB`, await send({ ...e.body, pad: 'x'.repeat(1_100_000) }), 413);
-        check(`${label} unknown field`, await send({ ...e.body, surprise: 1 }), 400, 'surprise');
-        check(`${label} unknown nested`, await send({ ...e.body, 'a\u0000': 1 }), 400);
-        for (const field of Object.keys(e.body)) {
-          for (const [name, value] of POISON) check(`${label} ${field}=${name}`, await send({ ...e.body, [field]: value }), 400, field);
-        }
-      }
+      for (const e of endpoints) await sweepEndpoint(e, check);
     });
     expect(failures).toEqual([]);
     expect(changes.map((c) => `${c.action}:${c.resource}`)).toEqual([]);
@@ -106,14 +75,13 @@ describe('bad input on every endpoint', () => {
   it('answers 404 for ids that cannot exist, in every path', async () => {
     const owner = t.owner;
     const failures: string[] = [];
-    const bad = ['0', '-1', 'abc', '1.5', '1e3', '99999999999', '2147483648', '2147483647', '0x10', ' 1', '%00', 'x'.repeat(500)];
     // A valid PATCH body for each resource, so that only the id is wrong.
     const patches: Record<string, object | null> = {
       organizations: { name: 'x' }, memberships: { role: 'worker' }, projects: { name: 'x' }, tasks: { name: 'x' },
       jobs: { state: 'new' }, issues: { resolved: true }, comments: { message: 'x' }, users: null,
     };
     for (const [resource, patch] of Object.entries(patches)) {
-      for (const id of bad) {
+      for (const id of BAD_IDS) {
         for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
           if ((resource === 'users' && method !== 'GET') || (resource === 'jobs' && method === 'DELETE')) continue;
           const reply = await call(method, `/api/${resource}/${encodeURIComponent(id)}`, method === 'PATCH' ? patch : undefined, { as: owner });
@@ -121,7 +89,7 @@ describe('bad input on every endpoint', () => {
         }
       }
     }
-    for (const id of bad) {
+    for (const id of BAD_IDS) {
       const path = `/api/tasks/${encodeURIComponent(id)}/data`;
       const got = await api.get(`${path}?type=frame&number=0`, { as: owner });
       if (got.status !== 404) failures.push(`GET ${path}: ${got.status}`);
@@ -145,15 +113,8 @@ describe('bad input on every endpoint', () => {
     const owner = t.owner;
     const failures: string[] = [];
     const lists = ['organizations', 'memberships', 'invitations', 'projects', 'tasks', 'jobs', 'issues', 'comments', 'users'];
-    const params = [
-      'page=0', 'page=-1', 'page=x', 'page=99999999999999999999', 'page_size=0', 'page_size=-1', 'page_size=x', 'page_size=1e400',
-      'sort=nope', 'sort=-', 'sort=,', `search=${'s'.repeat(300)}`, 'search=%00', 'org_id=x', 'org_id=-1', 'org_id=99999999999',
-      'org=%00', `org=${'o'.repeat(300)}`, 'id=x', 'id=-1', 'id=99999999999', 'name=%00', 'username=%00', 'owner=%00', 'assignee=%00',
-      'user=%00', 'role=%00', 'task_id=99999999999', 'project_id=-5', 'job_id=1e3', 'issue_id=x', 'stage=%00', 'state=%00', 'resolved=%00',
-      'slug=%00', 'subset=%00', 'status=%00',
-    ];
     for (const list of lists) {
-      for (const param of params) {
+      for (const param of BAD_LIST_PARAMS) {
         const reply = await api.get(`/api/${list}?${param}`, { as: owner });
         // A filter this resource does not have is ignored (200); anything else must be a 4xx with a message.
         if (reply.status >= 500 || (reply.status >= 400 && !reply.body) || (reply.status >= 300 && reply.status < 400)) {
