@@ -45,14 +45,26 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
 
 /** Reads a JSON request body; every failure is a 4xx that says what is wrong. */
 export async function readJson(req: Request): Promise<unknown> {
+  requireJsonType(req);
+  return parseJson(await readText(req));
+}
+
+function requireJsonType(req: Request) {
   const type = req.headers.get('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError('unsupported_media_type', { detail: `Unsupported media type "${type || 'none'}" in request. Send application/json.` });
   }
+}
+
+async function readText(req: Request): Promise<string> {
   const length = Number(req.headers.get('content-length') ?? 0);
   if (length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
   const text = await req.text();
   if (text.length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
+  return text;
+}
+
+function parseJson(text: string): unknown {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -61,6 +73,24 @@ export async function readJson(req: Request): Promise<unknown> {
   }
   const where = findNullCharacter(body, []);
   if (where) throw invalid(where, NULL_CHARACTER_MESSAGE);
+  return body;
+}
+
+/**
+ * For actions that take no input (ping, redelivery): an empty body, whatever its type, or a JSON object
+ * without fields. Anything else is refused as any body would be, before the action runs.
+ */
+export async function readNoInput(req: Request): Promise<void> {
+  const text = await readText(req);
+  if (text.trim() === '') return;
+  requireJsonType(req);
+  parseWith(z.strictObject({}), asObject(parseJson(text)));
+}
+
+function asObject(body: unknown): object {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid('non_field_errors', 'Invalid data. Expected a JSON object.');
+  }
   return body;
 }
 
@@ -83,11 +113,7 @@ function findNullCharacter(value: unknown, path: string[]): string | null {
 }
 
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
-  const body = await readJson(req);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw invalid('non_field_errors', 'Invalid data. Expected a JSON object.');
-  }
-  return parseWith(schema, body);
+  return parseWith(schema, asObject(await readJson(req)));
 }
 
 /** A positive database id from a path or query parameter. */

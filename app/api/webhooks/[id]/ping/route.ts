@@ -1,5 +1,9 @@
-import { parseId } from '@/lib/http/parse';
+import { parseId, readNoInput } from '@/lib/http/parse';
 import { apiRoute, json } from '@/lib/http/route';
 import { pingWebhook } from '@/lib/webhooks/webhooks';
 
-export const POST = apiRoute(async ({ db, actor, params }) => json(await pingWebhook(db, actor, parseId(params.id))));
+export const POST = apiRoute(async ({ req, db, actor, params }) => {
+  const id = parseId(params.id);
+  await readNoInput(req);
+  return json(await pingWebhook(db, actor, id));
+});
