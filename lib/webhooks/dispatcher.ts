@@ -46,23 +46,31 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   const roomJson = JSON.stringify(Object.fromEntries(room));
   const claimed = await queryRows<ClaimedDelivery & Omit<WebhookForSend, 'id'>>(db, sql`
-    with candidates as (
-      select s.id, s.webhook_id, row_number() over (partition by s.webhook_id order by s.next_attempt_date, s.id) as rn
-      from (
-        select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
-        where d.state = 'pending' and d.status_code is null and d.next_attempt_date <= now()
-          and (d.lease_until is null or d.lease_until < now())
-          and d.webhook_id <> all(${idArray(saturated)})
-          and not exists (select 1 from webhooks w where w.id = d.webhook_id and w.backoff_until > now())
-        order by d.next_attempt_date, d.id
-        limit ${limit * 10}
+    -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
+    -- every row it locks when its estimates of this churning table are stale.
+    with candidates as materialized (
+      select s.id from (
+        select d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
+          coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
+        from (
+          select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
+          where d.state = 'pending' and d.status_code is null and d.next_attempt_date <= now()
+            and (d.lease_until is null or d.lease_until < now())
+            and d.webhook_id <> all(${idArray(saturated)})
+            and d.webhook_id <> all(array(select w.id from webhooks w where w.backoff_until > now()))
+          order by d.next_attempt_date, d.id
+          limit ${limit * 10}
+        ) d
       ) s
-    ), picked as (
-      select d.id from webhook_deliveries d join candidates c on c.id = d.id
-      where c.rn <= coalesce((${roomJson}::jsonb ->> c.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint})
-        and d.state = 'pending' and d.status_code is null and (d.lease_until is null or d.lease_until < now())
-      order by d.next_attempt_date, d.id
+      where s.rn <= s.room
+      order by s.next_attempt_date, s.id
       limit ${limit}
+    ), picked as (
+      select d.id from webhook_deliveries d
+      -- Rechecked once locked, for a row another process claimed meanwhile. Not the due index's
+      -- predicate, so that the ids are looked up by key rather than the index walked.
+      where d.id = any(array(select id from candidates))
+        and d.state = 'pending' and (d.lease_until is null or d.lease_until < now())
       for update of d skip locked
     )
     update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
