@@ -69,7 +69,10 @@ function parseJson(text: string): unknown {
   try {
     body = JSON.parse(text);
   } catch (error) {
-    throw invalid('non_field_errors', `JSON parse error - ${(error as Error).message}`);
+    // V8 quotes the text around the error (`..."password": hunter2"... is not valid JSON`): that text
+    // may be a password or a webhook secret, and answers end up in logs. Say what, not the bytes.
+    const reason = (error as Error).message.replace(/(^|, )(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '') || 'Invalid JSON';
+    throw invalid('non_field_errors', `JSON parse error - ${reason}`);
   }
   const where = findNullCharacter(body, []);
   if (where) throw invalid(where, NULL_CHARACTER_MESSAGE);
