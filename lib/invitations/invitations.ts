@@ -10,7 +10,7 @@ import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { representMemberships } from '@/lib/memberships/representation';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import { isExpired, representInvitations } from './representation';
 import type { CreateInvitationInput } from './schemas';
 
@@ -57,7 +57,7 @@ async function loadInvitation(tx: Tx, key: string) {
 
 export async function getInvitation(tx: Tx, actor: Actor, key: string) {
   const invitation = await loadInvitation(tx, key);
-  const role = await findRole(tx, actor.user.id, invitation.organizationId);
+  const role = await findActorRole(tx, actor, invitation.organizationId);
   if (invitation.userId !== actor.user.id && !isOrgStaff(actor.user, role)) throw forbidden();
   return (await representInvitations(tx, [invitation], actor.baseUrl))[0];
 }
@@ -118,7 +118,7 @@ export async function deleteInvitation(tx: Tx, actor: Actor, key: string, how: '
     if (invitation.userId !== actor.user.id) throw forbidden('This invitation is addressed to someone else.');
     if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
   } else {
-    const role = await findRole(tx, actor.user.id, invitation.organizationId);
+    const role = await findActorRole(tx, actor, invitation.organizationId);
     if (!isOrgStaff(actor.user, role)) throw forbidden();
   }
   const [before] = await representInvitations(tx, [invitation], actor.baseUrl);

@@ -10,7 +10,7 @@ import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { jobInvolvement, loadJob, loadJobChain, type JobChain } from '@/lib/jobs/jobs';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { representIssues, type IssueRow } from './representation';
 import type { CreateIssueInput, UpdateIssueInput } from './schemas';
@@ -36,7 +36,7 @@ export async function loadIssue(tx: Tx, actor: Actor, id: number, action: Action
   const [issue] = lock ? await query.for('update') : await query;
   if (!issue) throw notFound();
   const chain = (await loadJobChain(tx, issue.jobId))!;
-  const role = await findRole(tx, actor.user.id, chain.task.organizationId);
+  const role = await findActorRole(tx, actor, chain.task.organizationId);
   if (!isAllowed(actor.user, role, action, issueInvolvement(issue, chain))) throw forbidden();
   return { issue, chain, role };
 }

@@ -8,7 +8,7 @@ import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import type { TaskRow } from '@/lib/tasks/representation';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { representJobs, type JobRow } from './representation';
@@ -97,7 +97,7 @@ export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Pag
 export async function loadJob(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
   const chain = await loadJobChain(tx, id, lock);
   if (!chain) throw notFound();
-  const role = await findRole(tx, actor.user.id, chain.task.organizationId);
+  const role = await findActorRole(tx, actor, chain.task.organizationId);
   if (!isAllowed(actor.user, role, action, jobInvolvement(chain))) throw forbidden();
   return chain;
 }

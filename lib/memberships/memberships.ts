@@ -8,7 +8,7 @@ import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import { representMemberships, type MembershipRow } from './representation';
 import type { UpdateMembershipInput } from './schemas';
 
@@ -52,7 +52,7 @@ async function loadMembership(tx: Tx, actor: Actor, id: number, lock = false) {
   const query = tx.select().from(memberships).where(eq(memberships.id, id));
   const [membership] = lock ? await query.for('update') : await query;
   if (!membership) throw notFound();
-  const role = await findRole(tx, actor.user.id, membership.organizationId);
+  const role = await findActorRole(tx, actor, membership.organizationId);
   if (!role && !actor.user.isSuperuser) throw forbidden();
   return { membership, role };
 }

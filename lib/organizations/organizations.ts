@@ -9,7 +9,7 @@ import type { Page } from '@/lib/http/pagination';
 import { containsPattern, orderBy, type ListQuery } from '@/lib/http/list-query';
 import { removeTaskMedia } from '@/lib/tasks/media';
 import { representOrganizations } from './representation';
-import { findRole } from './roles';
+import { findActorRole } from './roles';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas';
 
 const SORTABLE = { id: organizations.id, slug: organizations.slug, name: organizations.name, created_date: organizations.createdDate, updated_date: organizations.updatedDate };
@@ -45,7 +45,7 @@ export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, 
 export async function loadOrganization(tx: Tx, actor: Actor, id: number) {
   const [org] = await tx.select().from(organizations).where(eq(organizations.id, id));
   if (!org) throw notFound();
-  const role = await findRole(tx, actor.user.id, org.id);
+  const role = await findActorRole(tx, actor, org.id);
   if (!role && !actor.user.isSuperuser) throw forbidden();
   return { org, role };
 }

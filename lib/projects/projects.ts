@@ -9,13 +9,13 @@ import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
 import { deleteTaskTree } from '@/lib/tasks/tasks';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { retireProjectWebhooks } from '@/lib/webhooks/outbox';
 import { saveLabels } from './labels';
-import { representProjects, type ProjectRow } from './representation';
+import { loadProjectRelations, representProjects, type ProjectRow } from './representation';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas';
 import { createStorages } from './storages';
 
@@ -71,7 +71,7 @@ export async function loadProject(tx: Tx, actor: Actor, id: number, action: Acti
   const query = tx.select().from(projects).where(eq(projects.id, id));
   const [project] = lock ? await query.for('update') : await query;
   if (!project) throw notFound();
-  const role = await findRole(tx, actor.user.id, project.organizationId);
+  const role = await findActorRole(tx, actor, project.organizationId);
   if (!isAllowed(actor.user, role, action, projectInvolvement(project))) throw forbidden();
   return project;
 }
@@ -112,10 +112,11 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
   const project = await loadProject(tx, actor, id, 'update', true);
   if (input.owner_id !== undefined && input.owner_id !== project.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a project over could then delete it.
-    const role = await findRole(tx, actor.user.id, project.organizationId);
+    const role = await findActorRole(tx, actor, project.organizationId);
     if (!isAllowed(actor.user, role, 'delete', projectInvolvement(project))) throw forbidden('Only the owner may transfer the project.');
   }
-  const [before] = await representProjects(tx, [project], actor.baseUrl);
+  const relations = await loadProjectRelations(tx, [project]);
+  const [before] = await representProjects(tx, [project], actor.baseUrl, relations);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);
   if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);
   const now = new Date();
@@ -133,7 +134,9 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
     .where(eq(projects.id, id))
     .returning();
   if (input.labels) await saveLabels(tx, { projectId: id }, input.labels);
-  const [after] = await representProjects(tx, [updated], actor.baseUrl);
+  // Most updates change the row only: its labels, tasks and people are then those read above.
+  const isRowOnly = !input.labels && updated.ownerId === project.ownerId && updated.assigneeId === project.assigneeId;
+  const [after] = await representProjects(tx, [updated], actor.baseUrl, isRowOnly ? relations : undefined);
   await recordChange(tx, actor, { action: 'update', resource: 'project', organizationId: project.organizationId, projectId: id, before, after });
   return after;
 }

@@ -11,7 +11,7 @@ import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/
 import type { Page } from '@/lib/http/pagination';
 import { representIssues } from '@/lib/issues/representation';
 import { representJobs } from '@/lib/jobs/representation';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
 import { saveLabels } from '@/lib/projects/labels';
 import { loadProject } from '@/lib/projects/projects';
@@ -87,7 +87,7 @@ export async function loadTask(tx: Tx, actor: Actor, id: number, action: Action,
   const query = tx.select().from(tasks).where(eq(tasks.id, id));
   const [task] = lock ? await query.for('update') : await query;
   if (!task) throw notFound();
-  const role = await findRole(tx, actor.user.id, task.organizationId);
+  const role = await findActorRole(tx, actor, task.organizationId);
   if (!isAllowed(actor.user, role, action, await taskInvolvement(tx, task))) throw forbidden();
   return task;
 }
@@ -105,7 +105,7 @@ export async function createTask(tx: Tx, actor: Actor, input: CreateTaskInput) {
     if (!exists) throw invalid('project_id', `Invalid pk "${input.project_id}" - object does not exist.`);
     const project = await loadProject(tx, actor, input.project_id, 'update');
     organizationId = project.organizationId;
-    const role = await findRole(tx, actor.user.id, organizationId);
+    const role = await findActorRole(tx, actor, organizationId);
     if (organizationId !== null && !mayCreateInOrg(actor.user, role)) throw forbidden('Workers may not create tasks in this organization.');
   } else if (actor.org.kind === 'org' && !mayCreateInOrg(actor.user, actor.org.role)) {
     throw forbidden('Workers may not create tasks in this organization.');
@@ -143,7 +143,7 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
   if (input.labels && task.projectId !== null) throw invalid('labels', "A task in a project uses the project's labels.");
   if (input.owner_id !== undefined && input.owner_id !== task.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a task over could then delete it.
-    const role = await findRole(tx, actor.user.id, task.organizationId);
+    const role = await findActorRole(tx, actor, task.organizationId);
     if (!isAllowed(actor.user, role, 'delete', await taskInvolvement(tx, task))) throw forbidden('Only the owner may transfer the task.');
   }
   const [before] = await representTasks(tx, [task], actor.baseUrl);

@@ -9,7 +9,7 @@ import { settings } from '@/lib/config/settings';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { findRole } from '@/lib/organizations/roles';
+import { findActorRole } from '@/lib/organizations/roles';
 import { toBasicUser } from '@/lib/users/representation';
 import { attemptDelivery, recordAttempts, wakeDispatcher } from './dispatcher';
 import { listWebhookDeliveries, representDelivery, summarizeDeliveries } from './deliveries';
@@ -80,7 +80,7 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
 /** May the actor see and manage this webhook? (Ping, redelivery and deliveries follow the same rule.) */
 async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow): Promise<boolean> {
   if (actor.user.isSuperuser) return true;
-  const role = await findRole(tx, actor.user.id, hook.organizationId);
+  const role = await findActorRole(tx, actor, hook.organizationId);
   if (hook.organizationId !== null && !role) return false;
   if (isOrgStaff(actor.user, role) || hook.ownerId === actor.user.id) return true;
   if (hook.projectId === null) return false;
@@ -117,7 +117,7 @@ async function resolveScope(tx: Tx, actor: Actor, input: CreateWebhookInput) {
   }
   const [project] = await tx.select().from(projects).where(eq(projects.id, input.project_id!));
   if (!project) throw invalid('project_id', `Invalid pk "${input.project_id}" - object does not exist.`);
-  const role = await findRole(tx, actor.user.id, project.organizationId);
+  const role = await findActorRole(tx, actor, project.organizationId);
   const isMember = project.organizationId === null || role !== null;
   const isAllowed = actor.user.isSuperuser || (isMember && (project.ownerId === actor.user.id || isOrgStaff(actor.user, role)));
   if (!isAllowed) throw forbidden('Only the project owner (or the organization owners and maintainers) may add webhooks to it.');
