@@ -11,14 +11,15 @@ export type ProjectRow = typeof projects.$inferSelect;
 
 type Person = { id: number; username: string; firstName: string; lastName: string };
 type Related = { id: number; labels: Omit<Label, 'attributes' | 'sublabels' | 'has_parent'>[]; task_count: number; people: Person[] | null };
+export type ProjectRelations = Map<number, Related>;
 
 /**
  * What a project's representation needs beyond its row (people, labels, task count) in one statement,
- * whatever the number of projects: every update reads it twice (before and after), so it is on the
- * path of every `update:project` event.
+ * whatever the number of projects: it is on the path of every `update:project` event.
  */
-function loadRelated(tx: Tx, rows: ProjectRow[]) {
-  return queryRows<Related>(tx, sql`
+export async function loadProjectRelations(tx: Tx, rows: ProjectRow[]): Promise<ProjectRelations> {
+  if (rows.length === 0) return new Map();
+  const found = await queryRows<Related>(tx, sql`
     select p.id,
       coalesce((select json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color, 'type', l.type) order by l.id)
         from labels l where l.project_id = p.id), '[]') as labels,
@@ -27,11 +28,13 @@ function loadRelated(tx: Tx, rows: ProjectRow[]) {
         from users u where u.id in (p.owner_id, p.assignee_id)) as people
     from unnest(${idArray(rows.map((r) => r.id))}, ${idArray(rows.map((r) => r.ownerId ?? 0))}, ${idArray(rows.map((r) => r.assigneeId ?? 0))})
       as p(id, owner_id, assignee_id)`);
+  return new Map(found.map((r) => [r.id, r]));
 }
 
-export async function representProjects(tx: Tx, rows: ProjectRow[], baseUrl: string) {
+/** `relations`: those of these very rows, when the caller has them already (see updateProject). */
+export async function representProjects(tx: Tx, rows: ProjectRow[], baseUrl: string, relations?: ProjectRelations) {
   if (rows.length === 0) return [];
-  const related = new Map((await loadRelated(tx, rows)).map((r) => [r.id, r]));
+  const related = relations ?? (await loadProjectRelations(tx, rows));
   return rows.map((p) => {
     const { labels = [], task_count: taskCount = 0, people } = related.get(p.id) ?? {};
     const person = (id: number | null) => toBasicUser(id === null ? null : people?.find((u) => u.id === id), baseUrl);
