@@ -385,4 +385,21 @@ describe('receivers that misbehave', () => {
       await new Promise((resolve) => back.close(resolve));
     }
   });
+
+  it('sends one endpoint its deliveries in commit order, also once it is at its in-flight cap', async () => {
+    // A cap of 2 and a receiver that takes 30 ms: most updates find the endpoint full and queue in the table.
+    process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT = '2';
+    try {
+      const slow = await receiver((_, res) => setTimeout(() => res.end('ok'), 30));
+      const { project } = await projectWithWebhook(['update:project'], { target: slow.url });
+      for (let i = 0; i < 20; i++) await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
+      await slow.waitFor(20);
+      const names = slow.received.map((r) => Number(/step (\d+)/.exec(r.json.project.name)![1]));
+      // Two in flight at a time may arrive swapped; none may overtake by more.
+      names.forEach((n, i) => expect(Math.abs(n - i)).toBeLessThanOrEqual(1));
+      expect(new Set(names).size).toBe(20);
+    } finally {
+      delete process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT;
+    }
+  });
 });

@@ -37,6 +37,32 @@ const FLUSH_BATCH = 200;
 const FLUSH_DELAY_MS = 3;
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+/** The webhook's columns an attempt needs, read with the delivery (`w`): claims and the outbox share them. */
+export const SEND_COLUMNS = sql`w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
+  w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
+  w.enable_ssl as "enableSsl", w.retired_date as "retiredDate",
+  (w.consecutive_failures > 0 or w.backoff_until is not null) as "isFailing"`;
+
+export type ClaimedRow = ClaimedDelivery & Omit<WebhookForSend, 'id'>;
+export type ClaimedPair = { delivery: ClaimedDelivery; webhook: WebhookForSend };
+
+export function toClaimedPair(r: ClaimedRow): ClaimedPair {
+  return {
+    delivery: { id: Number(r.id), webhookId: r.webhookId, messageId: r.messageId, event: r.event, payload: r.payload, attempt: r.attempt, trigger: r.trigger },
+    webhook: {
+      id: r.webhookId,
+      targetUrl: r.targetUrl,
+      secret: r.secret,
+      previousSecret: r.previousSecret,
+      previousSecretExpires: r.previousSecretExpires ? new Date(r.previousSecretExpires) : null,
+      isActive: r.isActive,
+      enableSsl: r.enableSsl,
+      retiredDate: r.retiredDate ? new Date(r.retiredDate) : null,
+      isFailing: r.isFailing,
+    },
+  };
+}
+
 /**
  * Claims due deliveries for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
  * PostgreSQL never take the same row, and a lease, so that a row of a process that died is taken
@@ -45,7 +71,7 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  */
 export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   const roomJson = JSON.stringify(Object.fromEntries(room));
-  const claimed = await queryRows<ClaimedDelivery & Omit<WebhookForSend, 'id'>>(db, sql`
+  const claimed = await queryRows<ClaimedRow>(db, sql`
     -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
     -- every row it locks when its estimates of this churning table are stale.
     with candidates as materialized (
@@ -75,28 +101,9 @@ export async function claimDeliveries(db: Db, limit: number, room: Map<number, n
     )
     update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
     from picked, webhooks w where d.id = picked.id and w.id = d.webhook_id
-    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger,
-      w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
-      w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
-      w.enable_ssl as "enableSsl", w.retired_date as "retiredDate",
-      (w.consecutive_failures > 0 or w.backoff_until is not null) as "isFailing"`);
+    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger, ${SEND_COLUMNS}`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
-  return claimed
-    .map((r) => ({
-      delivery: { id: Number(r.id), webhookId: r.webhookId, messageId: r.messageId, event: r.event, payload: r.payload, attempt: r.attempt, trigger: r.trigger },
-      webhook: {
-        id: r.webhookId,
-        targetUrl: r.targetUrl,
-        secret: r.secret,
-        previousSecret: r.previousSecret,
-        previousSecretExpires: r.previousSecretExpires ? new Date(r.previousSecretExpires) : null,
-        isActive: r.isActive,
-        enableSsl: r.enableSsl,
-        retiredDate: r.retiredDate ? new Date(r.retiredDate) : null,
-        isFailing: r.isFailing,
-      },
-    }))
-    .sort((a, b) => a.delivery.id - b.delivery.id);
+  return claimed.map(toClaimedPair).sort((a, b) => a.delivery.id - b.delivery.id);
 }
 
 /**
@@ -241,6 +248,11 @@ export class Dispatcher {
   private flushing: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Endpoints that may have due rows in the table this process has not claimed ('all' until a claim
+   * pass finds the queue drained). A new delivery to one of them waits its turn in the table.
+   */
+  private mayHaveBacklog: Set<number> | 'all' = 'all';
   attempts = 0;
 
   constructor(private readonly db: Db) {}
@@ -290,9 +302,11 @@ export class Dispatcher {
 
   private async pass(): Promise<void> {
     this.isPassing = true;
+    let backlog: Set<number> | 'all' = 'all';
     try {
       do {
         this.hasMoreWork = false;
+        backlog = 'all';
         while (this.isRunning && this.inFlight < settings.maxInFlight) {
           const cap = settings.maxInFlightPerEndpoint;
           const saturated: number[] = [];
@@ -305,17 +319,58 @@ export class Dispatcher {
           // Claim in batches: with requests in flight, wait until a quarter of a batch has room.
           if (this.inFlight > 0 && limit < CLAIM_BATCH / 4) break;
           const claimed = await claimDeliveries(this.db, limit, room, saturated);
-          if (claimed.length === 0) break;
           for (const { delivery, webhook } of claimed) this.launch(delivery, webhook);
-          if (claimed.length < limit) break;
+          if (claimed.length < limit) {
+            // Drained, but for the endpoints skipped at their cap.
+            backlog = new Set(saturated);
+            break;
+          }
         }
       } while (this.hasMoreWork && this.isRunning);
     } catch (error) {
       console.error('[webhooks] claiming deliveries failed:', describeForLog(error));
     } finally {
+      this.mayHaveBacklog = backlog;
       this.isPassing = false;
       this.notifyIdle();
     }
+  }
+
+  /**
+   * Endpoints whose new deliveries this process may not send straight from the outbox: those at their
+   * cap or with older rows waiting, so that an endpoint's deliveries leave in commit order.
+   * null: none may (not running, at the global cap, or the queue not known to be drained).
+   */
+  adoptionExclusions(): number[] | null {
+    if (!this.isRunning || this.mayHaveBacklog === 'all' || this.inFlight >= settings.maxInFlight) return null;
+    const excluded = new Set(this.mayHaveBacklog);
+    for (const [id, n] of this.inFlightByWebhook) if (n >= settings.maxInFlightPerEndpoint) excluded.add(id);
+    return [...excluded];
+  }
+
+  /**
+   * Sends deliveries the outbox queued already leased to this process, once their transaction has
+   * committed: no claim statement and no wait for one. Those that no longer have room go back to the
+   * table for the claim loop.
+   */
+  adopt(pairs: ClaimedPair[], queuedForClaim: number[]): void {
+    // Their endpoints now have rows waiting in the table: later deliveries queue behind them.
+    if (this.mayHaveBacklog !== 'all') for (const id of queuedForClaim) this.mayHaveBacklog.add(id);
+    const returned: number[] = [];
+    for (const { delivery, webhook } of pairs) {
+      const isRoom = this.isRunning && this.inFlight < settings.maxInFlight && (this.inFlightByWebhook.get(webhook.id) ?? 0) < settings.maxInFlightPerEndpoint;
+      if (isRoom) this.launch(delivery, webhook);
+      else returned.push(delivery.id);
+    }
+    if (returned.length === 0) return;
+    if (this.mayHaveBacklog !== 'all') for (const { webhook } of pairs) this.mayHaveBacklog.add(webhook.id);
+    void this.db
+      .execute(sql`update webhook_deliveries set lease_until = null where id = any(${idArray(returned, 'bigint')}) and state = 'pending'`)
+      .then(
+        () => this.wake(),
+        // Their lease passes in any case, and then they are claimed like any other row.
+        (error) => console.error('[webhooks] returning adopted deliveries failed:', describeForLog(error)),
+      );
   }
 
   private launch(delivery: ClaimedDelivery, webhook: WebhookForSend | undefined) {

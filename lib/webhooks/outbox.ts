@@ -1,12 +1,13 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { afterCommit } from '@/db/transaction';
-import { queryRows } from '@/db/raw';
+import { idArray, queryRows } from '@/db/raw';
+import { settings } from '@/lib/config/settings';
 import { webhooks } from '@/db/schema';
 import type { Change } from '@/lib/changes/record-change';
 import { EVENT_CATALOG, isEventKey } from './events';
 import { changedFields, serializeChangePayload } from './payloads';
-import { wakeDispatcher } from './dispatcher';
+import { getDispatcher, SEND_COLUMNS, toClaimedPair, wakeDispatcher, type ClaimedRow } from './dispatcher';
 
 const PROJECT_EVENTS = new Set<string>(EVENT_CATALOG.filter((e) => e.project).map((e) => e.key));
 
@@ -14,6 +15,10 @@ const PROJECT_EVENTS = new Set<string>(EVENT_CATALOG.filter((e) => e.project).ma
  * The transactional outbox: inside the change's transaction, one pending delivery per active webhook
  * in scope that subscribes to the event. Committed together with the change, or not at all.
  * One statement finds the webhooks and writes their rows: it is on the path of every change.
+ *
+ * When this process delivers and has room, the rows are written already leased to it and sent as
+ * soon as the transaction commits, with what the claim would have read: no claim statement and no
+ * wait for one. Should the process die first, the lease passes and any process claims them.
  */
 export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
   const key = `${change.action}:${change.resource}`;
@@ -23,14 +28,33 @@ export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
   if (change.projectId !== null && PROJECT_EVENTS.has(key)) scopes.push(sql`(w.type = 'project' and w.project_id = ${change.projectId})`);
   if (scopes.length === 0) return 0;
   const { head, tail } = serializeChangePayload(change);
-  const queued = await queryRows<{ id: number }>(tx, sql`
-    insert into webhook_deliveries (webhook_id, event, payload, changed_fields)
-    select w.id, ${key}::text, ${head}::text || w.id || ${tail}::text, ${changedFields(change)}::text
-    from webhooks w
-    where w.is_active and w.retired_date is null and ${key} = any(w.events) and (${sql.join(scopes, sql` or `)})
-    order by w.id
-    returning id`);
-  if (queued.length > 0) afterCommit(tx, wakeDispatcher);
+  const dispatcher = getDispatcher();
+  const exclusions = dispatcher?.adoptionExclusions() ?? null;
+  // Only to a healthy endpoint: one failing or backed off waits for the claim loop's pace.
+  const lease = exclusions
+    ? sql`case when w.consecutive_failures = 0 and w.backoff_until is null and w.id <> all(${idArray(exclusions)})
+        then now() + make_interval(secs => ${settings.leaseSeconds}) end`
+    : sql`null::timestamptz`;
+  const queued = await queryRows<Omit<ClaimedRow, 'event' | 'payload'> & { isAdopted: boolean }>(tx, sql`
+    with queued as (
+      insert into webhook_deliveries (webhook_id, event, payload, changed_fields, lease_until)
+      select w.id, ${key}::text, ${head}::text || w.id || ${tail}::text, ${changedFields(change)}::text, ${lease}
+      from webhooks w
+      where w.is_active and w.retired_date is null and ${key} = any(w.events) and (${sql.join(scopes, sql` or `)})
+      order by w.id
+      returning id, webhook_id, message_id, attempt, trigger, lease_until
+    )
+    select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.attempt, q.trigger,
+      q.lease_until is not null as "isAdopted", ${SEND_COLUMNS}
+    from queued q join webhooks w on w.id = q.webhook_id
+    order by q.id`);
+  if (queued.length === 0) return 0;
+  const adopted = queued.filter((r) => r.isAdopted).map((r) => toClaimedPair({ ...r, event: key, payload: `${head}${r.webhookId}${tail}` }));
+  const forClaim = queued.filter((r) => !r.isAdopted).map((r) => r.webhookId);
+  afterCommit(tx, () => {
+    dispatcher?.adopt(adopted, forClaim);
+    if (forClaim.length) wakeDispatcher();
+  });
   return queued.length;
 }
 
