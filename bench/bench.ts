@@ -2,10 +2,12 @@
 // Prints one JSON document (one object per figure). See bench/README.md for the latest results.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Pool } from 'undici';
+import { plotThroughput } from './plot';
 
 const baseUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `herald_bench_${randomBytes(3).toString('hex')}`;
@@ -121,15 +123,16 @@ async function main() {
     date: new Date().toISOString(),
   };
 
-  // 1. Throughput: events through the domain functions, fanned out to 10 webhooks, beside a bare undici Pool.
-  if (runs('throughput')) {
-    const fanout = 10;
-    const events = quick ? 300 : 2000;
+  // 1. Throughput: events through the domain functions, fanned out to 10 webhooks, beside a bare undici
+  // Pool at the same concurrency (the per-endpoint in-flight cap times the fan-out).
+  const fanout = 10;
+  const measureThroughput = async (perEndpoint: number, events: number) => {
+    process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT = String(perEndpoint);
+    const concurrency = perEndpoint * fanout;
     const receiver = await startReceiver({});
-    const projects = await orgProjects('throughput', 16);
+    const projects = await orgProjects(`throughput-${perEndpoint}`, 16);
     const hookIds = await addOrgWebhooks(receiver.url, fanout, ['update:project']);
-    const dispatcher = await startDispatcher();
-    const concurrency = Number(process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT || 16) * fanout;
+    await startDispatcher();
     const started = performance.now();
     await runPool([...Array(events).keys()], 8, (i) =>
       transaction(db, (tx) => updateProject(tx, orgActor, projects[i % projects.length].id, { name: `tp-${i}` })).then(() => undefined),
@@ -139,9 +142,8 @@ async function main() {
     while (!(await drained())) await sleep(10);
     const seconds = (performance.now() - started) / 1000;
     await stopDispatcher();
-    log('throughput attempts', dispatcher.attempts);
 
-    // The baseline: the same receiver, the same body size, a bare undici Pool at the same concurrency.
+    // The baseline: the same receiver, the same body, a bare undici Pool at the same concurrency.
     const [sample] = await queryRows<{ payload: string }>(db, sql`select payload from webhook_deliveries limit 1`);
     await receiver.ask('reset');
     const pool = new Pool(`http://127.0.0.1:${receiver.port}`, { connections: concurrency });
@@ -155,7 +157,9 @@ async function main() {
     await pool.close();
     receiver.close();
     await removeWebhooks(hookIds);
-    results.throughput = {
+    await db.execute(sql`delete from webhook_deliveries`);
+    delete process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT;
+    return {
       deliveries: total,
       fanout,
       concurrency,
@@ -164,7 +168,21 @@ async function main() {
       ratio: round(total / seconds / (total / baseSeconds), 2),
       events_per_s_produced: round(events / (producedMs / 1000)),
     };
+  };
+  if (runs('throughput')) {
+    results.throughput = await measureThroughput(16, quick ? 300 : 2000);
     log('throughput', results.throughput);
+  }
+  // The same at other concurrencies, for the plot in bench/README.md (bench/throughput.svg).
+  if (runs('concurrency')) {
+    const points = [];
+    for (const perEndpoint of [1, 2, 4, 8, 16, 32, 64]) {
+      const { concurrency, deliveries_per_s, baseline_per_s } = await measureThroughput(perEndpoint, quick ? 200 : 800);
+      points.push({ concurrency, deliveries_per_s, baseline_per_s });
+      log('concurrency', points.at(-1));
+    }
+    results.throughput_by_concurrency = points;
+    fs.writeFileSync(path.join(import.meta.dirname, 'throughput.svg'), plotThroughput(points));
   }
 
   // 2. What a user waits for: PATCH /api/jobs/{id} through the route, with 10 webhooks whose receiver never answers.
