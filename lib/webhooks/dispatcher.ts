@@ -353,9 +353,7 @@ export class Dispatcher {
    * committed: no claim statement and no wait for one. Those that no longer have room go back to the
    * table for the claim loop.
    */
-  adopt(pairs: ClaimedPair[], queuedForClaim: number[]): void {
-    // Their endpoints now have rows waiting in the table: later deliveries queue behind them.
-    if (this.mayHaveBacklog !== 'all') for (const id of queuedForClaim) this.mayHaveBacklog.add(id);
+  adopt(pairs: ClaimedPair[]): void {
     const returned: number[] = [];
     for (const { delivery, webhook } of pairs) {
       const isRoom = this.isRunning && this.inFlight < settings.maxInFlight && (this.inFlightByWebhook.get(webhook.id) ?? 0) < settings.maxInFlightPerEndpoint;
@@ -363,6 +361,7 @@ export class Dispatcher {
       else returned.push(delivery.id);
     }
     if (returned.length === 0) return;
+    // Their endpoints now have rows waiting in the table: later deliveries queue behind them.
     if (this.mayHaveBacklog !== 'all') for (const { webhook } of pairs) this.mayHaveBacklog.add(webhook.id);
     void this.db
       .execute(sql`update webhook_deliveries set lease_until = null where id = any(${idArray(returned, 'bigint')}) and state = 'pending'`)
@@ -384,8 +383,17 @@ export class Dispatcher {
       else this.inFlightByWebhook.delete(delivery.webhookId);
       this.results.push(result);
       this.scheduleFlush();
-      this.wake();
+      this.wakeForBacklog();
     });
+  }
+
+  /**
+   * A freed slot is worth a claim only when rows may be waiting in the table: new rows wake the loop
+   * themselves (or are adopted), and retries come due on the timer. A claim per completion would cost
+   * the database more than the deliveries do.
+   */
+  private wakeForBacklog() {
+    if (this.mayHaveBacklog === 'all' || this.mayHaveBacklog.size > 0) this.wake();
   }
 
   private scheduleFlush() {
@@ -405,7 +413,7 @@ export class Dispatcher {
     })().finally(() => {
       this.flushing = null;
       if (this.results.length) this.scheduleFlush();
-      this.wake();
+      this.wakeForBacklog();
       this.notifyIdle();
     });
   }

@@ -50,10 +50,10 @@ export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
     order by q.id`);
   if (queued.length === 0) return 0;
   const adopted = queued.filter((r) => r.isAdopted).map((r) => toClaimedPair({ ...r, event: key, payload: `${head}${r.webhookId}${tail}` }));
-  const forClaim = queued.filter((r) => !r.isAdopted).map((r) => r.webhookId);
+  const isAllAdopted = adopted.length === queued.length;
   afterCommit(tx, () => {
-    dispatcher?.adopt(adopted, forClaim);
-    if (forClaim.length) wakeDispatcher();
+    if (adopted.length) dispatcher!.adopt(adopted);
+    if (!isAllAdopted) wakeDispatcher();
   });
   return queued.length;
 }
