@@ -1,7 +1,8 @@
 // A Herald process for the fault tests: opens the database (PGlite dir or DATABASE_URL), runs the
-// dispatcher, and with BURST=N produces N project updates through the domain functions.
+// dispatcher, and with BURST=N commits N project updates through the domain functions.
+import fs from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
-import { closeDb, getDb } from '@/db/client';
+import { closeDb, getDb, getDbKind } from '@/db/client';
 import { queryRows } from '@/db/raw';
 import { users } from '@/db/schema';
 import { transaction } from '@/db/transaction';
@@ -9,8 +10,27 @@ import { createProject, updateProject } from '@/lib/projects/projects';
 import { registerUser } from '@/lib/users/register-user';
 import { createWebhook } from '@/lib/webhooks/webhooks';
 import { releaseOwnLeases } from '@/lib/webhooks/sweep';
-import { getDbKind } from '@/db/client';
 import { startDispatcher } from '@/lib/webhooks/dispatcher';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Peak resident memory of this process so far, in MB (the kernel's high-water mark). */
+function peakRssMb(): number {
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1]);
+  return Math.round(kb / 1024);
+}
+
+/** A read that outlives a database restart: the report must not die where the dispatcher survives. */
+async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= 100) throw error;
+      await sleep(200);
+    }
+  }
+}
 
 /** SEED=1: a user, a personal project and two webhooks to TARGET_URL; prints their ids as JSON. */
 async function seed() {
@@ -34,28 +54,47 @@ async function main() {
   if ((await getDbKind()) === 'pglite') await releaseOwnLeases(db);
   await startDispatcher();
   const burst = Number(process.env.BURST || 0);
+  const prefix = process.env.BURST_PREFIX || 'burst';
   const projectId = Number(process.env.PROJECT_ID);
   const userId = Number(process.env.USER_ID);
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   const actor = { user, baseUrl: 'http://herald.test', org: { kind: 'any' as const } };
   process.stdout.write('ready\n');
-  for (let i = 0; i < burst; i++) {
-    await transaction(db, (tx) => updateProject(tx, actor, projectId, { name: `burst-${i}` }));
-    if (i % 50 === 0) process.stdout.write(`committed ${i}\n`);
+  // Only a commit counts as an event. A save that fails (the database is away) is tried again, as a web
+  // client would; if it did commit after all, the retry changes nothing and records no second event.
+  let committed = 0;
+  let failed = 0;
+  while (committed < burst) {
+    try {
+      await transaction(db, (tx) => updateProject(tx, actor, projectId, { name: `${prefix}-${committed}` }));
+    } catch (error) {
+      // Half a minute of failures is not an outage being waited out but a bug.
+      if (++failed > 300) throw error;
+      await sleep(100);
+      continue;
+    }
+    committed++;
+    // PGlite answers without I/O: a loop of awaits would never let the dispatcher's timers run, where a
+    // web server's requests arrive through the event loop.
+    await new Promise(setImmediate);
+    if (committed % 50 === 0) process.stdout.write(`committed ${committed}\n`);
   }
-  process.stdout.write('burst done\n');
+  process.stdout.write(`burst done ${committed}\n`);
   if (process.env.REPORT) {
     // Wait until nothing is left to send, then list every delivery series of the project's webhooks.
     for (;;) {
-      const [pending] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-        where w.project_id = ${projectId} and d.state = 'pending'`);
+      const [pending] = await retrying(() => queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+        where w.project_id = ${projectId} and d.state = 'pending'`));
       if (pending.n === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
-    const series = await queryRows<{ message_id: string }>(db, sql`select distinct d.message_id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-      where w.project_id = ${projectId} and d.event = 'update:project'`);
-    process.stdout.write(`series ${JSON.stringify(series.map((r) => r.message_id))}\n`);
-    process.exit(0);
+    const series = await retrying(() => queryRows<{ message_id: string; name: string; delivered: boolean }>(db, sql`
+      select d.message_id, min(d.payload::jsonb #>> '{project,name}') as name, bool_or(d.state = 'delivered') as delivered
+      from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+      where w.project_id = ${projectId} and d.event = 'update:project' group by d.message_id`));
+    const report = { series, committed, failed, peakRssMb: peakRssMb() };
+    // A pipe takes a long line in pieces: exit once all of it is written.
+    process.stdout.write(`report ${JSON.stringify(report)}\n`, () => process.exit(0));
   }
 }
 
