@@ -52,14 +52,24 @@ async function openPostgres(connectionString: string): Promise<Handle> {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
   const pool = new Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE || 20), Client: preparing(Client) });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
-  pool.on('error', (error) => console.error('[db] idle client error:', error.message));
+  surviveServerLoss(pool, 'client');
   const db = drizzle(pool, { schema }) as unknown as Db;
   await migrateOnce(() => migrate(db as never, { migrationsFolder: MIGRATIONS }));
   const deliveryPool = new Pool({ connectionString, max: Number(process.env.DELIVERY_POOL_SIZE || 4) });
-  deliveryPool.on('error', (error) => console.error('[db] idle delivery client error:', error.message));
+  surviveServerLoss(deliveryPool, 'delivery client');
   const deliveryDb = drizzle(deliveryPool, { schema }) as unknown as Db;
   return { db, deliveryDb, kind: 'postgres', close: async () => void (await Promise.all([pool.end(), deliveryPool.end()])) };
+}
+
+/**
+ * A connection whose server goes away (restart, failover) emits 'error'. In the pool, the pool relays it;
+ * checked out, between two statements of a transaction, nobody listened and Node ended the process (a
+ * PostgreSQL restart took the web process down with it). Every connection now has a listener: the error is
+ * logged once, the statement in flight fails, the pool drops the connection and the next one reconnects.
+ */
+function surviveServerLoss(pool: import('pg').Pool, name: string) {
+  pool.on('connect', (client) => client.on('error', (error) => console.error(`[db] ${name} lost its connection:`, error.message)));
+  pool.on('error', () => {}); // the connection's own listener has logged it
 }
 
 /**
