@@ -18,7 +18,9 @@ describe('the embedded database lock', () => {
     const dir = tempDir();
     const holder = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(dir, 'herald.lock'))}, String(process.pid)); setInterval(() => {}, 1000)`]);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // Until the holder has written its pid: on a loaded machine starting node can take more than a second.
+      const lock = path.join(dir, 'herald.lock');
+      for (let i = 0; i < 500 && !(fs.existsSync(lock) && fs.readFileSync(lock, 'utf8')); i++) await new Promise((r) => setTimeout(r, 20));
       expect(() => acquireDirectoryLock(dir)).toThrow(DataDirectoryInUseError);
       expect(() => acquireDirectoryLock(dir)).toThrow(new RegExp(`in use by process ${holder.pid}`));
     } finally {
