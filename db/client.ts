@@ -76,13 +76,19 @@ function surviveServerLoss(pool: import('pg').Pool, name: string) {
  * A client that prepares each parameterized statement once per connection, named by its text's hash
  * (as postgres.js does). Parsing and planning were a third of the database's time on the path of
  * every change; statements without parameters (transaction control, migrations) go as they are.
+ * Long parameter lists (`in ($1 ... $n)`, multi-row inserts) are not kept: each length would be a
+ * statement of its own for the life of the connection. DATABASE_PREPARE=0 turns it off, for a
+ * transaction-mode pooler (PgBouncer) in front of PostgreSQL.
  */
+const MAX_PREPARED_PARAMETERS = 32;
 function preparing(Base: typeof import('pg').Client): typeof import('pg').Client {
+  if (process.env.DATABASE_PREPARE === '0') return Base;
   return class PreparingClient extends Base {
     // pg's overloads are many; every form reaches here as (config or text, values, callback).
     query(config: unknown, values?: unknown, callback?: unknown): never {
       const args = [config, values, callback].filter((a) => a !== undefined);
-      if (config && typeof config === 'object' && 'text' in config && !(config as { name?: string }).name && Array.isArray(values) && values.length > 0) {
+      const isParameterized = Array.isArray(values) && values.length > 0 && values.length <= MAX_PREPARED_PARAMETERS;
+      if (isParameterized && config && typeof config === 'object' && 'text' in config && !(config as { name?: string }).name) {
         const { text } = config as { text: string };
         args[0] = { ...config, name: `h_${createHash('sha1').update(text).digest('base64url')}` };
       }

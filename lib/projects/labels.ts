@@ -15,6 +15,11 @@ function ownerWhere(owner: Owner) {
   return 'projectId' in owner ? eq(labels.projectId, owner.projectId) : eq(labels.taskId, owner.taskId);
 }
 
+/** A label as CVAT shows it; Herald keeps no attributes or sublabels. */
+export function toLabel(row: Pick<typeof labels.$inferSelect, 'id' | 'name' | 'color' | 'type'>): Label {
+  return { id: row.id, name: row.name, color: row.color, attributes: [], type: row.type, sublabels: [], has_parent: false };
+}
+
 export async function loadLabels(tx: Tx, owners: { projectIds: number[]; taskIds: number[] }) {
   const byProject = new Map<number, Label[]>();
   const byTask = new Map<number, Label[]>();
@@ -24,7 +29,7 @@ export async function loadLabels(tx: Tx, owners: { projectIds: number[]; taskIds
   for (const condition of conditions) {
     const rows = await tx.select().from(labels).where(condition).orderBy(asc(labels.id));
     for (const row of rows) {
-      const label: Label = { id: row.id, name: row.name, color: row.color, attributes: [], type: row.type, sublabels: [], has_parent: false };
+      const label = toLabel(row);
       if (row.projectId !== null) (byProject.get(row.projectId) ?? byProject.set(row.projectId, []).get(row.projectId)!).push(label);
       else if (row.taskId !== null) (byTask.get(row.taskId) ?? byTask.set(row.taskId, []).get(row.taskId)!).push(label);
     }

@@ -4,7 +4,7 @@ import { idArray, queryRows } from '@/db/raw';
 import type { projects } from '@/db/schema';
 import { iso } from '@/lib/http/dates';
 import { toBasicUser } from '@/lib/users/representation';
-import type { Label } from './labels';
+import { toLabel, type Label } from './labels';
 import { representStorage } from './storages';
 
 export type ProjectRow = typeof projects.$inferSelect;
@@ -42,7 +42,7 @@ export async function representProjects(tx: Tx, rows: ProjectRow[], baseUrl: str
       url: `${baseUrl}/api/projects/${p.id}`,
       id: p.id,
       name: p.name,
-      labels: labels.map((l): Label => ({ id: l.id, name: l.name, color: l.color, attributes: [], type: l.type, sublabels: [], has_parent: false })),
+      labels: labels.map(toLabel),
       tasks: { count: taskCount, url: `${baseUrl}/api/tasks?project_id=${p.id}` },
       owner: person(p.ownerId),
       assignee: person(p.assigneeId),

@@ -60,7 +60,9 @@ export function cutSegments(size: number, segmentSize: number, overlap: number) 
  * update and each new job.
  */
 export async function attachTaskData(tx: Tx, actor: Actor, taskId: number, staged: StagedImages, imageQuality: number) {
-  const task = await loadTask(tx, actor, taskId, 'update', true);
+  // The upload before this may have taken minutes: the role is read again, not taken from the
+  // organization context resolved when the request began.
+  const task = await loadTask(tx, { ...actor, org: { kind: 'any' } }, taskId, 'update', true);
   if (task.dataId !== null) throw invalid('non_field_errors', 'This task already has data attached.');
   const [before] = await representTasks(tx, [task], actor.baseUrl);
   const size = staged.images.length;

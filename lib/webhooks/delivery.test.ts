@@ -386,20 +386,28 @@ describe('receivers that misbehave', () => {
     }
   });
 
-  it('sends one endpoint its deliveries in commit order, also once it is at its in-flight cap', async () => {
-    // A cap of 2 and a receiver that takes 30 ms: most updates find the endpoint full and queue in the table.
-    process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT = '2';
+  it('sends one endpoint its deliveries in commit order, also once it is at its in-flight cap, without waiting for the timer', async () => {
+    // A cap of 2 and a receiver that takes 30 ms: most updates find the endpoint full and queue in the
+    // table. A timer of 5 s: the backlog must drain as slots free up, not one timer tick at a time.
+    await stopDispatcher();
+    Object.assign(process.env, { WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: '2', WEBHOOK_POLL_INTERVAL_MS: '5000' });
+    await startDispatcher();
     try {
       const slow = await receiver((_, res) => setTimeout(() => res.end('ok'), 30));
       const { project } = await projectWithWebhook(['update:project'], { target: slow.url });
+      const started = Date.now();
       for (let i = 0; i < 20; i++) await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
-      await slow.waitFor(20);
+      await slow.waitFor(20, 4000);
+      expect(Date.now() - started).toBeLessThan(4000);
       const names = slow.received.map((r) => Number(/step (\d+)/.exec(r.json.project.name)![1]));
       // Two in flight at a time may arrive swapped; none may overtake by more.
       names.forEach((n, i) => expect(Math.abs(n - i)).toBeLessThanOrEqual(1));
       expect(new Set(names).size).toBe(20);
     } finally {
+      await stopDispatcher();
       delete process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT;
+      process.env.WEBHOOK_POLL_INTERVAL_MS = '50';
+      await startDispatcher();
     }
   });
 });

@@ -50,6 +50,8 @@ export const SEND_COLUMNS = sql`w.target_url as "targetUrl", w.secret, w.previou
 
 export type ClaimedRow = ClaimedDelivery & Omit<WebhookForSend, 'id'>;
 export type ClaimedPair = { delivery: ClaimedDelivery; webhook: WebhookForSend };
+/** A delivery the outbox wrote leased to this process, with when the lease passes (ms since the epoch). */
+export type AdoptedPair = ClaimedPair & { leaseUntil: number };
 
 export function toClaimedPair(r: ClaimedRow): ClaimedPair {
   return {
@@ -73,42 +75,50 @@ export function toClaimedPair(r: ClaimedRow): ClaimedPair {
  * PostgreSQL never take the same row, and a lease, so that a row of a process that died is taken
  * over once the lease has passed. Endpoints at their in-flight cap or backed off are skipped, and no
  * endpoint gets more rows than it has room for.
+ *
+ * `isDrained`: every due row the claim could see was taken, so that apart from the endpoints skipped
+ * at their cap nothing waits in the table (rows cut by an endpoint's room or beyond the scanned
+ * window mean it is not).
  */
 export async function claimDeliveries(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   const roomJson = JSON.stringify(Object.fromEntries(room));
-  const claimed = await queryRows<ClaimedRow>(db, sql`
+  const claimed = await queryRows<ClaimedRow & { scanned: number }>(db, sql`
     -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
     -- every row it locks when its estimates of this churning table are stale.
-    with candidates as materialized (
+    with scan as materialized (
+      select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
+      where d.state = 'pending' and d.status_code is null and d.next_attempt_date <= now()
+        and (d.lease_until is null or d.lease_until < now())
+        and d.webhook_id <> all(${idArray(saturated)})
+        and d.webhook_id <> all(array(select w.id from webhooks w where w.backoff_until > now()))
+      order by d.next_attempt_date, d.id
+      limit ${limit * 10}
+    ), candidates as materialized (
       select s.id from (
         select d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
           coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
-        from (
-          select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
-          where d.state = 'pending' and d.status_code is null and d.next_attempt_date <= now()
-            and (d.lease_until is null or d.lease_until < now())
-            and d.webhook_id <> all(${idArray(saturated)})
-            and d.webhook_id <> all(array(select w.id from webhooks w where w.backoff_until > now()))
-          order by d.next_attempt_date, d.id
-          limit ${limit * 10}
-        ) d
+        from scan d
       ) s
       where s.rn <= s.room
       order by s.next_attempt_date, s.id
       limit ${limit}
     ), picked as (
       select d.id from webhook_deliveries d
-      -- Rechecked once locked, for a row another process claimed meanwhile. Not the due index's
-      -- predicate, so that the ids are looked up by key rather than the index walked.
+      -- Rechecked once locked, for a row another process claimed meanwhile (an attempted row never
+      -- stays pending, so the state is enough). Not the due index's predicate, so that the ids are
+      -- looked up by key rather than the index walked.
       where d.id = any(array(select id from candidates))
         and d.state = 'pending' and (d.lease_until is null or d.lease_until < now())
       for update of d skip locked
     )
     update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
     from picked, webhooks w where d.id = picked.id and w.id = d.webhook_id
-    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger, ${SEND_COLUMNS}`);
+    returning d.id, d.webhook_id as "webhookId", d.message_id as "messageId", d.event, d.payload, d.attempt, d.trigger,
+      ${SEND_COLUMNS}, (select count(*)::int from scan) as scanned`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
-  return claimed.map(toClaimedPair).sort((a, b) => a.delivery.id - b.delivery.id);
+  // Nothing claimed: what was seen is locked by another process's claim, which sends it.
+  const isDrained = claimed.length === 0 || claimed[0].scanned === claimed.length;
+  return { pairs: claimed.map(toClaimedPair).sort((a, b) => a.delivery.id - b.delivery.id), isDrained };
 }
 
 /**
@@ -256,10 +266,14 @@ export class Dispatcher {
   private timers: NodeJS.Timeout[] = [];
   private idleWaiters: (() => void)[] = [];
   /**
-   * Endpoints that may have due rows in the table this process has not claimed ('all' until a claim
-   * pass finds the queue drained). A new delivery to one of them waits its turn in the table.
+   * Endpoints known to have rows waiting in the table, each with the number of the latest news of it:
+   * a new delivery to one of them waits its turn there, so that an endpoint's deliveries leave in
+   * commit order. Cleared by a claim pass that drained the table after that news.
    */
-  private mayHaveBacklog: Set<number> | 'all' = 'all';
+  private waiting = new Map<number, number>();
+  private newsCount = 0;
+  /** Until a claim pass drains the table, any endpoint may have rows waiting there. */
+  private isBacklogUnknown = true;
   attempts = 0;
 
   constructor(private readonly db: Db) {}
@@ -278,7 +292,7 @@ export class Dispatcher {
     this.timers.splice(0).forEach(clearInterval);
     const unsent = this.ready.splice(0);
     unsent.forEach((p) => this.count(p.webhook.id, -1));
-    this.returnToTable(unsent.map((p) => p.delivery.id));
+    this.returnToTable(unsent.map((p) => p.delivery.id), Date.now() + settings.leaseSeconds * 1000);
     await this.idle();
   }
 
@@ -312,11 +326,9 @@ export class Dispatcher {
 
   private async pass(): Promise<void> {
     this.isPassing = true;
-    let backlog: Set<number> | 'all' = 'all';
     try {
       do {
         this.hasMoreWork = false;
-        backlog = 'all';
         while (this.isRunning) {
           const cap = settings.maxInFlightPerEndpoint;
           const saturated: number[] = [];
@@ -329,68 +341,85 @@ export class Dispatcher {
           const limit = Math.min(CLAIM_BATCH, settings.maxInFlight + PREFETCH - held);
           // Claim in batches: with requests in flight, wait until a quarter of a batch has room.
           if (limit <= 0 || (held > 0 && limit < CLAIM_BATCH / 4)) break;
-          const claimed = await claimDeliveries(this.db, limit, room, saturated);
-          for (const pair of claimed) this.count(pair.webhook.id, +1);
-          this.ready.push(...claimed);
+          const newsBefore = this.newsCount;
+          const { pairs, isDrained } = await claimDeliveries(this.db, limit, room, saturated);
+          for (const pair of pairs) this.count(pair.webhook.id, +1);
+          this.ready.push(...pairs);
           this.launchReady();
-          if (claimed.length < limit) {
-            // Drained, but for the endpoints skipped at their cap.
-            backlog = new Set(saturated);
+          this.isBacklogUnknown = !isDrained;
+          if (isDrained) {
+            // What was news before the claim is settled; the endpoints skipped at their cap still wait.
+            for (const [id, n] of this.waiting) if (n <= newsBefore) this.waiting.delete(id);
+            this.noteWaiting(saturated);
             break;
           }
+          if (pairs.length < limit) break;
         }
       } while (this.hasMoreWork && this.isRunning);
     } catch (error) {
+      this.isBacklogUnknown = true;
       console.error('[webhooks] claiming deliveries failed:', describeForLog(error));
     } finally {
-      this.mayHaveBacklog = backlog;
       this.isPassing = false;
       this.notifyIdle();
     }
   }
 
+  private noteWaiting(webhookIds: Iterable<number>) {
+    for (const id of webhookIds) this.waiting.set(id, ++this.newsCount);
+  }
+
   /**
    * Endpoints whose new deliveries this process may not send straight from the outbox: those at their
-   * cap or with older rows waiting, so that an endpoint's deliveries leave in commit order.
-   * null: none may (not running, at the global cap, or the queue not known to be drained).
+   * cap or with rows waiting in the table. null: none may (not running, at the global cap, or the
+   * table not known to be drained).
    */
   adoptionExclusions(): number[] | null {
-    if (!this.isRunning || this.mayHaveBacklog === 'all' || this.inFlight >= settings.maxInFlight) return null;
-    const excluded = new Set(this.mayHaveBacklog);
+    if (!this.isRunning || this.isBacklogUnknown || this.inFlight >= settings.maxInFlight) return null;
+    const excluded = new Set(this.waiting.keys());
     for (const [id, n] of this.inFlightByWebhook) if (n >= settings.maxInFlightPerEndpoint) excluded.add(id);
     return [...excluded];
   }
 
   /**
    * Sends deliveries the outbox queued already leased to this process, once their transaction has
-   * committed: no claim statement and no wait for one. Those that no longer have room go back to the
-   * table for the claim loop.
+   * committed: no claim statement and no wait for one. `leftInTable`: endpoints of rows the same
+   * transaction queued without a lease. Rows that no longer have room, or whose lease is about to
+   * pass (a long transaction), go back to the table for the claim loop.
    */
-  adopt(pairs: ClaimedPair[]): void {
-    const returned: number[] = [];
+  adopt(pairs: AdoptedPair[], leftInTable: number[]): void {
+    this.noteWaiting(leftInTable);
+    const returned: AdoptedPair[] = [];
+    const soonest = Date.now() + (settings.leaseSeconds * 1000) / 3;
     for (const pair of pairs) {
       const isRoom = this.isRunning && this.inFlight < settings.maxInFlight && (this.inFlightByWebhook.get(pair.webhook.id) ?? 0) < settings.maxInFlightPerEndpoint;
-      if (!isRoom) {
-        returned.push(pair.delivery.id);
+      if (!isRoom || pair.leaseUntil < soonest) {
+        returned.push(pair);
         continue;
       }
       this.count(pair.webhook.id, +1);
       this.launch(pair);
     }
-    if (returned.length === 0) return;
-    // Their endpoints now have rows waiting in the table: later deliveries queue behind them.
-    if (this.mayHaveBacklog !== 'all') for (const { webhook } of pairs) this.mayHaveBacklog.add(webhook.id);
-    this.returnToTable(returned);
+    this.noteWaiting(returned.map((p) => p.webhook.id));
+    if (returned.length) this.returnToTable(returned.map((p) => p.delivery.id), Math.max(...returned.map((p) => p.leaseUntil)));
+    else if (leftInTable.length) this.wake();
   }
 
-  /** Gives up this process's lease on rows it will not send, for the claim loop (of any process). */
-  private returnToTable(ids: number[]) {
+  /**
+   * Gives up this process's lease on rows it will not send, for the claim loop of any process; a row
+   * whose lease passed and that another process claimed since (a later lease) is left to it.
+   */
+  private returnToTable(ids: number[], leasedUntil: number) {
     if (ids.length === 0) return;
-    void this.db.execute(sql`update webhook_deliveries set lease_until = null where id = any(${idArray(ids, 'bigint')}) and state = 'pending'`).then(
-      () => this.wake(),
-      // Their lease passes in any case, and then they are claimed like any other row.
-      (error) => console.error('[webhooks] returning deliveries to the queue failed:', describeForLog(error)),
-    );
+    void this.db
+      .execute(sql`update webhook_deliveries set lease_until = null
+        where id = any(${idArray(ids, 'bigint')}) and state = 'pending' and lease_until <= ${new Date(leasedUntil).toISOString()}::timestamptz`)
+      .then(
+        // The dispatcher running now, which may not be this one (stopped meanwhile).
+        () => wakeDispatcher(),
+        // Their lease passes in any case, and then they are claimed like any other row.
+        (error) => console.error('[webhooks] returning deliveries to the queue failed:', describeForLog(error)),
+      );
   }
 
   private count(webhookId: number, delta: number) {
@@ -423,7 +452,7 @@ export class Dispatcher {
    * the database more than the deliveries do.
    */
   private wakeForBacklog() {
-    if (this.mayHaveBacklog === 'all' || this.mayHaveBacklog.size > 0) this.wake();
+    if (this.isBacklogUnknown || this.waiting.size > 0) this.wake();
   }
 
   private scheduleFlush() {
