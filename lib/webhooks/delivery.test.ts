@@ -410,4 +410,32 @@ describe('receivers that misbehave', () => {
       await startDispatcher();
     }
   });
+
+  it('sends every delivery within seconds when concurrent changes keep a one-request endpoint full', async () => {
+    // Eight writers on eight projects, one organization webhook allowed one request at a time: rows
+    // written with room find none at commit and go back to the table; none may wait for a lease to pass.
+    const { createTeam } = await import('@/lib/testing/fixtures');
+    const { owner: boss, org } = await createTeam();
+    await stopDispatcher();
+    process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT = '1';
+    await startDispatcher();
+    try {
+      const slow = await receiver((_, res) => setTimeout(() => res.end('ok'), 5));
+      const hook = await api.post(`/api/webhooks?org=${org.slug}`, { target_url: slow.url, type: 'organization', events: ['update:project'] }, { as: boss });
+      expect(hook.status).toBe(201);
+      const projects = await Promise.all(
+        [...Array(8).keys()].map(async (i) => (await api.post(`/api/projects?org=${org.slug}`, { name: `p${i}` }, { as: boss })).body),
+      );
+      const started = Date.now();
+      await Promise.all(projects.map(async (p) => {
+        for (let i = 0; i < 10; i++) await api.patch(`/api/projects/${p.id}?org=${org.slug}`, { name: `${p.name} ${i}` }, { as: boss });
+      }));
+      await slow.waitFor(80, 10_000);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await stopDispatcher();
+      delete process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT;
+      await startDispatcher();
+    }
+  });
 });

@@ -258,9 +258,10 @@ export class Dispatcher {
   private isPassing = false;
   private hasMoreWork = false;
   private inFlight = 0;
-  /** Requests in flight and rows claimed ready, per endpoint: what counts against its cap. */
   private inFlightByWebhook = new Map<number, number>();
+  /** Claimed rows waiting for a slot, oldest first; at most an endpoint's cap of them per endpoint. */
   private ready: ClaimedPair[] = [];
+  private readyByWebhook = new Map<number, number>();
   private results: AttemptResult[] = [];
   private flushing: Promise<void> | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -291,7 +292,7 @@ export class Dispatcher {
     this.isRunning = false;
     this.timers.splice(0).forEach(clearInterval);
     const unsent = this.ready.splice(0);
-    unsent.forEach((p) => this.count(p.webhook.id, -1));
+    this.readyByWebhook.clear();
     this.returnToTable(unsent.map((p) => p.delivery.id), Date.now() + settings.leaseSeconds * 1000);
     await this.idle();
   }
@@ -330,12 +331,15 @@ export class Dispatcher {
       do {
         this.hasMoreWork = false;
         while (this.isRunning) {
+          // An endpoint may hold its cap in flight and as many ready behind them: with a cap of 1, a
+          // claim per delivery would otherwise set the pace.
           const cap = settings.maxInFlightPerEndpoint;
           const saturated: number[] = [];
           const room = new Map<number, number>();
-          for (const [id, n] of this.inFlightByWebhook) {
-            if (n >= cap) saturated.push(id);
-            else room.set(id, cap - n);
+          for (const id of new Set([...this.inFlightByWebhook.keys(), ...this.readyByWebhook.keys()])) {
+            const n = (this.inFlightByWebhook.get(id) ?? 0) + (this.readyByWebhook.get(id) ?? 0);
+            if (n >= 2 * cap) saturated.push(id);
+            else room.set(id, 2 * cap - n);
           }
           const held = this.inFlight + this.ready.length;
           const limit = Math.min(CLAIM_BATCH, settings.maxInFlight + PREFETCH - held);
@@ -343,7 +347,7 @@ export class Dispatcher {
           if (limit <= 0 || (held > 0 && limit < CLAIM_BATCH / 4)) break;
           const newsBefore = this.newsCount;
           const { pairs, isDrained } = await claimDeliveries(this.db, limit, room, saturated);
-          for (const pair of pairs) this.count(pair.webhook.id, +1);
+          for (const pair of pairs) bump(this.readyByWebhook, pair.webhook.id, +1);
           this.ready.push(...pairs);
           this.launchReady();
           this.isBacklogUnknown = !isDrained;
@@ -376,7 +380,7 @@ export class Dispatcher {
    */
   adoptionExclusions(): number[] | null {
     if (!this.isRunning || this.isBacklogUnknown || this.inFlight >= settings.maxInFlight) return null;
-    const excluded = new Set(this.waiting.keys());
+    const excluded = new Set([...this.waiting.keys(), ...this.readyByWebhook.keys()]);
     for (const [id, n] of this.inFlightByWebhook) if (n >= settings.maxInFlightPerEndpoint) excluded.add(id);
     return [...excluded];
   }
@@ -392,12 +396,12 @@ export class Dispatcher {
     const returned: AdoptedPair[] = [];
     const soonest = Date.now() + (settings.leaseSeconds * 1000) / 3;
     for (const pair of pairs) {
-      const isRoom = this.isRunning && this.inFlight < settings.maxInFlight && (this.inFlightByWebhook.get(pair.webhook.id) ?? 0) < settings.maxInFlightPerEndpoint;
+      // Not ahead of rows of the same endpoint already waiting here.
+      const isRoom = this.isRunning && this.hasSlot(pair.webhook.id) && !this.readyByWebhook.has(pair.webhook.id);
       if (!isRoom || pair.leaseUntil < soonest) {
         returned.push(pair);
         continue;
       }
-      this.count(pair.webhook.id, +1);
       this.launch(pair);
     }
     this.noteWaiting(returned.map((p) => p.webhook.id));
@@ -408,12 +412,13 @@ export class Dispatcher {
   /**
    * Gives up this process's lease on rows it will not send, for the claim loop of any process; a row
    * whose lease passed and that another process claimed since (a later lease) is left to it.
+   * `leasedUntil` in ms; the database keeps microseconds, hence the rounding up.
    */
   private returnToTable(ids: number[], leasedUntil: number) {
     if (ids.length === 0) return;
     void this.db
       .execute(sql`update webhook_deliveries set lease_until = null
-        where id = any(${idArray(ids, 'bigint')}) and state = 'pending' and lease_until <= ${new Date(leasedUntil).toISOString()}::timestamptz`)
+        where id = any(${idArray(ids, 'bigint')}) and state = 'pending' and lease_until <= ${new Date(Math.ceil(leasedUntil) + 1).toISOString()}::timestamptz`)
       .then(
         // The dispatcher running now, which may not be this one (stopped meanwhile).
         () => wakeDispatcher(),
@@ -422,23 +427,34 @@ export class Dispatcher {
       );
   }
 
-  private count(webhookId: number, delta: number) {
-    const n = (this.inFlightByWebhook.get(webhookId) ?? 0) + delta;
-    if (n > 0) this.inFlightByWebhook.set(webhookId, n);
-    else this.inFlightByWebhook.delete(webhookId);
+  private hasSlot(webhookId: number) {
+    return this.inFlight < settings.maxInFlight && (this.inFlightByWebhook.get(webhookId) ?? 0) < settings.maxInFlightPerEndpoint;
   }
 
-  /** Sends ready rows while the global cap has room; each already counts against its endpoint's cap. */
+  /** Sends ready rows, oldest first, whose endpoint has a free slot, while the global cap has room. */
   private launchReady() {
-    while (this.ready.length > 0 && this.inFlight < settings.maxInFlight) this.launch(this.ready.shift()!);
+    if (this.ready.length === 0) return;
+    const kept: ClaimedPair[] = [];
+    for (const [i, pair] of this.ready.entries()) {
+      if (this.inFlight >= settings.maxInFlight) {
+        kept.push(...this.ready.slice(i));
+        break;
+      }
+      if (this.hasSlot(pair.webhook.id)) {
+        bump(this.readyByWebhook, pair.webhook.id, -1);
+        this.launch(pair);
+      } else kept.push(pair);
+    }
+    this.ready = kept;
   }
 
   private launch({ delivery, webhook }: ClaimedPair) {
     this.inFlight++;
+    bump(this.inFlightByWebhook, delivery.webhookId, +1);
     void attemptDelivery(delivery, webhook).then((result) => {
       this.attempts++;
       this.inFlight--;
-      this.count(delivery.webhookId, -1);
+      bump(this.inFlightByWebhook, delivery.webhookId, -1);
       this.results.push(result);
       this.scheduleFlush();
       this.launchReady();
@@ -486,6 +502,12 @@ export class Dispatcher {
       this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
   }
+}
+
+function bump(counts: Map<number, number>, id: number, delta: number) {
+  const n = (counts.get(id) ?? 0) + delta;
+  if (n > 0) counts.set(id, n);
+  else counts.delete(id);
 }
 
 // One dispatcher per process, shared by every bundle that imports this module.

@@ -41,7 +41,7 @@ export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
     ? sql`case when w.consecutive_failures = 0 and w.backoff_until is null and w.id <> all(${idArray([...exclusions, ...leftInTable])})
         then clock_timestamp() + make_interval(secs => ${settings.leaseSeconds}) end`
     : sql`null::timestamptz`;
-  const queued = await queryRows<Omit<ClaimedRow, 'event' | 'payload'> & { leaseUntil: string | Date | null }>(tx, sql`
+  const queued = await queryRows<Omit<ClaimedRow, 'event' | 'payload'> & { leaseUntil: number | null }>(tx, sql`
     with queued as (
       insert into webhook_deliveries (webhook_id, event, payload, changed_fields, lease_until)
       select w.id, ${key}::text, ${head}::text || w.id || ${tail}::text, ${changedFields(change)}::text, ${lease}
@@ -52,13 +52,13 @@ export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
       returning id, webhook_id, message_id, attempt, trigger, lease_until
     )
     select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.attempt, q.trigger,
-      q.lease_until as "leaseUntil", ${SEND_COLUMNS}
+      (extract(epoch from q.lease_until) * 1000)::float8 as "leaseUntil", ${SEND_COLUMNS}
     from queued q join webhooks w on w.id = q.webhook_id
     order by q.id`);
   if (queued.length === 0) return 0;
   const adopted = queued
     .filter((r) => r.leaseUntil !== null)
-    .map((r) => ({ ...toClaimedPair({ ...r, event: key, payload: `${head}${r.webhookId}${tail}` }), leaseUntil: new Date(r.leaseUntil!).getTime() }));
+    .map((r) => ({ ...toClaimedPair({ ...r, event: key, payload: `${head}${r.webhookId}${tail}` }), leaseUntil: r.leaseUntil! }));
   const left = queued.filter((r) => r.leaseUntil === null).map((r) => r.webhookId);
   if (left.length) leftInTableByTx.set(tx, new Set([...leftInTable, ...left]));
   afterCommit(tx, () => {
