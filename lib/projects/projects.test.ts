@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTeam, expectClientError, ids } from '@/lib/testing/fixtures';
+import { createTeam, expectClientError, ids, recordChanges } from '@/lib/testing/fixtures';
 import { api, createUser, unique } from '@/lib/testing/test-api';
 
 describe('projects API', () => {
@@ -221,5 +221,23 @@ describe('projects: who may touch what', () => {
     expect((await api.delete(`/api/projects/${byOwner.id}`, { as: t.maintainer })).status).toBe(204);
     expect((await api.delete(`/api/projects/${bySupervisor.id}`, { as: t.supervisor })).status).toBe(204);
     expect(await seen(t.owner)).toEqual([assigned.id]);
+  });
+
+  it('an update that waited for another one starts from what that one saved', async () => {
+    const owner = await createUser('racer');
+    const project = (await api.post('/api/projects', { name: 'race', labels: [{ name: 'l0' }] }, { as: owner })).body;
+    const changes = await recordChanges(async () => {
+      for (let i = 1; i <= 5; i++) {
+        await Promise.all([
+          api.patch(`/api/projects/${project.id}`, { labels: [{ name: `l${i}` }] }, { as: owner }),
+          api.patch(`/api/projects/${project.id}`, { name: `race ${i}` }, { as: owner }),
+        ]);
+      }
+    });
+    // The row lock orders them, and they are recorded in that order: each "before" is the last "after".
+    const updates = changes.filter((c) => c.resource === 'project' && c.action === 'update');
+    expect(updates).toHaveLength(10);
+    for (let k = 1; k < updates.length; k++) expect(updates[k].before).toEqual(updates[k - 1].after);
+    expect((await api.get(`/api/projects/${project.id}`, { as: owner })).body).toEqual(updates.at(-1)!.after);
   });
 });

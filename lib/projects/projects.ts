@@ -15,7 +15,7 @@ import { deleteTaskTree } from '@/lib/tasks/tasks';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { retireProjectWebhooks } from '@/lib/webhooks/outbox';
 import { saveLabels } from './labels';
-import { loadProjectRelations, representProjects, type ProjectRow } from './representation';
+import { loadProjectRelations, lockProjectWithRelations, representProjects, type ProjectRow } from './representation';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas';
 import { createStorages } from './storages';
 
@@ -70,6 +70,10 @@ export async function listProjects(tx: Tx, actor: Actor, query: ListQuery, page:
 export async function loadProject(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
   const query = tx.select().from(projects).where(eq(projects.id, id));
   const [project] = lock ? await query.for('update') : await query;
+  return authorizeProject(tx, actor, project, action);
+}
+
+async function authorizeProject(tx: Tx, actor: Actor, project: ProjectRow | undefined, action: Action) {
   if (!project) throw notFound();
   const role = await findActorRole(tx, actor, project.organizationId);
   if (!isAllowed(actor.user, role, action, projectInvolvement(project))) throw forbidden();
@@ -109,13 +113,15 @@ export async function createProject(tx: Tx, actor: Actor, input: CreateProjectIn
 }
 
 export async function updateProject(tx: Tx, actor: Actor, id: number, input: UpdateProjectInput) {
-  const project = await loadProject(tx, actor, id, 'update', true);
+  // Uncontended, the row and its relations are one statement; otherwise wait for the row, then read them.
+  const locked = await lockProjectWithRelations(tx, id);
+  const project = locked ? await authorizeProject(tx, actor, locked.project, 'update') : await loadProject(tx, actor, id, 'update', true);
+  const relations = locked?.relations ?? (await loadProjectRelations(tx, [project]));
   if (input.owner_id !== undefined && input.owner_id !== project.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a project over could then delete it.
     const role = await findActorRole(tx, actor, project.organizationId);
     if (!isAllowed(actor.user, role, 'delete', projectInvolvement(project))) throw forbidden('Only the owner may transfer the project.');
   }
-  const relations = await loadProjectRelations(tx, [project]);
   const [before] = await representProjects(tx, [project], actor.baseUrl, relations);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);
   if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);
