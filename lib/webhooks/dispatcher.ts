@@ -259,7 +259,10 @@ export class Dispatcher {
   private hasMoreWork = false;
   private inFlight = 0;
   private inFlightByWebhook = new Map<number, number>();
-  /** Claimed rows waiting for a slot, oldest first; at most an endpoint's cap of them per endpoint. */
+  /**
+   * Claimed rows waiting for a slot, oldest first. With those in flight, an endpoint holds at most twice
+   * its cap: each waits for at most one of its own requests (or for the global cap), well inside a lease.
+   */
   private ready: ClaimedPair[] = [];
   private readyByWebhook = new Map<number, number>();
   private results: AttemptResult[] = [];
