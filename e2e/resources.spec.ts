@@ -138,8 +138,12 @@ test('people, organization, project, task, jobs and issues through the console',
   await a.keyboard.press('Enter');
   await expect(a.getByRole('menuitem', { name: 'Edit' })).toBeVisible();
   await expect(a.locator('.ant-dropdown-menu')).toBeFocused();
+  // One key at a time, each seen to land before the next: on a loaded machine a key sent early was lost.
+  const activeItem = a.locator('.ant-dropdown-menu-item-active');
   await a.keyboard.press('ArrowDown');
+  await expect(activeItem).toHaveText('Setup webhooks');
   await a.keyboard.press('ArrowDown');
+  await expect(activeItem).toHaveText('Edit');
   await a.keyboard.press('Enter');
   const editDialog = a.getByRole('dialog', { name: 'Edit project' });
   await editDialog.getByLabel('Name').fill(`${projectName} v2`);
