@@ -6,3 +6,5 @@ export * from './labels';
 export * from './jobs';
 export * from './issues';
 export * from './webhooks';
+export * from './webhook-health';
+export * from './webhook-queue';

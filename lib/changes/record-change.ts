@@ -1,31 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Tx } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
-import { toBasicUser, type BasicUser } from '@/lib/users/representation';
+import { toBasicUser } from '@/lib/users/representation';
 import { queueDeliveries } from '@/lib/webhooks/outbox';
+import type { Change, Representation } from './change';
 
-export const RESOURCES = ['organization', 'membership', 'invitation', 'project', 'task', 'job', 'issue', 'comment'] as const;
-export type ResourceName = (typeof RESOURCES)[number];
-export type Representation = Record<string, unknown>;
-
-/**
- * One committed-or-not change to a resource, with its API representation before and after.
- * Every create, update and delete of the eight resources goes through `recordChange` inside its
- * transaction: this is where webhooks queue their deliveries, so a rolled-back change sends nothing.
- */
-export type Change = {
-  action: 'create' | 'update' | 'delete';
-  resource: ResourceName;
-  /** The resource's organization and project: who may hear of it. */
-  organizationId: number | null;
-  projectId: number | null;
-  before: Representation | null;
-  after: Representation | null;
-  /** For updates: the keys whose values changed, old values (CVAT's `before_update`). */
-  beforeUpdate: Representation;
-  changes: Record<string, { from: unknown; to: unknown }>;
-  sender: BasicUser | null;
-};
+export type { Change, Representation, ResourceName } from './change';
+export { RESOURCES } from './change';
 
 export type ChangeListener = (tx: Tx, change: Change) => Promise<void>;
 

@@ -48,6 +48,17 @@ export const settings = {
   get disableAfterFailingSeconds(): number {
     return positive(process.env.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS, 3 * 24 * 3600);
   },
+  /** An endpoint is paused as a whole after this many failures in a row (operations.md, "Endpoint health"). */
+  get pauseAfterFailures(): number {
+    return positive(process.env.WEBHOOK_PAUSE_AFTER_FAILURES, 5);
+  },
+  /** The first pause; each further failure doubles it, up to the maximum. */
+  get pauseSeconds(): number {
+    return positive(process.env.WEBHOOK_PAUSE_SECONDS, 5);
+  },
+  get pauseMaxSeconds(): number {
+    return positive(process.env.WEBHOOK_PAUSE_MAX_SECONDS, 600);
+  },
   /** How long a claimed delivery stays with its dispatcher before another may take it over. */
   get leaseSeconds(): number {
     return positive(process.env.WEBHOOK_LEASE_SECONDS, 30);

@@ -1,4 +1,4 @@
-/** ISO-8601 UTC with a `Z`, as CVAT prints dates; null stays null. */
-export function iso(date: Date | null | undefined): string | null {
-  return date ? date.toISOString() : null;
+/** ISO-8601 UTC with a `Z`, as CVAT prints dates; null stays null. Raw statements may give a string. */
+export function iso(date: Date | string | null | undefined): string | null {
+  return date ? new Date(date).toISOString() : null;
 }

@@ -17,6 +17,14 @@ export function parsePage(url: URL): Page {
   return { limit: pageSize, offset: (page - 1) * pageSize, page, pageSize };
 }
 
+/**
+ * For lists that can grow without bound (delivery records): `page_size=all` means the largest page,
+ * with links to the next ones, rather than every row at once.
+ */
+export function boundPage(page: Page): Page {
+  return page.pageSize === 'all' ? { limit: MAX_PAGE_SIZE, offset: 0, page: 1, pageSize: MAX_PAGE_SIZE } : page;
+}
+
 export type Paginated<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 /** CVAT's list body, with absolute next/previous links built from the request URL. */
@@ -24,6 +32,7 @@ export function paginated<T>(url: URL, baseUrl: string, page: Page, count: numbe
   const link = (n: number) => {
     const u = new URL(url.pathname + url.search, baseUrl);
     u.searchParams.set('page', String(n));
+    if (u.searchParams.get('page_size') === 'all') u.searchParams.set('page_size', String(page.pageSize));
     return u.toString();
   };
   if (page.pageSize === 'all') return { count, next: null, previous: null, results };

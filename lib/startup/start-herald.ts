@@ -1,5 +1,5 @@
 import { closeDb, DataDirectoryInUseError, getDb, getDbKind } from '@/db/client';
-import { releaseOwnLeases } from '@/lib/webhooks/sweep';
+import { releaseAllLeases } from '@/lib/webhooks/queue';
 import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
 import { settings } from '@/lib/config/settings';
 import { ensureAuthSecret } from './auth-secret';
@@ -20,7 +20,7 @@ export async function startHerald(): Promise<void> {
   }
   const admin = await bootstrapAdmin(db);
   // With the embedded database this is the only process: claims left by a crashed run are ours to resume now.
-  if ((await getDbKind()) === 'pglite') await releaseOwnLeases(db);
+  if ((await getDbKind()) === 'pglite') await releaseAllLeases(db);
   await startDispatcher();
   const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
   const url = settings.publicUrl ?? `http://localhost:${process.env.PORT || 3000}`;

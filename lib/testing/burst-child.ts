@@ -1,16 +1,17 @@
 // A Herald process for the fault tests: opens the database (PGlite dir or DATABASE_URL), runs the
 // dispatcher, and with BURST=N commits N project updates through the domain functions.
 import fs from 'node:fs';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { closeDb, getDb, getDbKind } from '@/db/client';
-import { queryRows } from '@/db/raw';
-import { users } from '@/db/schema';
+import { users, webhooks } from '@/db/schema';
 import { transaction } from '@/db/transaction';
 import { createProject, updateProject } from '@/lib/projects/projects';
 import { registerUser } from '@/lib/users/register-user';
 import { createWebhook } from '@/lib/webhooks/webhooks';
-import { releaseOwnLeases } from '@/lib/webhooks/sweep';
+import { formatDeliveryId } from '@/lib/webhooks/delivery-key';
 import { startDispatcher } from '@/lib/webhooks/dispatcher';
+import { buildBody } from '@/lib/webhooks/payloads';
+import { listSeries, releaseAllLeases } from '@/lib/webhooks/queue';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,7 +52,7 @@ async function seed() {
 async function main() {
   if (process.env.SEED) return seed();
   const db = await getDb();
-  if ((await getDbKind()) === 'pglite') await releaseOwnLeases(db);
+  if ((await getDbKind()) === 'pglite') await releaseAllLeases(db);
   await startDispatcher();
   const burst = Number(process.env.BURST || 0);
   const prefix = process.env.BURST_PREFIX || 'burst';
@@ -82,16 +83,21 @@ async function main() {
   process.stdout.write(`burst done ${committed}\n`);
   if (process.env.REPORT) {
     // Wait until nothing is left to send, then list every delivery series of the project's webhooks.
+    const hookIds = (await retrying(() => db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.projectId, projectId)))).map((w) => w.id);
+    const all = { limit: null, offset: 0, page: 1, pageSize: 'all' as const };
     for (;;) {
-      const [pending] = await retrying(() => queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-        where w.project_id = ${projectId} and d.state = 'pending'`));
-      if (pending.n === 0) break;
+      const counts = await retrying(() => Promise.all(hookIds.map((id) => listSeries(db, id, { state: 'pending' }, { ...all, limit: 1 }))));
+      if (counts.every((c) => c.count === 0)) break;
       await sleep(100);
     }
-    const series = await retrying(() => queryRows<{ message_id: string; name: string; delivered: boolean }>(db, sql`
-      select d.message_id, min(d.payload::jsonb #>> '{project,name}') as name, bool_or(d.state = 'delivered') as delivered
-      from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-      where w.project_id = ${projectId} and d.event = 'update:project' group by d.message_id`));
+    const lists = await retrying(() => Promise.all(hookIds.map((id) => listSeries(db, id, { event: 'update:project' }, all))));
+    const series = lists.flatMap((l) =>
+      l.rows.map((s) => ({
+        message_id: formatDeliveryId(s.key),
+        name: JSON.parse(buildBody(s.payload, s.payloadTail, s.webhookId)).project.name as string,
+        delivered: s.state === 'delivered',
+      })),
+    );
     const report = { series, committed, failed, peakRssMb: peakRssMb() };
     // A pipe takes a long line in pieces: exit once all of it is written.
     process.stdout.write(`report ${JSON.stringify(report)}\n`, () => process.exit(0));

@@ -52,6 +52,8 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/webhooks/:id/deliveries/stats', () => import('@/app/api/webhooks/[id]/deliveries/stats/route')],
   ['/api/webhooks/:id/deliveries/:deliveryId', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/route')],
   ['/api/webhooks/:id/deliveries/:deliveryId/redelivery', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/redelivery/route')],
+  ['/api/webhooks/:id/messages', () => import('@/app/api/webhooks/[id]/messages/route')],
+  ['/api/webhooks/:id/messages/:deliveryId', () => import('@/app/api/webhooks/[id]/messages/[deliveryId]/route')],
 ];
 
 export const BASE = 'http://herald.test';

@@ -51,7 +51,7 @@ export async function settle(user: TestUser, hookIds: number[], timeoutMs = 10_0
   for (const id of hookIds) {
     await waitUntil(
       async () => {
-        const reply = await api.get(`/api/webhooks/${id}/deliveries?state=pending&page_size=1`, { as: user });
+        const reply = await api.get(`/api/webhooks/${id}/messages?state=pending&page_size=1`, { as: user });
         expect(reply.status, JSON.stringify(reply.body)).toBe(200);
         return reply.body.count === 0;
       },

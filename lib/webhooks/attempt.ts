@@ -1,26 +1,50 @@
 import { settings } from '@/lib/config/settings';
-import type { DeliveryState } from '@/db/schema';
-import type { SendOutcome } from './send';
+import type { AttemptResult, QueuedDelivery, SendTarget } from './delivery-types';
+import { sendWebhookRequest, type SendOutcome } from './send';
+import { signDelivery } from './sign';
 
-/** What one attempt leaves behind: the row's outcome, and the retry it schedules, if any. */
-export type AttemptResult = {
-  id: number;
-  webhookId: number;
-  state: DeliveryState;
-  statusCode: number | null;
-  durationMs: number | null;
-  requestHeaders: Record<string, string> | null;
-  responseHeaders: Record<string, string> | null;
-  response: string;
-  /** When the next attempt of the series is due; null when the series ends here. */
-  retryAt: Date | null;
-  /** Set for failures that count against the endpoint's health. */
-  isFailure: boolean;
-  /** 410 Gone: the receiver asked us to stop. */
-  isGone: boolean;
-  /** The endpoint was failing when this attempt started: a success must clear its failure streak. */
-  wasFailing?: boolean;
-};
+/**
+ * One attempt of a series: sign the body, send it, and say what it means (delivered, failed for good,
+ * or retried when). Never throws. A webhook deleted or turned off meanwhile means the series stops,
+ * recorded so; a retired webhook (of a deleted project) still delivers what was queued for it.
+ */
+export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget | undefined): Promise<AttemptResult> {
+  const isDirect = delivery.trigger === 'ping' || delivery.trigger === 'test';
+  if (!webhook) return cancelled(delivery, 'Not sent: the webhook was deleted.');
+  if (!webhook.isActive && !webhook.retiredDate && !isDirect) return cancelled(delivery, 'Not sent: the webhook is inactive.');
+  const now = Date.now();
+  const previousSecret = webhook.previousSecretExpires && webhook.previousSecretExpires.getTime() > now ? webhook.previousSecret : null;
+  const { headers, digests } = signDelivery({
+    body: delivery.body,
+    webhookIdHeader: delivery.webhookIdHeader,
+    event: delivery.event,
+    webhookId: delivery.webhookId,
+    keys: { secret: webhook.secret, previousSecret },
+    now,
+  });
+  const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.body, headers, verifyTls: webhook.enableSsl });
+  return { ...classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now }), deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: delivery.attempt, sentAt: now, digests };
+}
+
+function cancelled(delivery: QueuedDelivery, response: string): AttemptResult {
+  return {
+    deliveryId: delivery.id,
+    webhookId: delivery.webhookId,
+    attempt: delivery.attempt,
+    sentAt: null,
+    durationMs: null,
+    statusCode: null,
+    errorKind: null,
+    response,
+    responseHeaders: null,
+    digests: null,
+    state: 'cancelled',
+    retryAt: null,
+    isFailure: false,
+    isGone: false,
+    pauseSeconds: null,
+  };
+}
 
 const MAX_RETRY_AFTER_S = 24 * 3600;
 
@@ -43,32 +67,55 @@ export function retryDelaySeconds(attempt: number, schedule = settings.retrySche
   return base * (0.8 + 0.4 * random());
 }
 
-export function classifyOutcome(opts: {
-  id: number;
-  webhookId: number;
-  attempt: number;
-  canRetry: boolean;
-  requestHeaders: Record<string, string>;
-  outcome: SendOutcome;
-  now?: number;
-}): AttemptResult {
+type Classified = Omit<AttemptResult, 'deliveryId' | 'webhookId' | 'attempt' | 'sentAt' | 'digests'>;
+
+/** What a response (or its absence) means for the series and the endpoint. */
+export function classifyOutcome(opts: { attempt: number; canRetry: boolean; outcome: SendOutcome; now?: number }): Classified {
   const { outcome } = opts;
   const now = opts.now ?? Date.now();
-  const base = { id: opts.id, webhookId: opts.webhookId, durationMs: outcome.durationMs, requestHeaders: opts.requestHeaders };
+  const base = { durationMs: outcome.durationMs, isGone: false, pauseSeconds: null };
   if (outcome.kind === 'refused') {
-    return { ...base, state: 'refused', statusCode: null, responseHeaders: null, response: outcome.error, retryAt: null, isFailure: true, isGone: false };
+    return { ...base, state: 'failed', statusCode: null, errorKind: 'refused', responseHeaders: null, response: outcome.error, retryAt: null, isFailure: true };
   }
   const statusCode = outcome.statusCode;
-  const responseHeaders = outcome.kind === 'response' ? outcome.headers : null;
-  const response = outcome.kind === 'response' ? outcome.body : outcome.error;
-  if (statusCode >= 200 && statusCode < 300) {
-    return { ...base, state: 'delivered', statusCode, responseHeaders, response, retryAt: null, isFailure: false, isGone: false };
+  const isResponse = outcome.kind === 'response';
+  const responseHeaders = isResponse ? formatHeaders(outcome.headers) : null;
+  const response = isResponse ? outcome.body : outcome.error;
+  const errorKind = isResponse ? null : statusCode === 504 ? 'timeout' : 'network';
+  if (isResponse && statusCode >= 200 && statusCode < 300) {
+    return { ...base, state: 'delivered', statusCode, errorKind, responseHeaders, response, retryAt: null, isFailure: false };
   }
+  const honoured = isResponse && (statusCode === 429 || statusCode === 503) ? parseRetryAfter(outcome.headers['retry-after'], now) : null;
   let retryAt: Date | null = null;
   if (opts.canRetry && isRetryable(statusCode)) {
-    const honoured = statusCode === 429 || statusCode === 503 ? parseRetryAfter(responseHeaders?.['retry-after'], now) : null;
     const delay = honoured ?? retryDelaySeconds(opts.attempt);
     if (delay !== null && opts.attempt <= settings.retrySchedule.length) retryAt = new Date(now + delay * 1000);
   }
-  return { ...base, state: 'failed', statusCode, responseHeaders, response, retryAt, isFailure: true, isGone: statusCode === 410 };
+  return {
+    ...base,
+    state: retryAt ? 'pending' : 'failed',
+    statusCode,
+    errorKind,
+    responseHeaders,
+    response,
+    retryAt,
+    isFailure: true,
+    isGone: statusCode === 410,
+    pauseSeconds: honoured,
+  };
+}
+
+/** Response headers as `name: value` lines, the way they are kept. */
+export function formatHeaders(headers: Record<string, string>): string {
+  return Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\n');
+}
+
+export function parseHeaders(text: string | null): Record<string, string> | null {
+  if (text === null) return null;
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const at = line.indexOf(': ');
+    if (at > 0) headers[line.slice(0, at)] = line.slice(at + 2);
+  }
+  return headers;
 }

@@ -1,97 +1,164 @@
-import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { queryRows } from '@/db/raw';
-import { DELIVERY_STATES, DELIVERY_TRIGGERS, webhookDeliveries, type DeliveryState } from '@/db/schema';
+import type { Db, Tx } from '@/db/client';
+import { afterCommit } from '@/db/transaction';
+import type { Actor } from '@/lib/auth/actor';
 import { iso } from '@/lib/http/dates';
-import { invalid } from '@/lib/http/errors';
-import { intFilter, type ListQuery } from '@/lib/http/list-query';
+import { invalid, notFound } from '@/lib/http/errors';
+import type { ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { isEventKey } from './events';
+import { toBasicUser } from '@/lib/users/representation';
+import { makeAttempt, parseHeaders } from './attempt';
+import { formatDeliveryId, parseDeliveryId } from './delivery-key';
+import { parseRecordFilters } from './delivery-filters';
+import { getHandoff } from './handoff';
+import { buildBody } from './payloads';
+import {
+  countAttemptsByBucket,
+  enqueueDirect,
+  enqueueRedelivery,
+  findAttempt,
+  findLatestAttempt,
+  findSeriesByKey,
+  listAttempts,
+  listAttemptsOfKey,
+  listSeries,
+  type AttemptRecord,
+  type SeriesRecord,
+} from './queue';
+import { recordAttempts } from './record-attempts';
+import { representWebhooks } from './representation';
+import { assembleHeaders } from './sign';
+import { loadWebhook } from './webhooks';
 
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
-
-/** One row per attempt: CVAT's fields plus Herald's (delivery.md, "Delivery records"). */
-export function representDelivery(d: DeliveryRow) {
-  let request: unknown = d.payload;
+function parseBody(body: string): unknown {
   try {
-    request = JSON.parse(d.payload);
+    return JSON.parse(body);
   } catch {
     // stored bytes that are not JSON are shown as they are
+    return body;
   }
+}
+
+/**
+ * One attempt actually made: CVAT's delivery fields, `created_date` being when it was sent, plus
+ * Herald's (delivery.md, "Delivery records"). The request headers are rebuilt from the attempt with the
+ * function that built them to send.
+ */
+export function representAttempt(a: AttemptRecord) {
+  const sent = new Date(a.sentDate);
+  const webhookIdHeader = formatDeliveryId(a.key);
   return {
-    id: d.id,
-    webhook_id: d.webhookId,
-    event: d.event,
-    status_code: d.statusCode,
-    redelivery: d.redelivery,
-    attempt: d.attempt,
-    request_duration: d.requestDuration,
-    created_date: iso(d.createdDate),
-    updated_date: iso(d.updatedDate),
-    changed_fields: d.changedFields,
-    request,
-    response: d.response,
-    delivery_id: d.messageId,
-    state: d.state,
-    next_attempt_date: d.state === 'delivered' || d.state === 'cancelled' || d.state === 'refused' ? null : iso(d.nextAttemptDate),
-    request_headers: d.requestHeaders,
-    response_headers: d.responseHeaders,
-    trigger: d.trigger,
+    id: Number(a.id),
+    webhook_id: a.webhookId,
+    event: a.event,
+    status_code: a.statusCode,
+    redelivery: a.redelivery,
+    attempt: a.attempt,
+    request_duration: a.requestDuration,
+    created_date: iso(sent),
+    updated_date: iso(new Date(sent.getTime() + (a.requestDuration ?? 0))),
+    changed_fields: a.changedFields,
+    request: parseBody(buildBody(a.payload, a.payloadTail, a.webhookId)),
+    response: a.response,
+    delivery_id: webhookIdHeader,
+    state: a.state,
+    next_attempt_date: a.state === 'pending' ? iso(a.nextAttemptDate) : null,
+    request_headers: assembleHeaders({
+      webhookIdHeader,
+      timestamp: Math.floor(sent.getTime() / 1000),
+      event: a.event,
+      webhookId: a.webhookId,
+      digests: a.signatures,
+    }),
+    response_headers: parseHeaders(a.responseHeaders),
+    trigger: a.trigger,
   };
 }
 
-export type DeliveryRepresentation = ReturnType<typeof representDelivery>;
+export type AttemptRepresentation = ReturnType<typeof representAttempt>;
 
-/** Filters: `event`, `state` (or `outcome`: success = delivered, failure = failed or refused), `status_code`, `trigger`. */
-export async function listWebhookDeliveries(db: Db, webhookId: number, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [eq(webhookDeliveries.webhookId, webhookId)];
-  const event = query.filters.get('event');
-  if (event !== undefined && event !== '') {
-    if (!isEventKey(event) && event !== 'ping') throw invalid('event', `"${event}" is not a valid choice.`);
-    filters.push(eq(webhookDeliveries.event, event));
-  }
-  const state = query.filters.get('state');
-  if (state !== undefined && state !== '') {
-    if (!(DELIVERY_STATES as readonly string[]).includes(state)) throw invalid('state', `"${state}" is not a valid choice.`);
-    filters.push(eq(webhookDeliveries.state, state as DeliveryState));
-  }
-  const outcome = query.filters.get('outcome');
-  if (outcome === 'success') filters.push(eq(webhookDeliveries.state, 'delivered'));
-  else if (outcome === 'failure') filters.push(inArray(webhookDeliveries.state, ['failed', 'refused']));
-  else if (outcome !== undefined && outcome !== '') throw invalid('outcome', 'Use success or failure.');
-  const trigger = query.filters.get('trigger');
-  if (trigger !== undefined && trigger !== '') {
-    if (!(DELIVERY_TRIGGERS as readonly string[]).includes(trigger)) throw invalid('trigger', `"${trigger}" is not a valid choice.`);
-    filters.push(eq(webhookDeliveries.trigger, trigger as DeliveryRow['trigger']));
-  }
-  const statusCode = intFilter(query, 'status_code');
-  if (statusCode !== undefined) filters.push(eq(webhookDeliveries.statusCode, statusCode));
-  const where = and(...filters);
-  const [{ total }] = await db.select({ total: count() }).from(webhookDeliveries).where(where);
-  const rows = await db
-    .select()
-    .from(webhookDeliveries)
-    .where(where)
-    .orderBy(desc(webhookDeliveries.id))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: rows.map(representDelivery) };
+/** One series: what the UI groups the deliveries by. */
+export function representSeries(s: SeriesRecord) {
+  return {
+    id: Number(s.id),
+    delivery_id: formatDeliveryId(s.key),
+    webhook_id: s.webhookId,
+    event: s.event,
+    trigger: s.trigger,
+    redelivery: s.redelivery,
+    state: s.state,
+    attempts: s.attempts,
+    next_attempt_date: s.state === 'pending' ? iso(s.nextAttemptDate) : null,
+    last_status_code: s.lastStatusCode,
+    last_attempt_date: iso(s.lastSentDate),
+    created_date: iso(s.createdDate),
+    changed_fields: s.changedFields,
+    request: parseBody(buildBody(s.payload, s.payloadTail, s.webhookId)),
+    resource: s.resourceType ? { type: s.resourceType, id: /^\d+$/.test(s.resourceId ?? '') ? Number(s.resourceId) : s.resourceId } : null,
+  };
+}
+
+export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
+  await loadWebhook(db, actor, webhookId);
+  const { count, rows } = await listAttempts(db, webhookId, parseRecordFilters(query), page);
+  return { count, results: rows.map(representAttempt) };
+}
+
+export async function getDelivery(db: Db, actor: Actor, webhookId: number, attemptId: number) {
+  await loadWebhook(db, actor, webhookId);
+  const attempt = await findAttempt(db, webhookId, attemptId);
+  if (!attempt) throw notFound('No such delivery for this webhook.');
+  return representAttempt(attempt);
+}
+
+export async function listMessages(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
+  await loadWebhook(db, actor, webhookId);
+  const { count, rows } = await listSeries(db, webhookId, parseRecordFilters(query), page);
+  return { count, results: rows.map(representSeries) };
+}
+
+/** A series by its `delivery_id`, with `history`: every attempt that carried that id, redeliveries included. */
+export async function getMessage(db: Db, actor: Actor, webhookId: number, deliveryId: string) {
+  await loadWebhook(db, actor, webhookId);
+  const key = parseDeliveryId(deliveryId);
+  const series = key ? await findSeriesByKey(db, webhookId, key) : undefined;
+  if (!key || !series) throw notFound('No such delivery for this webhook.');
+  return { ...representSeries(series), history: (await listAttemptsOfKey(db, webhookId, key)).map(representAttempt) };
+}
+
+/** Queues the attempt's message again, as a new series marked `redelivery` (same bytes, signed anew). */
+export async function redeliver(tx: Tx, actor: Actor, webhookId: number, attemptId: number) {
+  await loadWebhook(tx, actor, webhookId);
+  if (!(await enqueueRedelivery(tx, webhookId, attemptId))) throw notFound('No such delivery for this webhook.');
+  afterCommit(tx, () => getHandoff()?.wake());
+}
+
+/**
+ * Sends `{event: "ping", webhook, sender}` now, within the request, and returns its attempt. It goes
+ * through this process's dispatcher, so that it waits for a free slot of the endpoint's in-flight cap
+ * like any delivery; without one running, it is sent from here.
+ */
+export async function pingWebhook(db: Db, actor: Actor, id: number) {
+  const hook = await loadWebhook(db, actor, id);
+  const [webhook] = await representWebhooks(db, [hook], actor.baseUrl);
+  const sender = toBasicUser(actor.user, actor.baseUrl);
+  const payload = JSON.stringify({ event: 'ping', webhook, sender });
+  const pair = await enqueueDirect(db, { webhookId: id, event: 'ping', trigger: 'ping', payload, senderId: actor.user.id });
+  const handoff = getHandoff();
+  if (handoff) await handoff.sendNow(pair);
+  else await recordAttempts(db, [await makeAttempt(pair.delivery, pair.webhook)]);
+  const attempt = await findLatestAttempt(db, id, pair.delivery.id);
+  if (!attempt) throw notFound('The webhook was deleted while it was pinged.');
+  return representAttempt(attempt);
 }
 
 const BUCKETS = { hour: { seconds: 3600, count: 48 }, day: { seconds: 86400, count: 30 }, minute: { seconds: 60, count: 120 } } as const;
 
-/** Successes and failures per time bucket, newest last: the chart on the webhook page. */
-export async function summarizeDeliveries(db: Db, webhookId: number, bucket: string) {
+/** Attempts that succeeded and failed per time bucket, oldest first: the chart on the webhook page. */
+export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
+  await loadWebhook(db, actor, webhookId);
   const spec = BUCKETS[bucket as keyof typeof BUCKETS];
   if (!spec) throw invalid('bucket', `"${bucket}" is not a valid choice. Use minute, hour or day.`);
-  const rows = await queryRows<{ bucket: string | Date; success: number; failure: number }>(db, sql`
-    select to_timestamp(floor(extract(epoch from updated_date) / ${spec.seconds}) * ${spec.seconds}) as bucket,
-      count(*) filter (where state = 'delivered')::int as success,
-      count(*) filter (where state in ('failed', 'refused'))::int as failure
-    from webhook_deliveries
-    where webhook_id = ${webhookId} and state in ('delivered', 'failed', 'refused')
-      and updated_date > now() - make_interval(secs => ${spec.seconds * spec.count})
-    group by 1 order by 1`);
+  const rows = await countAttemptsByBucket(db, webhookId, spec.seconds, spec.count);
   return {
     bucket,
     bucket_seconds: spec.seconds,

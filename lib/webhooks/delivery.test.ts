@@ -120,11 +120,13 @@ describe('delivering events', () => {
     expect(a.body).toBe(b.body);
     await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'delivered');
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
+    // Each attempt says how its series stands now.
     expect(rows.map((d: any) => [d.attempt, d.status_code, d.state])).toEqual([
       [2, 200, 'delivered'],
-      [1, 500, 'failed'],
+      [1, 500, 'delivered'],
     ]);
-    expect(rows[1].next_attempt_date).not.toBeNull();
+    expect(rows[1].delivery_id).toBe(rows[0].delivery_id);
+    expect(new Date(rows[0].created_date).getTime()).toBeGreaterThan(new Date(rows[1].created_date).getTime());
   });
 
   it('turns the webhook off on 410 Gone and says why', async () => {
@@ -222,10 +224,13 @@ describe('failures, limits and the SSRF guard', () => {
       expect(atSave.status).toBe(400);
       expect(atSave.body.target_url[0]).toMatch(/localhost resolves to/);
       await api.patch(`/api/projects/${project.id}`, { name: 'ssrf-dns-2' }, { as: owner });
-      await waitUntil(async () => (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results[0]?.state === 'refused');
+      await waitUntil(async () => (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results[0]?.state === 'failed');
       const [row] = (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results;
       expect(row.response).toMatch(/WEBHOOK_ALLOWED_TARGETS/);
       expect(row.status_code).toBeNull();
+      // Refused is no answer from the receiver: it counts among the network failures, and is not retried.
+      expect((await api.get(`/api/webhooks/${hookByName.body.id}/deliveries?status=network`, { as: owner })).body.count).toBe(1);
+      expect(row.next_attempt_date).toBeNull();
       expect(r.received).toHaveLength(0);
     } finally {
       process.env.WEBHOOK_ALLOWED_TARGETS = original;
@@ -301,15 +306,30 @@ describe('housekeeping', () => {
     await r.waitFor(1);
     await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'delivered');
     const { getDb } = await import('@/db/client');
-    const { sql } = await import('drizzle-orm');
-    const { sweepDeliveries } = await import('./sweep');
+    const { runMaintenance } = await import('./maintenance');
+    const { listAttemptPartitions } = await import('./queue');
     const db = await getDb();
-    await db.execute(sql`update webhook_deliveries set created_date = now() - interval '31 days' where webhook_id = ${hook.id}`);
-    await db.execute(sql`insert into webhook_deliveries (webhook_id, message_id, event, payload, created_date, next_attempt_date)
-      values (${hook.id}, 'msg_old_pending', 'update:project', '{}', now() - interval '40 days', now() + interval '1 day')`);
-    await sweepDeliveries(db);
-    const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
-    expect(rows.map((d: any) => d.delivery_id)).toEqual(['msg_old_pending']);
+    // A second change that the receiver asks to retry in an hour: it stays pending.
+    r.setResponder((_, res) => {
+      res.writeHead(503, { 'retry-after': '3600' });
+      res.end('later');
+    });
+    await api.patch(`/api/projects/${project.id}`, { name: 'still owed' }, { as: owner });
+    await r.waitFor(2);
+    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/messages?state=pending`, { as: owner })).body.count === 1);
+    const before = (await listAttemptPartitions(db)).map((p) => p.name);
+    // Forty days later, from the point of view of retention (the partitions ahead are made first).
+    const { dropped, series } = await runMaintenance(db, Date.now() + 40 * 24 * 3600 * 1000);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped.every((name) => before.includes(name))).toBe(true);
+    expect(series).toBeGreaterThanOrEqual(1);
+    const attempts = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body;
+    expect(attempts.count).toBe(0);
+    const left = (await api.get(`/api/webhooks/${hook.id}/messages`, { as: owner })).body.results;
+    expect(left.map((m: any) => [m.state, m.request.project.name])).toEqual([['pending', 'still owed']]);
+    // The partitions of the days to come are back for the tests that follow.
+    const { ensureAttemptPartitions } = await import('./queue');
+    await ensureAttemptPartitions(db);
   });
 });
 
@@ -325,7 +345,8 @@ describe('receivers that misbehave', () => {
     await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 504), 8000);
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
     const timedOut = rows.find((d: any) => d.status_code === 504);
-    expect(timedOut.state).toBe('failed');
+    // Its series waits for the retry.
+    expect(timedOut.state).toBe('pending');
     expect(timedOut.next_attempt_date).not.toBeNull();
     expect(timedOut.request_duration).toBeLessThan(5000);
   });

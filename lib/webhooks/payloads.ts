@@ -1,4 +1,12 @@
-import type { Change } from '@/lib/changes/record-change';
+import type { Change } from '@/lib/changes/change';
+
+/**
+ * The body of a series: its message's payload around the webhook's id, the same bytes every time.
+ * A message without a tail (a ping) is the whole body.
+ */
+export function buildBody(payload: string, tail: string | null, webhookId: number): string {
+  return tail === null ? payload : `${payload}${webhookId}${tail}`;
+}
 
 /**
  * The payload of a change as the exact bytes to send, in two parts that go on either side of the

@@ -1,7 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { webhookDeliveries } from '@/db/schema';
 import { onChange } from '@/lib/changes/record-change';
 import { invalid } from '@/lib/http/errors';
 import { addMember, createOrg, jobsOf, type TestOrg } from '@/lib/testing/fixtures';
@@ -9,6 +7,7 @@ import type { Receiver } from '@/lib/testing/receiver';
 import { api, createUser, unique, uploadImages, type TestUser } from '@/lib/testing/test-api';
 import { ALL_KEYS, createOrgWebhook, createProjectWebhook, payloadsOf, PROJECT_KEYS, receiverPool, settle, waitUntil } from '@/lib/testing/webhook-helpers';
 import { startDispatcher, stopDispatcher } from './dispatcher';
+import { listSeries } from './queue';
 
 const pool = receiverPool();
 let owner: TestUser;
@@ -286,8 +285,8 @@ describe('deleting a project', () => {
     const order = ['delete:comment', 'delete:comment', 'delete:issue', 'delete:job', 'delete:task', 'delete:project'];
     // Queue order, as recorded for the project webhook (its API is gone with it) and for the org webhook.
     const db = await getDb();
-    const rows = await db.select({ event: webhookDeliveries.event }).from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, projectHook.id)).orderBy(asc(webhookDeliveries.id));
-    expect(rows.map((r) => r.event).slice(-6)).toEqual(order);
+    const { rows } = await listSeries(db, projectHook.id, {}, { limit: null, offset: 0, page: 1, pageSize: 'all' });
+    expect(rows.map((r) => r.event).reverse().slice(-6)).toEqual(order);
     await settle(owner, [orgHook.id]);
     const orgRows = (await get(`/api/webhooks/${orgHook.id}/deliveries?page_size=all`)).results.reverse();
     expect(orgRows.map((d: any) => d.event)).toEqual(order);

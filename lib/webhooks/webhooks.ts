@@ -1,19 +1,16 @@
 import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { afterCommit } from '@/db/transaction';
-import { projects, users, webhookDeliveries, webhooks } from '@/db/schema';
+import { projects, users, webhooks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff } from '@/lib/auth/policy';
 import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
-import { settings } from '@/lib/config/settings';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
-import { toBasicUser } from '@/lib/users/representation';
-import { attemptDelivery, recordAttempts, wakeDispatcher } from './dispatcher';
-import { listWebhookDeliveries, representDelivery, summarizeDeliveries } from './deliveries';
+import { createHealth, resetHealth } from './endpoint-health';
 import { WEBHOOK_TYPES } from './events';
+import { deleteWebhookRecords } from './queue';
 import { representWebhooks, type WebhookRow } from './representation';
 import { invalidEventsMessage, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
 import { checkTarget } from './url-guard';
@@ -88,9 +85,13 @@ async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow): Promise<boolea
   return project?.ownerId === actor.user.id;
 }
 
-export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock = false): Promise<WebhookRow> {
+/**
+ * `lock`: for an update, a lock that leaves foreign-key checks of rows referring to the webhook (its
+ * series, its health) free to go on; for a delete, the full one.
+ */
+export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock?: 'update' | 'delete'): Promise<WebhookRow> {
   const query = tx.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.retiredDate)));
-  const [hook] = lock ? await query.for('update') : await query;
+  const [hook] = lock ? await query.for(lock === 'update' ? 'no key update' : 'update') : await query;
   if (!hook) throw notFound();
   if (!(await mayManage(tx, actor, hook))) throw forbidden();
   return hook;
@@ -145,11 +146,12 @@ export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookIn
       updatedDate: now,
     })
     .returning();
+  await createHealth(tx, hook.id);
   return (await representWebhooks(tx, [hook], actor.baseUrl))[0];
 }
 
 export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: UpdateWebhookInput) {
-  const hook = await loadWebhook(tx, actor, id, true);
+  const hook = await loadWebhook(tx, actor, id, 'update');
   const eventsMessage = input.events ? invalidEventsMessage(hook.type, input.events) : null;
   if (eventsMessage) throw invalid('events', eventsMessage);
   if (input.target_url !== undefined && input.target_url !== hook.targetUrl) await ensureTargetAllowed(input.target_url);
@@ -173,79 +175,20 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
   }
   if (input.is_active === true && !hook.isActive) {
     // A person turning it back on gives the endpoint a fresh start.
-    Object.assign(patch, { disabledReason: null, failingSince: null, backoffUntil: null, consecutiveFailures: 0 });
+    patch.disabledReason = null;
+    await resetHealth(tx, id);
   }
   const [updated] = await tx.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning();
   return (await representWebhooks(tx, [updated], actor.baseUrl))[0];
 }
 
 export async function deleteWebhook(tx: Tx, actor: Actor, id: number) {
-  await loadWebhook(tx, actor, id, true);
-  // Its deliveries go with it (foreign-key cascade); a dispatcher holding one finds it gone and stops.
+  await loadWebhook(tx, actor, id, 'delete');
+  await removeWebhook(tx, id);
+}
+
+/** A webhook and everything recorded for it; a dispatcher holding one of its series finds it gone and stops. */
+export async function removeWebhook(tx: Tx, id: number) {
+  await deleteWebhookRecords(tx, id);
   await tx.delete(webhooks).where(eq(webhooks.id, id));
-}
-
-/** Sends `{event: "ping", webhook, sender}` now, within the request, and returns the delivery record. */
-export async function pingWebhook(db: Db, actor: Actor, id: number) {
-  const hook = await loadWebhook(db, actor, id);
-  const [webhook] = await representWebhooks(db, [hook], actor.baseUrl);
-  const payload = JSON.stringify({ event: 'ping', webhook, sender: toBasicUser(actor.user, actor.baseUrl) });
-  const [row] = await db
-    .insert(webhookDeliveries)
-    .values({
-      webhookId: id,
-      event: 'ping',
-      trigger: 'ping',
-      payload,
-      // Held by this request, so no dispatcher picks it up meanwhile.
-      leaseUntil: new Date(Date.now() + settings.leaseSeconds * 1000),
-    })
-    .returning();
-  const result = await attemptDelivery(
-    { id: row.id, webhookId: id, messageId: row.messageId, event: 'ping', payload, attempt: 1, trigger: 'ping' },
-    { ...hook, isFailing: hook.consecutiveFailures > 0 || hook.backoffUntil !== null },
-  );
-  await recordAttempts(db, [result]);
-  const [done] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id));
-  return representDelivery(done);
-}
-
-export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
-  await loadWebhook(db, actor, webhookId);
-  return listWebhookDeliveries(db, webhookId, query, page);
-}
-
-export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
-  await loadWebhook(db, actor, webhookId);
-  return summarizeDeliveries(db, webhookId, bucket);
-}
-
-async function loadDelivery(tx: Tx, webhookId: number, deliveryId: number) {
-  const [row] = await tx
-    .select()
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId)));
-  if (!row) throw notFound('No such delivery for this webhook.');
-  return row;
-}
-
-export async function getDelivery(db: Db, actor: Actor, webhookId: number, deliveryId: number) {
-  await loadWebhook(db, actor, webhookId);
-  return representDelivery(await loadDelivery(db, webhookId, deliveryId));
-}
-
-/** Queues the stored payload again as a new series marked `redelivery` (same bytes, signed anew). */
-export async function redeliver(tx: Tx, actor: Actor, webhookId: number, deliveryId: number) {
-  await loadWebhook(tx, actor, webhookId);
-  const original = await loadDelivery(tx, webhookId, deliveryId);
-  await tx.insert(webhookDeliveries).values({
-    webhookId,
-    messageId: original.messageId,
-    event: original.event,
-    trigger: 'redelivery',
-    redelivery: true,
-    payload: original.payload,
-    changedFields: original.changedFields,
-  });
-  afterCommit(tx, wakeDispatcher);
 }

@@ -1,6 +1,6 @@
 import { parseId } from '@/lib/http/parse';
 import { apiRoute, json } from '@/lib/http/route';
-import { getDeliveryStats } from '@/lib/webhooks/webhooks';
+import { getDeliveryStats } from '@/lib/webhooks/deliveries';
 
 /** `?bucket=minute|hour|day`: successes and failures over time, for the webhook page's chart. */
 export const GET = apiRoute(async ({ db, actor, params, url }) =>

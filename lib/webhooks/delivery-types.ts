@@ -1,0 +1,56 @@
+import type { AttemptError, DeliveryTrigger, SeriesState } from '@/db/schema';
+
+/** A series ready for its next attempt, with the exact body every attempt of it sends. */
+export type QueuedDelivery = {
+  /** The series' id (webhook_deliveries.id). */
+  id: number;
+  webhookId: number;
+  /** The `webhook-id` header: the same for every attempt of the series (and its redeliveries). */
+  webhookIdHeader: string;
+  event: string;
+  body: string;
+  /** The number this attempt will have (1 for the first). */
+  attempt: number;
+  trigger: DeliveryTrigger;
+};
+
+/** What an attempt needs of its webhook, read with the series so that it uses the latest settings. */
+export type SendTarget = {
+  id: number;
+  targetUrl: string;
+  secret: string | null;
+  previousSecret: string | null;
+  previousSecretExpires: Date | null;
+  isActive: boolean;
+  enableSsl: boolean;
+  retiredDate: Date | null;
+};
+
+export type QueuedPair = { delivery: QueuedDelivery; webhook: SendTarget | undefined };
+/** A series the outbox wrote leased to this process, with when the lease passes (ms since the epoch). */
+export type AdoptedPair = QueuedPair & { leaseUntil: number };
+
+/** What one attempt leaves behind: the log row (when a request was made) and where the series goes next. */
+export type AttemptResult = {
+  deliveryId: number;
+  webhookId: number;
+  attempt: number;
+  /** When the request left (ms since the epoch); null when nothing was sent (cancelled). */
+  sentAt: number | null;
+  durationMs: number | null;
+  statusCode: number | null;
+  errorKind: AttemptError | null;
+  response: string;
+  responseHeaders: string | null;
+  digests: Buffer | null;
+  /** The series' state after this attempt. */
+  state: SeriesState;
+  /** When the next attempt of the series is due; null when the series ends here. */
+  retryAt: Date | null;
+  /** Counts against the endpoint's health. */
+  isFailure: boolean;
+  /** 410 Gone: the receiver asked us to stop. */
+  isGone: boolean;
+  /** A 429/503 asked the whole endpoint to wait this long (seconds). */
+  pauseSeconds: number | null;
+};

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { idArray, queryRows } from '@/db/raw';
+import { settings } from '@/lib/config/settings';
+import { describeForLog } from '@/lib/http/errors';
+import type { AttemptResult } from './delivery-types';
+
+/**
+ * Endpoint health: the failure streak, the pause of the endpoint as a whole, and turning it off (410
+ * Gone, failing for days). Its state is in `webhook_health`, apart from `webhooks`, so that the outbox,
+ * which reads webhooks `for share` in every change's transaction, never waits on it; its rows are
+ * locked in id order, so that two processes recording at once never deadlock either. Turning a webhook
+ * off is a statement of its own, holding no other lock.
+ */
+
+/** What a batch of attempts says of one endpoint, in the order they completed. */
+type Outcome = {
+  webhook: number;
+  /** A success came in the batch: the streak restarts from the failures after it. */
+  reset: boolean;
+  failures: number;
+  first_failure: string | null;
+  last_date: string;
+  last_status: number | null;
+  last_success: string | null;
+  /** Seconds a 429/503 asked the endpoint to wait, after the last success. */
+  pause: number | null;
+  gone: boolean;
+};
+
+export function summarizeOutcomes(results: AttemptResult[]): Outcome[] {
+  const byWebhook = new Map<number, Outcome>();
+  for (const r of results) {
+    if (r.sentAt === null) continue;
+    const at = new Date(r.sentAt).toISOString();
+    let o = byWebhook.get(r.webhookId);
+    if (!o) {
+      o = { webhook: r.webhookId, reset: false, failures: 0, first_failure: null, last_date: at, last_status: null, last_success: null, pause: null, gone: false };
+      byWebhook.set(r.webhookId, o);
+    }
+    if (at >= o.last_date) {
+      o.last_date = at;
+      o.last_status = r.statusCode;
+    }
+    if (r.isFailure) {
+      o.failures++;
+      o.first_failure ??= at;
+      if (r.pauseSeconds !== null) o.pause = Math.max(o.pause ?? 0, r.pauseSeconds);
+      o.gone ||= r.isGone;
+    } else {
+      Object.assign(o, { reset: true, failures: 0, first_failure: null, last_success: at, pause: null });
+    }
+  }
+  return [...byWebhook.values()].sort((a, b) => a.webhook - b.webhook);
+}
+
+export type EndpointVerdict = { webhookId: number; reason: string };
+export type HealthChanges = { deactivate: EndpointVerdict[]; resumed: number[] };
+
+/**
+ * Writes what a batch of attempts says of each endpoint, inside the transaction that records them.
+ * Returns the endpoints to turn off; `deactivateEndpoints` does it once that transaction has committed.
+ */
+export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<HealthChanges> {
+  const outcomes = summarizeOutcomes(results);
+  if (outcomes.length === 0) return { deactivate: [], resumed: [] };
+  const streak = sql`(case when o.reset then o.failures else h.consecutive_failures + o.failures end)`;
+  const rows = await queryRows<{ webhookId: number; failingFor: number | null; gone: boolean; isResumed: boolean }>(tx, sql`
+    with o as (
+      select * from json_to_recordset(${JSON.stringify(outcomes)}::json) as o(webhook int, reset boolean, failures int,
+        first_failure timestamptz, last_date timestamptz, last_status int, last_success timestamptz, pause float8, gone boolean)
+    ), locked as (
+      select h.webhook_id, h.paused_until as was_paused_until from webhook_health h where h.webhook_id = any(${idArray(outcomes.map((o) => o.webhook))})
+      order by h.webhook_id for update
+    )
+    update webhook_health h set
+      consecutive_failures = ${streak},
+      failing_since = case when o.failures = 0 then null when o.reset then o.first_failure else coalesce(h.failing_since, o.first_failure) end,
+      -- After the threshold the endpoint as a whole waits, doubling with each further failure up to the
+      -- maximum; a Retry-After on 429/503 asks for at least its own length. A success ends the pause.
+      paused_until = case when o.failures = 0 then null else greatest(
+        case when ${streak} >= ${settings.pauseAfterFailures}
+          then now() + make_interval(secs => least(${settings.pauseMaxSeconds}::float8, ${settings.pauseSeconds}::float8 * power(2, least(${streak} - ${settings.pauseAfterFailures}, 30)))) end,
+        case when o.pause is not null then now() + make_interval(secs => o.pause) end,
+        case when not o.reset then h.paused_until end) end,
+      last_attempt_date = greatest(h.last_attempt_date, o.last_date),
+      last_status_code = case when h.last_attempt_date > o.last_date then h.last_status_code else o.last_status end,
+      last_success_date = coalesce(o.last_success, h.last_success_date)
+    from o join locked l on l.webhook_id = o.webhook
+    where h.webhook_id = o.webhook
+    returning h.webhook_id as "webhookId", o.gone, (o.reset and l.was_paused_until is not null) as "isResumed",
+      extract(epoch from now() - h.failing_since)::float8 as "failingFor"`);
+  const verdicts: EndpointVerdict[] = [];
+  const resumed = rows.filter((r) => r.isResumed).map((r) => r.webhookId);
+  for (const r of rows) {
+    if (r.gone) verdicts.push({ webhookId: r.webhookId, reason: `Deactivated on ${new Date().toISOString()}: the receiver answered 410 Gone.` });
+    else if (r.failingFor !== null && r.failingFor > settings.disableAfterFailingSeconds) {
+      verdicts.push({
+        webhookId: r.webhookId,
+        reason: `Deactivated on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}: every attempt failed for ${formatDuration(settings.disableAfterFailingSeconds)}.`,
+      });
+    }
+  }
+  return { deactivate: verdicts, resumed };
+}
+
+/** Turns endpoints off with the reason, one statement each: each holds one row lock and waits for nothing else. */
+export async function deactivateEndpoints(db: Db, verdicts: EndpointVerdict[]): Promise<void> {
+  for (const v of verdicts) {
+    try {
+      await db.execute(sql`update webhooks set is_active = false, disabled_reason = ${v.reason} where id = ${v.webhookId} and is_active`);
+      await db.execute(sql`update webhook_health set paused_until = null where webhook_id = ${v.webhookId}`);
+    } catch (error) {
+      // The next failing batch decides again.
+      console.error('[webhooks] turning off a failing webhook failed:', describeForLog(error));
+    }
+  }
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} day${seconds === 86400 ? '' : 's'}`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  return `${seconds} seconds`;
+}
+
+/** A new webhook starts healthy. */
+export async function createHealth(tx: Tx, webhookId: number): Promise<void> {
+  await tx.execute(sql`insert into webhook_health (webhook_id) values (${webhookId}) on conflict do nothing`);
+}
+
+/** A person turning a webhook back on gives the endpoint a fresh start. */
+export async function resetHealth(tx: Tx, webhookId: number): Promise<void> {
+  await tx.execute(sql`update webhook_health set consecutive_failures = 0, failing_since = null, paused_until = null where webhook_id = ${webhookId}`);
+}
+
+export type HealthRow = {
+  webhookId: number;
+  consecutiveFailures: number;
+  failingSince: Date | null;
+  pausedUntil: Date | null;
+  lastAttemptDate: Date | null;
+  lastStatusCode: number | null;
+  lastSuccessDate: Date | null;
+};
+
+export async function loadHealth(tx: Tx, webhookIds: number[]): Promise<Map<number, HealthRow>> {
+  const rows = await queryRows<HealthRow>(tx, sql`
+    select webhook_id as "webhookId", consecutive_failures as "consecutiveFailures", failing_since as "failingSince",
+      paused_until as "pausedUntil", last_attempt_date as "lastAttemptDate", last_status_code as "lastStatusCode",
+      last_success_date as "lastSuccessDate"
+    from webhook_health where webhook_id = any(${idArray(webhookIds)})`);
+  return new Map(rows.map((r) => [r.webhookId, r]));
+}

@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { idArray, queryRows } from '@/db/raw';
+import { settings } from '@/lib/config/settings';
+import type { QueuedPair } from '../delivery-types';
+import { buildBody, SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
+
+type ClaimedRow = SeriesColumns & SendColumns & { messageId: number; payload: string | null; payloadTail: string | null; scanned: number };
+
+/**
+ * Claims due series for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
+ * PostgreSQL never take the same one, and a lease, so that the series of a process that died are taken
+ * over once it has passed. Endpoints at their in-flight cap (`saturated`) or paused are skipped, and no
+ * endpoint gets more than its `room`.
+ *
+ * `isDrained`: every due series the claim could see was taken, so that apart from the endpoints skipped
+ * at their cap nothing waits in the table (series cut by an endpoint's room or beyond the scanned
+ * window mean it is not).
+ */
+export async function claimDue(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
+  const roomJson = JSON.stringify(Object.fromEntries(room));
+  const rows = await queryRows<ClaimedRow>(db, sql`
+    -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
+    -- every row it locks when its estimates of this churning table are stale.
+    with scan as materialized (
+      select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
+      where d.state = 'pending' and d.next_attempt_date <= now()
+        and (d.lease_until is null or d.lease_until < now())
+        and d.webhook_id <> all(${idArray(saturated)})
+        and d.webhook_id <> all(array(select h.webhook_id from webhook_health h where h.paused_until > now()))
+      order by d.next_attempt_date, d.id
+      limit ${limit * 10}
+    ), candidates as materialized (
+      select s.id from (
+        select d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
+          coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
+        from scan d
+      ) s
+      where s.rn <= s.room
+      order by s.next_attempt_date, s.id
+      limit ${limit}
+    ), picked as (
+      select d.id from webhook_deliveries d
+      -- Rechecked once locked, for a series another process claimed meanwhile. Not the due index's
+      -- predicate, so that the ids are looked up by key rather than the index walked.
+      where d.id = any(array(select id from candidates))
+        and d.state = 'pending' and (d.lease_until is null or d.lease_until < now())
+      for update of d skip locked
+    ), claimed as (
+      update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
+      from picked where d.id = picked.id
+      returning d.id, d.webhook_id, d.message_id, d.key, d.attempts, d.trigger
+    )
+    -- Each message's payload once per claim, however many of its series were claimed.
+    select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.key, c.attempts, c.trigger, m.event,
+      case when c.id = min(c.id) over (partition by c.message_id) then m.payload end as payload,
+      case when c.id = min(c.id) over (partition by c.message_id) then m.payload_tail end as "payloadTail",
+      ${SEND_COLUMNS}, (select count(*)::int from scan) as scanned
+    from claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id
+    order by c.id`);
+  // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
+  // Nothing claimed: what was seen is locked by another process's claim, which sends it.
+  const isDrained = rows.length === 0 || rows[0].scanned === rows.length;
+  const payloads = new Map<number, { payload: string; tail: string | null }>();
+  for (const r of rows) if (r.payload !== null) payloads.set(Number(r.messageId), { payload: r.payload, tail: r.payloadTail });
+  const pairs: QueuedPair[] = rows.map((r) => {
+    const { payload, tail } = payloads.get(Number(r.messageId))!;
+    return toQueuedPair(r, buildBody(payload, tail, r.webhookId));
+  });
+  return { pairs, isDrained };
+}

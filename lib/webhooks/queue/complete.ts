@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { idArray } from '@/db/raw';
+import type { AttemptResult } from '../delivery-types';
+
+/**
+ * Writes a batch of outcomes in one statement: the attempts that were made go to the log, and each
+ * series moves on (delivered, failed, cancelled, or pending again with its retry's due date), its lease
+ * released.
+ */
+export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const data = JSON.stringify(
+    results.map((r) => ({
+      id: r.deliveryId,
+      webhook: r.webhookId,
+      attempt: r.attempt,
+      sent: r.sentAt === null ? null : new Date(r.sentAt).toISOString(),
+      duration: r.durationMs,
+      status: r.statusCode,
+      error: r.errorKind,
+      response: r.response,
+      headers: r.responseHeaders,
+      digests: r.digests?.toString('base64') ?? null,
+      state: r.state,
+      next: r.retryAt?.toISOString() ?? null,
+    })),
+  );
+  await tx.execute(sql`
+    with r as (
+      select * from json_to_recordset(${data}::json) as r(id bigint, webhook int, attempt int, sent timestamptz, duration int,
+        status int, error text, response text, headers text, digests text, state text, next timestamptz)
+    ), logged as (
+      insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date, request_duration, status_code, error_kind, response, response_headers, signatures)
+      select r.id, r.webhook, r.attempt, r.sent, r.duration, r.status, r.error, r.response, r.headers, decode(r.digests, 'base64')
+      from r where r.sent is not null
+    )
+    update webhook_deliveries d set
+      state = r.state,
+      attempts = case when r.sent is null then d.attempts else r.attempt end,
+      next_attempt_date = r.next,
+      last_attempt_date = coalesce(r.sent, d.last_attempt_date),
+      lease_until = null
+    from r where d.id = r.id`);
+}
+
+/**
+ * Gives up this process's lease on series it will not send, for the claim loop of any process; a series
+ * whose lease passed and that another process claimed since (a later lease) is left to it.
+ * `leasedUntil` in ms; the database keeps microseconds, hence the rounding up.
+ */
+export async function releaseLeases(db: Db, ids: number[], leasedUntil: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`update webhook_deliveries set lease_until = null
+    where id = any(${idArray(ids, 'bigint')}) and state = 'pending' and lease_until <= ${new Date(Math.ceil(leasedUntil) + 1).toISOString()}::timestamptz`);
+}
+
+/** Frees every claim on pending series (only safe when no other process can hold one: PGlite at start). */
+export async function releaseAllLeases(db: Db): Promise<void> {
+  await db.execute(sql`update webhook_deliveries set lease_until = null where lease_until is not null and state = 'pending'`);
+}
+
+/** A paused endpoint answered again: its waiting series are due at once rather than at their retry time. */
+export async function makeWaitingDue(tx: Tx, webhookIds: number[]): Promise<void> {
+  if (webhookIds.length === 0) return;
+  await tx.execute(sql`update webhook_deliveries set next_attempt_date = now()
+    where webhook_id = any(${idArray(webhookIds)}) and state = 'pending' and next_attempt_date > now()`);
+}

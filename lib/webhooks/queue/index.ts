@@ -1,0 +1,17 @@
+/**
+ * The delivery store: every statement on webhook_messages, webhook_deliveries and webhook_attempts is in
+ * this folder (lib/webhooks/queue/ownership.test.ts keeps it so).
+ */
+export { enqueueChange, enqueueDirect, enqueueRedelivery } from './enqueue';
+export { claimDue } from './claim';
+export { completeAttempts, makeWaitingDue, releaseAllLeases, releaseLeases } from './complete';
+export {
+  deleteWebhookRecords,
+  dropExpiredAttempts,
+  ensureAttemptPartitions,
+  listAttemptPartitions,
+  listFinishedRetiredWebhooks,
+  removeEndedSeries,
+} from './retention';
+export { countAttemptsByBucket, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries } from './records';
+export type { AttemptRecord, SeriesRecord } from './records';
