@@ -2,7 +2,7 @@ import type { AttemptError, DeliveryTrigger, SeriesState } from '@/db/schema';
 
 /** A series ready for its next attempt, with the exact body every attempt of it sends. */
 export type QueuedDelivery = {
-  /** The series' id (webhook_deliveries.id). */
+  /** The series' id. */
   id: number;
   webhookId: number;
   /** The `webhook-id` header: the same for every attempt of the series (and its redeliveries). */

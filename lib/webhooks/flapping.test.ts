@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeam } from '@/lib/testing/fixtures';
+import { api } from '@/lib/testing/test-api';
+import { ALL_KEYS, receiverPool } from '@/lib/testing/webhook-helpers';
+import { startDispatcher, stopDispatcher } from './dispatcher';
+
+/**
+ * A failing receiver must never make a user's save fail or wait. With the old design it did on
+ * PostgreSQL: the outbox read webhooks `for share` in id order while the attempt recorder wrote their
+ * failure counters in arrival order, and PostgreSQL reported deadlocks (409s to users, and batches of
+ * results dropped). Here ten organization webhooks flap between 500 and 200 while eight clients save
+ * their own projects as fast as they can: every save succeeds, and every batch of attempts is recorded.
+ */
+const pool = receiverPool();
+let errors: string[] = [];
+const originalError = console.error;
+
+beforeAll(async () => {
+  console.error = (...args: unknown[]) => {
+    errors.push(args.map(String).join(' '));
+    originalError(...args);
+  };
+  await startDispatcher();
+});
+afterAll(async () => {
+  console.error = originalError;
+  await stopDispatcher();
+  await pool.closeAll();
+});
+
+describe('receivers that flap while people save', () => {
+  it('never fail or hold up a save, and every attempt is recorded', { timeout: 90_000 }, async () => {
+    const { owner, org } = await createTeam();
+    let calls = 0;
+    const flapping = await pool.start((_, res) => {
+      calls++;
+      // Fails about every other time, in runs short enough that no endpoint is paused for long.
+      res.statusCode = (calls * 7919) % 3 === 0 ? 200 : 500;
+      res.end(res.statusCode === 200 ? 'ok' : 'flap');
+    });
+    const hooks = [];
+    for (let i = 0; i < 10; i++) {
+      const reply = await api.post(`/api/webhooks?org=${org.slug}`, { target_url: flapping.url, type: 'organization', events: ALL_KEYS }, { as: owner });
+      expect(reply.status).toBe(201);
+      hooks.push(reply.body.id as number);
+    }
+    const projects = await Promise.all([...Array(8).keys()].map(async (i) => (await api.post(`/api/projects?org=${org.slug}`, { name: `mine ${i}` }, { as: owner })).body));
+    errors = [];
+    const statuses = new Map<number, number>();
+    const deadline = Date.now() + 12_000;
+    let saves = 0;
+    await Promise.all(
+      projects.map(async (p) => {
+        for (let i = 0; Date.now() < deadline; i++) {
+          const reply = await api.patch(`/api/projects/${p.id}?org=${org.slug}`, { name: `${p.name} ${i}` }, { as: owner });
+          statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+          saves++;
+        }
+      }),
+    );
+    expect(Object.fromEntries(statuses)).toEqual({ 200: saves });
+    expect(saves).toBeGreaterThan(80);
+    // The path was exercised: failures were recorded and retried.
+    const failed = (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=500`, { as: owner })).body.count;
+    const delivered = (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=200`, { as: owner })).body.count;
+    expect(failed).toBeGreaterThan(5);
+    expect(delivered).toBeGreaterThan(5);
+    expect(errors.filter((e) => /deadlock|recording attempts failed|could not serialize/i.test(e))).toEqual([]);
+  });
+});
