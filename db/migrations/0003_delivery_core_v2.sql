@@ -20,18 +20,20 @@ CREATE TABLE "webhook_messages" (
 	"organization_id" integer,
 	"project_id" integer,
 	"sender_id" integer,
-	"payload" text NOT NULL,
-	"payload_tail" text,
+	"payload" bytea NOT NULL,
 	"changed_fields" text,
 	"created_date" timestamp (6) with time zone DEFAULT now() NOT NULL
 );--> statement-breakpoint
 CREATE INDEX "webhook_messages_created_idx" ON "webhook_messages" USING btree ("created_date");--> statement-breakpoint
 
+CREATE FUNCTION herald_time_ordered_uuid() RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT (lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(gen_random_uuid()::text), 1, 20))::uuid
+$$;--> statement-breakpoint
 CREATE TABLE "webhook_deliveries" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigserial NOT NULL,
 	"message_id" bigint NOT NULL,
 	"webhook_id" integer NOT NULL,
-	"key" uuid DEFAULT gen_random_uuid() NOT NULL,
+	"key" uuid DEFAULT herald_time_ordered_uuid() NOT NULL,
 	"trigger" text DEFAULT 'event' NOT NULL,
 	"redelivery" boolean DEFAULT false NOT NULL,
 	"state" text DEFAULT 'pending' NOT NULL,
@@ -39,12 +41,12 @@ CREATE TABLE "webhook_deliveries" (
 	"next_attempt_date" timestamp (6) with time zone DEFAULT now(),
 	"lease_until" timestamp (6) with time zone,
 	"last_attempt_date" timestamp (6) with time zone,
-	"created_date" timestamp (6) with time zone DEFAULT now() NOT NULL
+	"created_date" timestamp (6) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "webhook_deliveries_pkey" PRIMARY KEY("webhook_id","id")
 );--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_message_id_webhook_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."webhook_messages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."webhooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_date","id") WHERE state = 'pending';--> statement-breakpoint
-CREATE INDEX "webhook_deliveries_webhook_idx" ON "webhook_deliveries" USING btree ("webhook_id","id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_message_idx" ON "webhook_deliveries" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_key_idx" ON "webhook_deliveries" USING btree ("key");--> statement-breakpoint
 -- The queue churns (leased, then ended): room on each page keeps the lease update HOT, and an early
@@ -121,12 +123,13 @@ SELECT series_label, row_number() OVER (ORDER BY min(id)) AS new_id, min(id) AS 
   max(updated_date) FILTER (WHERE is_attempt) AS last_attempt
 FROM "herald_v1_rows" GROUP BY series_label;--> statement-breakpoint
 
-INSERT INTO "webhook_messages" ("id", "event", "resource_type", "resource_id", "organization_id", "project_id", "sender_id", "payload", "payload_tail", "changed_fields", "created_date")
+-- Old payloads are whole bodies, kept as they are (the first byte 0 says so, see lib/webhooks/payloads.ts).
+INSERT INTO "webhook_messages" ("id", "event", "resource_type", "resource_id", "organization_id", "project_id", "sender_id", "payload", "changed_fields", "created_date")
 SELECT m.new_id, r.event,
   CASE WHEN r.event LIKE '%:%' THEN split_part(r.event, ':', 2) END,
   CASE WHEN r.event LIKE '%:%' THEN coalesce(r.payload::jsonb -> split_part(r.event, ':', 2) ->> 'id', r.payload::jsonb -> split_part(r.event, ':', 2) ->> 'key') END,
   w.organization_id, w.project_id, (r.payload::jsonb -> 'sender' ->> 'id')::int,
-  r.payload, NULL, r.changed_fields, r.created_date
+  '\x00'::bytea || convert_to(r.payload, 'UTF8'), r.changed_fields, r.created_date
 FROM "herald_v1_messages" m JOIN "herald_v1_rows" r ON r.id = m.first_row LEFT JOIN "webhooks" w ON w.id = r.webhook_id;--> statement-breakpoint
 SELECT setval(pg_get_serial_sequence('webhook_messages', 'id'), coalesce(max("id"), 0) + 1, false) FROM "webhook_messages";--> statement-breakpoint
 

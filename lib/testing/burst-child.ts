@@ -10,7 +10,7 @@ import { registerUser } from '@/lib/users/register-user';
 import { createWebhook } from '@/lib/webhooks/webhooks';
 import { formatDeliveryId } from '@/lib/webhooks/delivery-key';
 import { startDispatcher } from '@/lib/webhooks/dispatcher';
-import { buildBody } from '@/lib/webhooks/payloads';
+import { buildBody, unpackPayload } from '@/lib/webhooks/payloads';
 import { listSeries, releaseAllLeases } from '@/lib/webhooks/queue';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,7 +94,7 @@ async function main() {
     const series = lists.flatMap((l) =>
       l.rows.map((s) => ({
         message_id: formatDeliveryId(s.key),
-        name: JSON.parse(buildBody(s.payload, s.payloadTail, s.webhookId)).project.name as string,
+        name: JSON.parse(buildBody(unpackPayload(s.payload), s.webhookId)).project.name as string,
         delivered: s.state === 'delivered',
       })),
     );

@@ -10,7 +10,7 @@ import { makeAttempt, parseHeaders } from './attempt';
 import { formatDeliveryId, parseDeliveryId } from './delivery-key';
 import { parseRecordFilters } from './delivery-filters';
 import { getHandoff } from './handoff';
-import { buildBody } from './payloads';
+import { buildBody, unpackPayload } from './payloads';
 import {
   countAttemptsByBucket,
   enqueueDirect,
@@ -57,7 +57,7 @@ export function representAttempt(a: AttemptRecord) {
     created_date: iso(sent),
     updated_date: iso(new Date(sent.getTime() + (a.requestDuration ?? 0))),
     changed_fields: a.changedFields,
-    request: parseBody(buildBody(a.payload, a.payloadTail, a.webhookId)),
+    request: parseBody(buildBody(unpackPayload(a.payload), a.webhookId)),
     response: a.response,
     delivery_id: webhookIdHeader,
     state: a.state,
@@ -92,7 +92,7 @@ export function representSeries(s: SeriesRecord) {
     last_attempt_date: iso(s.lastSentDate),
     created_date: iso(s.createdDate),
     changed_fields: s.changedFields,
-    request: parseBody(buildBody(s.payload, s.payloadTail, s.webhookId)),
+    request: parseBody(buildBody(unpackPayload(s.payload), s.webhookId)),
     resource: s.resourceType ? { type: s.resourceType, id: /^\d+$/.test(s.resourceId ?? '') ? Number(s.resourceId) : s.resourceId } : null,
   };
 }

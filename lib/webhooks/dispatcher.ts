@@ -78,7 +78,7 @@ export class Dispatcher implements DeliveryHandoff {
     this.timers.splice(0).forEach(clearInterval);
     const unsent = this.ready.splice(0);
     this.readyByWebhook.clear();
-    this.returnToTable(unsent.map((p) => p.delivery.id), Date.now() + settings.leaseSeconds * 1000);
+    this.returnToTable(unsent.map((p) => p.delivery), Date.now() + settings.leaseSeconds * 1000);
     await this.idle();
   }
 
@@ -185,7 +185,7 @@ export class Dispatcher implements DeliveryHandoff {
       this.launch(pair);
     }
     this.noteWaiting(returned.map((p) => p.delivery.webhookId));
-    if (returned.length) this.returnToTable(returned.map((p) => p.delivery.id), Math.max(...returned.map((p) => p.leaseUntil)));
+    if (returned.length) this.returnToTable(returned.map((p) => p.delivery), Math.max(...returned.map((p) => p.leaseUntil)));
     else if (leftInTable.length) this.wake();
   }
 
@@ -196,9 +196,9 @@ export class Dispatcher implements DeliveryHandoff {
     });
   }
 
-  private returnToTable(ids: number[], leasedUntil: number) {
-    if (ids.length === 0) return;
-    releaseLeases(this.db, ids, leasedUntil).then(
+  private returnToTable(series: { id: number; webhookId: number }[], leasedUntil: number) {
+    if (series.length === 0) return;
+    releaseLeases(this.db, series, leasedUntil).then(
       // The dispatcher running now, which may not be this one (stopped meanwhile).
       () => getHandoff()?.wake(),
       // Their lease passes in any case, and then they are claimed like any other series.

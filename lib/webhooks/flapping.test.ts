@@ -47,19 +47,17 @@ describe('receivers that flap while people save', () => {
     const projects = await Promise.all([...Array(8).keys()].map(async (i) => (await api.post(`/api/projects?org=${org.slug}`, { name: `mine ${i}` }, { as: owner })).body));
     errors = [];
     const statuses = new Map<number, number>();
-    const deadline = Date.now() + 12_000;
     let saves = 0;
     await Promise.all(
       projects.map(async (p) => {
-        for (let i = 0; Date.now() < deadline; i++) {
+        for (let i = 0; i < 40; i++) {
           const reply = await api.patch(`/api/projects/${p.id}?org=${org.slug}`, { name: `${p.name} ${i}` }, { as: owner });
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
           saves++;
         }
       }),
     );
-    expect(Object.fromEntries(statuses)).toEqual({ 200: saves });
-    expect(saves).toBeGreaterThan(80);
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 8 * 40 });
     // The path was exercised: failures were recorded and retried.
     const failed = (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=500`, { as: owner })).body.count;
     const delivered = (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=200`, { as: owner })).body.count;

@@ -3,9 +3,10 @@ import type { Db } from '@/db/client';
 import { idArray, queryRows } from '@/db/raw';
 import { settings } from '@/lib/config/settings';
 import type { QueuedPair } from '../delivery-types';
-import { buildBody, SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
+import { buildBody, unpackPayload, type Payload } from '../payloads';
+import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
-type ClaimedRow = SeriesColumns & SendColumns & { messageId: number; payload: string | null; payloadTail: string | null; scanned: number };
+type ClaimedRow = SeriesColumns & SendColumns & { messageId: number; payload: Uint8Array | null; scanned: number };
 
 /**
  * Claims due series for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
@@ -31,8 +32,8 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
       order by d.next_attempt_date, d.id
       limit ${limit * 10}
     ), candidates as materialized (
-      select s.id from (
-        select d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
+      select s.webhook_id, s.id from (
+        select d.webhook_id, d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
           coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
         from scan d
       ) s
@@ -40,32 +41,28 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
       order by s.next_attempt_date, s.id
       limit ${limit}
     ), picked as (
-      select d.id from webhook_deliveries d
+      select d.webhook_id, d.id from webhook_deliveries d
       -- Rechecked once locked, for a series another process claimed meanwhile. Not the due index's
-      -- predicate, so that the ids are looked up by key rather than the index walked.
-      where d.id = any(array(select id from candidates))
+      -- predicate, so that the series are looked up by key rather than the index walked.
+      where (d.webhook_id, d.id) in (select webhook_id, id from candidates)
         and d.state = 'pending' and (d.lease_until is null or d.lease_until < now())
       for update of d skip locked
     ), claimed as (
       update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
-      from picked where d.id = picked.id
+      from picked where d.webhook_id = picked.webhook_id and d.id = picked.id
       returning d.id, d.webhook_id, d.message_id, d.key, d.attempts, d.trigger
     )
     -- Each message's payload once per claim, however many of its series were claimed.
     select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.key, c.attempts, c.trigger, m.event,
       case when c.id = min(c.id) over (partition by c.message_id) then m.payload end as payload,
-      case when c.id = min(c.id) over (partition by c.message_id) then m.payload_tail end as "payloadTail",
       ${SEND_COLUMNS}, (select count(*)::int from scan) as scanned
     from claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id
     order by c.id`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
   // Nothing claimed: what was seen is locked by another process's claim, which sends it.
   const isDrained = rows.length === 0 || rows[0].scanned === rows.length;
-  const payloads = new Map<number, { payload: string; tail: string | null }>();
-  for (const r of rows) if (r.payload !== null) payloads.set(Number(r.messageId), { payload: r.payload, tail: r.payloadTail });
-  const pairs: QueuedPair[] = rows.map((r) => {
-    const { payload, tail } = payloads.get(Number(r.messageId))!;
-    return toQueuedPair(r, buildBody(payload, tail, r.webhookId));
-  });
+  const payloads = new Map<number, Payload>();
+  for (const r of rows) if (r.payload !== null) payloads.set(Number(r.messageId), unpackPayload(r.payload));
+  const pairs: QueuedPair[] = rows.map((r) => toQueuedPair(r, buildBody(payloads.get(Number(r.messageId))!, r.webhookId)));
   return { pairs, isDrained };
 }

@@ -34,6 +34,9 @@ export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promis
       insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date, request_duration, status_code, error_kind, response, response_headers, signatures)
       select r.id, r.webhook, r.attempt, r.sent, r.duration, r.status, r.error, r.response, r.headers, decode(r.digests, 'base64')
       from r where r.sent is not null
+      -- Grouped by webhook, so that each webhook's entries of the log's (webhook_id, id) index arrive
+      -- in a run at the end of its range and fill pages instead of splitting them in halves.
+      order by r.webhook, r.id
     )
     update webhook_deliveries d set
       state = r.state,
@@ -41,7 +44,7 @@ export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promis
       next_attempt_date = r.next,
       last_attempt_date = coalesce(r.sent, d.last_attempt_date),
       lease_until = null
-    from r where d.id = r.id`);
+    from r where d.webhook_id = r.webhook and d.id = r.id`);
 }
 
 /**
@@ -49,10 +52,12 @@ export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promis
  * whose lease passed and that another process claimed since (a later lease) is left to it.
  * `leasedUntil` in ms; the database keeps microseconds, hence the rounding up.
  */
-export async function releaseLeases(db: Db, ids: number[], leasedUntil: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`update webhook_deliveries set lease_until = null
-    where id = any(${idArray(ids, 'bigint')}) and state = 'pending' and lease_until <= ${new Date(Math.ceil(leasedUntil) + 1).toISOString()}::timestamptz`);
+export async function releaseLeases(db: Db, series: { id: number; webhookId: number }[], leasedUntil: number): Promise<void> {
+  if (series.length === 0) return;
+  await db.execute(sql`update webhook_deliveries d set lease_until = null
+    from unnest(${idArray(series.map((s) => s.webhookId))}, ${idArray(series.map((s) => s.id), 'bigint')}) as s(webhook_id, id)
+    where d.webhook_id = s.webhook_id and d.id = s.id
+      and d.state = 'pending' and d.lease_until <= ${new Date(Math.ceil(leasedUntil) + 1).toISOString()}::timestamptz`);
 }
 
 /** Frees every claim on pending series (only safe when no other process can hold one: PGlite at start). */

@@ -6,8 +6,8 @@ import type { Change } from '@/lib/changes/change';
 import { settings } from '@/lib/config/settings';
 import type { AdoptedPair, QueuedPair } from '../delivery-types';
 import { EVENT_CATALOG } from '../events';
-import { changedFields, serializeChangePayload } from '../payloads';
-import { buildBody, SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
+import { buildBody, changedFields, packPayload, serializeChangePayload } from '../payloads';
+import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
 const PROJECT_EVENTS = new Set<string>(EVENT_CATALOG.filter((e) => e.project).map((e) => e.key));
 
@@ -48,9 +48,9 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
       order by w.id
       ${adoption ? sql`for share of w` : sql``}
     ), message as (
-      insert into webhook_messages (event, resource_type, resource_id, organization_id, project_id, sender_id, payload, payload_tail, changed_fields)
+      insert into webhook_messages (event, resource_type, resource_id, organization_id, project_id, sender_id, payload, changed_fields)
       select ${key}, ${change.resource}, ${resourceId === null ? null : String(resourceId)}::text, ${change.organizationId}::int, ${change.projectId}::int,
-        ${change.sender?.id ?? null}::int, ${head}::text, ${tail}::text, ${changedFields(change)}::text
+        ${change.sender?.id ?? null}::int, ${packPayload({ head, tail })}::bytea, ${changedFields(change)}::text
       where exists (select 1 from hooks)
       returning id
     ), queued as (
@@ -68,7 +68,7 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
   const leftInTable: number[] = [];
   for (const r of rows) {
     if (r.leaseUntil === null) leftInTable.push(r.webhookId);
-    else adopted.push({ ...toQueuedPair(r, buildBody(head, tail, r.webhookId)), leaseUntil: r.leaseUntil });
+    else adopted.push({ ...toQueuedPair(r, buildBody({ head, tail }, r.webhookId)), leaseUntil: r.leaseUntil });
   }
   return { adopted, leftInTable, count: rows.length };
 }
@@ -83,7 +83,7 @@ export async function enqueueDirect(
 ): Promise<QueuedPair> {
   const [row] = await queryRows<QueuedRow>(db, sql`
     with message as (
-      insert into webhook_messages (event, sender_id, payload) values (${opts.event}, ${opts.senderId}::int, ${opts.payload}::text) returning id
+      insert into webhook_messages (event, sender_id, payload) values (${opts.event}, ${opts.senderId}::int, ${packPayload({ head: opts.payload, tail: null })}::bytea) returning id
     ), queued as (
       insert into webhook_deliveries (message_id, webhook_id, trigger, lease_until)
       select message.id, ${opts.webhookId}, ${opts.trigger}, ${leaseFromNow()} from message
@@ -104,7 +104,7 @@ export async function enqueueRedelivery(tx: Tx, webhookId: number, attemptId: nu
   const rows = await queryRows<{ id: number }>(tx, sql`
     insert into webhook_deliveries (message_id, webhook_id, key, trigger, redelivery)
     select d.message_id, d.webhook_id, d.key, ${trigger}, true
-    from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id
+    from webhook_attempts a join webhook_deliveries d on d.webhook_id = a.webhook_id and d.id = a.delivery_id
     where a.id = ${attemptId} and a.webhook_id = ${webhookId}
     limit 1
     returning id`);

@@ -23,8 +23,8 @@ export type AttemptRecord = {
   trigger: DeliveryTrigger;
   redelivery: boolean;
   event: string;
-  payload: string;
-  payloadTail: string | null;
+  /** Packed: see lib/webhooks/payloads.ts. */
+  payload: Uint8Array;
   changedFields: string | null;
 };
 
@@ -40,8 +40,7 @@ export type SeriesRecord = {
   nextAttemptDate: Date | null;
   createdDate: Date;
   event: string;
-  payload: string;
-  payloadTail: string | null;
+  payload: Uint8Array;
   changedFields: string | null;
   resourceType: string | null;
   resourceId: string | null;
@@ -52,8 +51,8 @@ export type SeriesRecord = {
 const ATTEMPT_COLUMNS = sql`a.id::float8 as id, a.webhook_id as "webhookId", a.attempt, a.sent_date as "sentDate", a.request_duration as "requestDuration",
   a.status_code as "statusCode", a.error_kind as "errorKind", a.response, a.response_headers as "responseHeaders", a.signatures,
   d.key, d.state, d.next_attempt_date as "nextAttemptDate", d.trigger, d.redelivery,
-  m.event, m.payload, m.payload_tail as "payloadTail", m.changed_fields as "changedFields"`;
-const ATTEMPT_FROM = sql`webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id join webhook_messages m on m.id = d.message_id`;
+  m.event, m.payload, m.changed_fields as "changedFields"`;
+const ATTEMPT_FROM = sql`webhook_attempts a join webhook_deliveries d on d.webhook_id = a.webhook_id and d.id = a.delivery_id join webhook_messages m on m.id = d.message_id`;
 
 // Attempts never precede their series: the bound lets PostgreSQL skip the log's older partitions.
 const LAST_ATTEMPT = sql`left join lateral (
@@ -122,7 +121,7 @@ export async function listAttemptsOfKey(db: Db, webhookId: number, key: string):
 }
 
 const SERIES_COLUMNS = sql`d.id::float8 as id, d.webhook_id as "webhookId", d.key, d.trigger, d.redelivery, d.state, d.attempts,
-  d.next_attempt_date as "nextAttemptDate", d.created_date as "createdDate", m.event, m.payload, m.payload_tail as "payloadTail",
+  d.next_attempt_date as "nextAttemptDate", d.created_date as "createdDate", m.event, m.payload,
   m.changed_fields as "changedFields", m.resource_type as "resourceType", m.resource_id as "resourceId",
   last.status_code as "lastStatusCode", last.sent_date as "lastSentDate"`;
 

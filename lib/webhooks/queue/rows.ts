@@ -3,8 +3,6 @@ import type { DeliveryTrigger } from '@/db/schema';
 import { formatDeliveryId } from '../delivery-key';
 import type { QueuedPair, SendTarget } from '../delivery-types';
 
-export { buildBody } from '../payloads';
-
 /** The webhook's columns an attempt needs, read with the series (`w`): the outbox and claims share them. */
 export const SEND_COLUMNS = sql`w.id as "targetId", w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
   w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
