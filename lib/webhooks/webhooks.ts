@@ -7,6 +7,7 @@ import { isOrgStaff } from '@/lib/auth/policy';
 import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
 import { settings } from '@/lib/config/settings';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
@@ -27,7 +28,19 @@ const SORTABLE = {
   owner: ownerName,
   description: webhooks.description,
   type: webhooks.type,
+  project_id: webhooks.projectId,
   updated_date: webhooks.updatedDate,
+};
+
+/** CVAT's `filter_fields` for webhooks. */
+const FILTER_FIELDS: FilterFields = {
+  target_url: filterField.string(webhooks.targetUrl),
+  owner: filterField.string(ownerName),
+  type: filterField.string(webhooks.type),
+  description: filterField.string(webhooks.description),
+  id: filterField.integer(webhooks.id),
+  project_id: filterField.integer(webhooks.projectId),
+  updated_date: filterField.datetime(webhooks.updatedDate),
 };
 
 const projectOwner = sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId})`;
@@ -47,7 +60,7 @@ function visibleTo(actor: Actor): SQL | undefined {
 }
 
 export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [isNull(webhooks.retiredDate), visibleTo(actor), orgContextWhere(actor.org, webhooks.organizationId)];
+  const filters: (SQL | undefined)[] = [isNull(webhooks.retiredDate), visibleTo(actor), orgContextWhere(actor.org, webhooks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   if (query.search) {
     const pattern = containsPattern(query.search);
     filters.push(or(ilike(webhooks.targetUrl, pattern), ilike(webhooks.description, pattern), sql`${ownerName} ilike ${pattern}`));
