@@ -128,7 +128,8 @@ export async function getJob(tx: Tx, actor: Actor, id: number) {
 export async function updateJob(tx: Tx, actor: Actor, id: number, input: UpdateJobInput) {
   const { job, task } = await loadJob(tx, actor, id, 'update', true);
   const [before] = await representJobs(tx, [job], actor.baseUrl);
-  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, task.organizationId);
+  // As in CVAT, any user may be a job's assignee; in an organization that gives a non-member no access (policy.ts).
+  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, null);
   const now = new Date();
   const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== job.assigneeId;
   const [updated] = await tx
