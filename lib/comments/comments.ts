@@ -22,7 +22,7 @@ const SORTABLE = {
 };
 
 /** CVAT's `filter_fields` for comments (over comments joined with their issue). */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   owner: filterField.string(SORTABLE.owner),
   id: filterField.integer(comments.id),
   issue_id: filterField.integer(comments.issueId),

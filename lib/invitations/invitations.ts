@@ -19,7 +19,7 @@ import type { CreateInvitationInput } from './schemas';
 const SORTABLE = { created_date: invitations.createdDate, role: invitations.role };
 
 /** CVAT's `filter_fields` for invitations (`accepted`: the invitee's membership is active). */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   owner: filterField.string(usernameOf(invitations.ownerId)),
   user_id: filterField.integer(invitations.userId),
   accepted: filterField.boolean(sql`(${invitations.acceptedDate} is not null)`),

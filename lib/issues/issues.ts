@@ -28,7 +28,7 @@ const SORTABLE = {
 };
 
 /** CVAT's `filter_fields` for issues (over issues joined with their job). */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   owner: filterField.string(SORTABLE.owner),
   assignee: filterField.string(SORTABLE.assignee),
   id: filterField.integer(issues.id),

@@ -26,7 +26,7 @@ const SORTABLE = {
 };
 
 /** CVAT's `filter_fields` for jobs, over jobs joined with their task and project (all 2D, none nested). */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   task_name: filterField.string(tasks.name),
   project_name: filterField.string(projects.name),
   assignee: filterField.string(SORTABLE.assignee),

@@ -21,7 +21,7 @@ const SORTABLE = {
 };
 
 /** CVAT's `filter_fields` for memberships. */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   user: filterField.string(SORTABLE.user),
   role: filterField.string(memberships.role),
   id: filterField.integer(memberships.id),

@@ -17,7 +17,7 @@ import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas
 const SORTABLE = { id: organizations.id, slug: organizations.slug, name: organizations.name, created_date: organizations.createdDate, updated_date: organizations.updatedDate };
 
 /** CVAT's `filter_fields` for organizations. */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   name: filterField.string(organizations.name),
   owner: filterField.string(usernameOf(organizations.ownerId)),
   slug: filterField.string(organizations.slug),

@@ -31,7 +31,7 @@ const SORTABLE = {
 };
 
 /** CVAT's `filter_fields` for projects. */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   name: filterField.string(projects.name),
   owner: filterField.string(SORTABLE.owner),
   assignee: filterField.string(SORTABLE.assignee),

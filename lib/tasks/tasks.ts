@@ -41,7 +41,7 @@ const taskStatus = sql`(case
   else 'completed' end)`;
 
 /** CVAT's `filter_fields` for tasks (Herald tasks are all 2D and have no validation layout). */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   project_name: filterField.string(sql`(select ${projects.name} from ${projects} where ${projects.id} = ${tasks.projectId})`),
   name: filterField.string(tasks.name),
   owner: filterField.string(SORTABLE.owner),

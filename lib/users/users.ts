@@ -11,7 +11,7 @@ import { toUser } from './representation';
 const SORTABLE = { id: users.id, username: users.username, first_name: users.firstName, last_name: users.lastName };
 
 /** CVAT's `filter_fields` for users. */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   username: filterField.string(users.username),
   first_name: filterField.string(users.firstName),
   last_name: filterField.string(users.lastName),

@@ -33,7 +33,7 @@ const SORTABLE = {
 };
 
 /** CVAT's `filter_fields` for webhooks. */
-const FILTER_FIELDS: FilterFields = {
+export const FILTER_FIELDS: FilterFields = {
   target_url: filterField.string(webhooks.targetUrl),
   owner: filterField.string(ownerName),
   type: filterField.string(webhooks.type),
