@@ -368,7 +368,7 @@ describe('TestWebhooksListFilters', () => {
     const results: any[] = [];
     let path: string | null = `/api/webhooks?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
     while (path) {
-      const reply = await api.get(path, { as: admin_user });
+      const reply: { status: number; body: any } = await api.get(path, { as: admin_user });
       expect(reply.status).toBe(200);
       results.push(...reply.body.results);
       path = reply.body.next ? new URL(reply.body.next).pathname + new URL(reply.body.next).search : null;
