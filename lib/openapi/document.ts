@@ -64,15 +64,24 @@ function operationObject(op: Operation): ZodOpenApiOperationObject {
   };
 }
 
-/** The OpenAPI 3.1 document of Herald's API, built from OPERATIONS (and so from the routes' zod schemas). */
+let built: ReturnType<typeof build> | undefined;
+
+/**
+ * The OpenAPI 3.1 document of Herald's API, built from OPERATIONS (and so from the routes' zod schemas) once
+ * per process; only `servers` follows the request.
+ */
 export function buildOpenApiDocument(baseUrl: string) {
+  built ??= build();
+  return { ...built, servers: [{ url: baseUrl }] };
+}
+
+function build() {
   const paths: ZodOpenApiPathsObject = {};
   for (const op of OPERATIONS) paths[op.path] = { ...paths[op.path], [op.method]: operationObject(op) };
   return createDocument(
     {
       openapi: '3.1.0',
       info: { title: 'Herald REST API', version: ABOUT.version, description: `${ABOUT.description}. Compatible with CVAT's REST API for the same resources.` },
-      servers: [{ url: baseUrl }],
       security: [{ basicAuth: [] }, { tokenAuth: [] }, { sessionAuth: [] }],
       components: {
         securitySchemes: {
