@@ -3,7 +3,11 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'Herald', description: 'Webhooks for data-annotation teams' };
+export const metadata: Metadata = {
+  title: 'Herald',
+  description: 'Webhooks for data-annotation teams',
+  icons: { icon: '/favicon.ico', apple: '/icon-192.png' },
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

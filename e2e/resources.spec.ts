@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { makePng } from './png';
-import { shoot, signIn } from './support';
+import { actionDone, shoot, signIn } from './support';
 
 // One story through the console, as two people: A owns an organization and invites B; A creates a
 // project with labels, a task with images, edits a job, and opens, discusses and resolves an issue.
@@ -20,8 +20,9 @@ async function choose(page: Page, label: string, option: string, search?: string
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }
 
-function patched(page: Page, path: RegExp) {
-  return page.waitForResponse((r) => path.test(new URL(r.url()).pathname) && r.request().method() !== 'GET' && r.ok());
+/** The page's next change (a server action) has answered; `_what` names it for the reader. */
+function patched(page: Page, _what: RegExp) {
+  return actionDone(page);
 }
 
 test('people, organization, project, task, jobs and issues through the console', async ({ browser, request }) => {
@@ -205,9 +206,11 @@ test('people, organization, project, task, jobs and issues through the console',
   const newIssue = a.getByTestId('new-issue');
   await expect(newIssue).toContainText('New issue on frame 1');
   await newIssue.getByLabel('Issue description').fill('The box misses the wheel.');
-  const opened = a.waitForResponse((r) => new URL(r.url()).pathname === '/api/issues' && r.request().method() === 'POST');
+  const opened = actionDone(a);
   await newIssue.getByRole('button', { name: 'Open issue' }).click();
-  const issue = await (await opened).json();
+  await opened;
+  await expect(newIssue).toHaveCount(0);
+  const issue = (await (await a.request.get(`/api/issues?job_id=${jobId}&sort=-id&page_size=1`)).json()).results[0];
   expect(issue.frame).toBe(1);
   expect(issue.position).toHaveLength(4);
   // The rectangle is in image pixels: about (80, 60) to (160, 144) of the 320x240 frame.

@@ -35,3 +35,11 @@ export async function signIn(browser: Browser, who: { username: string; password
   await expect(page.getByTestId('user-menu')).toContainText(who.username);
   return page;
 }
+
+/**
+ * The next server action the page calls (a POST carrying Next's `Next-Action` header) once it has answered.
+ * The pages' mutations are server actions, not REST calls.
+ */
+export function actionDone(page: Page) {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && Boolean(r.request().headers()['next-action']) && r.ok());
+}

@@ -7,8 +7,10 @@ import { ErrorState } from '@/components/common/query-state';
 import { formatDate } from '@/components/common/user-name';
 import { createCommentSchema, updateCommentSchema } from '@/lib/comments/schemas';
 import { scopeOf } from '@/lib/client/api';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import type { Comment, Issue, Paginated } from '@/lib/client/types';
+import { useActionMutation } from '@/lib/client/actions';
+import { createCommentAction, deleteCommentAction, updateCommentAction, updateIssueAction } from '@/lib/actions/issues';
 
 function useMessageError() {
   const { message } = App.useApp();
@@ -32,8 +34,8 @@ export function IssueCard({
   const { message } = App.useApp();
   const showError = useMessageError();
   const comments = useApiQuery<Paginated<Comment>>('/comments', { issue_id: issue.id, page_size: 'all', sort: 'id' }, { scope: scopeOf(organization) });
-  const toggle = useApiMutation<boolean>((resolved) => ({ path: `/issues/${issue.id}`, method: 'PATCH', body: { resolved } }));
-  const add = useApiMutation<string>((text) => ({ path: '/comments', body: { issue: issue.id, message: text } }));
+  const toggle = useActionMutation<boolean>((scope, resolved) => updateIssueAction(scope, issue.id, { resolved }));
+  const add = useActionMutation<string>((scope, text) => createCommentAction(scope, { issue: issue.id, message: text }));
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
 
@@ -139,8 +141,8 @@ function CommentItem({ comment }: { comment: Comment }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(comment.message);
   const [error, setError] = useState<string | null>(null);
-  const edit = useApiMutation<string>((message) => ({ path: `/comments/${comment.id}`, method: 'PATCH', body: { message } }));
-  const remove = useApiMutation(() => ({ path: `/comments/${comment.id}`, method: 'DELETE' }));
+  const edit = useActionMutation<string>((scope, message) => updateCommentAction(scope, comment.id, { message }));
+  const remove = useActionMutation((scope) => deleteCommentAction(scope, comment.id), { removes: () => `/comments/${comment.id}` });
 
   async function save() {
     const checked = updateCommentSchema.safeParse({ message: text });

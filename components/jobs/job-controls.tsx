@@ -3,11 +3,13 @@
 import { App, Select } from 'antd';
 import { useState } from 'react';
 import { scopeOf } from '@/lib/client/api';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import type { BasicUser, Job, JobStage, JobState, Membership, Paginated, User } from '@/lib/client/types';
 import { JOB_STAGES, JOB_STATES } from '@/lib/jobs/constants';
 import { updateJobSchema } from '@/lib/jobs/schemas';
 import { userLabel } from '@/components/common/user-name';
+import { useActionMutation } from '@/lib/client/actions';
+import { updateJobAction } from '@/lib/actions/jobs';
 
 export const STAGE_OPTIONS = JOB_STAGES.map((s) => ({ value: s, label: s }));
 export const STATE_OPTIONS = JOB_STATES.map((s) => ({ value: s, label: s }));
@@ -17,7 +19,7 @@ type JobPatch = { assignee?: number | null; stage?: JobStage; state?: JobState }
 /** PATCH /jobs/{id}, checked with the API's schema, with a message either way. */
 export function useUpdateJob(job: Job) {
   const { message } = App.useApp();
-  const update = useApiMutation<JobPatch, Job>((body) => ({ path: `/jobs/${job.id}`, method: 'PATCH', body }));
+  const update = useActionMutation<JobPatch, Job>((scope, body) => updateJobAction(scope, job.id, body));
   return {
     pending: update.isPending,
     save: async (patch: JobPatch) => {

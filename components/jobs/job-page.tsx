@@ -5,12 +5,14 @@ import { useState } from 'react';
 import { PageHeader } from '@/components/common/page-header';
 import { ErrorState, QueryState } from '@/components/common/query-state';
 import { scopeOf } from '@/lib/client/api';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import type { Issue, Job, Paginated, Project, Task } from '@/lib/client/types';
 import { createIssueSchema } from '@/lib/issues/schemas';
 import { FrameViewer, type Rect } from './frame-viewer';
 import { IssueCard } from './issue-card';
 import { AssigneeSelect, StageSelect, StateSelect } from './job-controls';
+import { useActionMutation } from '@/lib/client/actions';
+import { createIssueAction } from '@/lib/actions/issues';
 
 export function JobPage({ id }: { id: number }) {
   const job = useApiQuery<Job>(`/jobs/${id}`);
@@ -27,7 +29,7 @@ function JobView({ job }: { job: Job }) {
   const [text, setText] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
-  const create = useApiMutation<Record<string, unknown>, Issue>((body) => ({ path: '/issues', body }));
+  const create = useActionMutation<Record<string, unknown>, Issue>((scope, body) => createIssueAction(scope, body));
 
   const all = issues.data?.results ?? [];
   const onFrame = all.filter((i) => i.frame === frame);

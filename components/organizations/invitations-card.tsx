@@ -5,10 +5,12 @@ import { ErrorState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { scopeOf } from '@/lib/client/api';
 import { applyServerErrors, validateWith, zodRule } from '@/lib/client/forms';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import type { Invitation, Organization, Paginated, Role } from '@/lib/client/types';
 import { createInvitationSchema } from '@/lib/invitations/schemas';
 import { ROLE_OPTIONS } from './members-card';
+import { useActionMutation } from '@/lib/client/actions';
+import { createInvitationAction, revokeInvitationAction } from '@/lib/actions/organizations';
 
 type Values = { email: string; role: string };
 
@@ -18,8 +20,8 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
   const [form] = Form.useForm<Values>();
   const scope = scopeOf(org.id);
   const invitations = useApiQuery<Paginated<Invitation>>('/invitations', { accepted: 'false', page_size: 'all' }, { scope });
-  const invite = useApiMutation<Values, Invitation>((body) => ({ path: '/invitations', body, scope }));
-  const revoke = useApiMutation<string>((key) => ({ path: `/invitations/${encodeURIComponent(key)}`, method: 'DELETE', scope }));
+  const invite = useActionMutation<Values, Invitation>((s, body) => createInvitationAction(s, body), { scope });
+  const revoke = useActionMutation<string>((s, key) => revokeInvitationAction(s, key), { scope, removes: (key) => `/invitations/${encodeURIComponent(key)}` });
   // Only the owner may invite maintainers.
   const roles = myRole === 'owner' ? ROLE_OPTIONS : ROLE_OPTIONS.filter((r) => r.value !== 'maintainer');
 

@@ -5,9 +5,10 @@ import { App, Button, Card, Empty, Popconfirm, Select, Table, Tag } from 'antd';
 import { ErrorState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { scopeOf } from '@/lib/client/api';
-import { useApiMutation } from '@/lib/client/hooks';
 import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
 import { ASSIGNABLE_ROLES, updateMembershipSchema } from '@/lib/memberships/schemas';
+import { useActionMutation } from '@/lib/client/actions';
+import { deleteMembershipAction, updateMembershipAction } from '@/lib/actions/organizations';
 
 export const ROLE_OPTIONS = ASSIGNABLE_ROLES.map((r) => ({ value: r, label: r }));
 
@@ -25,8 +26,8 @@ export function MembersCard({
 }) {
   const { message } = App.useApp();
   const scope = scopeOf(org.id);
-  const setRole = useApiMutation<{ id: number; role: string }>(({ id, role }) => ({ path: `/memberships/${id}`, method: 'PATCH', body: { role }, scope }));
-  const remove = useApiMutation<number>((id) => ({ path: `/memberships/${id}`, method: 'DELETE', scope }));
+  const setRole = useActionMutation<{ id: number; role: string }>((s, { id, role }) => updateMembershipAction(s, id, { role }), { scope });
+  const remove = useActionMutation<number>((s, id) => deleteMembershipAction(s, id), { scope, removes: (id) => `/memberships/${id}` });
   const isStaff = myRole === 'owner' || myRole === 'maintainer';
 
   async function changeRole(m: Membership, role: string) {

@@ -3,9 +3,10 @@
 import { Alert, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { applyServerErrors, validateWith, zodRule } from '@/lib/client/forms';
-import { useApiMutation } from '@/lib/client/hooks';
 import type { Organization } from '@/lib/client/types';
 import { createOrganizationSchema } from '@/lib/organizations/schemas';
+import { useActionMutation } from '@/lib/client/actions';
+import { createOrganizationAction } from '@/lib/actions/organizations';
 
 type Values = { slug: string; name?: string; description?: string };
 const shape = createOrganizationSchema.shape;
@@ -13,7 +14,7 @@ const shape = createOrganizationSchema.shape;
 export function NewOrganizationModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (org: Organization) => void }) {
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<string | null>(null);
-  const create = useApiMutation<Values, Organization>((body) => ({ path: '/organizations', body, global: true }));
+  const create = useActionMutation<Values, Organization>((_scope, body) => createOrganizationAction(body), { global: true });
 
   async function submit() {
     setError(null);

@@ -12,12 +12,14 @@ import { formatDate, userLabel } from '@/components/common/user-name';
 import { useSelf } from '@/components/shell/user-menu';
 import { scopeOf } from '@/lib/client/api';
 import { applyServerErrors, validateWith, zodRule } from '@/lib/client/forms';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import { useOrg } from '@/lib/client/org-context';
 import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
 import { updateOrganizationSchema } from '@/lib/organizations/schemas';
 import { InvitationsCard } from './invitations-card';
 import { MembersCard } from './members-card';
+import { useActionMutation } from '@/lib/client/actions';
+import { deleteOrganizationAction, updateOrganizationAction } from '@/lib/actions/organizations';
 
 export function OrganizationPage({ slug }: { slug: string }) {
   const found = useApiQuery<Paginated<Organization>>('/organizations', { slug, page_size: 1 }, { global: true });
@@ -42,7 +44,7 @@ function OrganizationView({ org }: { org: Organization }) {
   const members = useApiQuery<Paginated<Membership>>('/memberships', { page_size: 'all' }, { scope: scopeOf(org.id) });
   const myRole: Role | undefined = self.data?.is_superuser ? 'owner' : members.data?.results.find((m) => m.user.id === self.data?.id)?.role;
   const isStaff = myRole === 'owner' || myRole === 'maintainer';
-  const remove = useApiMutation(() => ({ path: `/organizations/${org.id}`, method: 'DELETE', global: true }));
+  const remove = useActionMutation(() => deleteOrganizationAction(org.id), { global: true, removes: () => `/organizations/${org.id}` });
 
   function confirmDelete() {
     modal.confirm({
@@ -111,7 +113,7 @@ function DetailsCard({ org, editable }: { org: Organization; editable: boolean }
   const { message } = App.useApp();
   const [form] = Form.useForm<DetailsValues>();
   const [error, setError] = useState<string | null>(null);
-  const save = useApiMutation<DetailsValues, Organization>((body) => ({ path: `/organizations/${org.id}`, method: 'PATCH', body, global: true }));
+  const save = useActionMutation<DetailsValues, Organization>((_scope, body) => updateOrganizationAction(org.id, body), { global: true });
   const shape = updateOrganizationSchema.shape;
 
   async function onFinish(values: DetailsValues) {

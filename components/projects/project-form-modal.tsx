@@ -3,10 +3,11 @@
 import { Alert, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { applyServerErrors, validateWith, zodRule } from '@/lib/client/forms';
-import { useApiMutation } from '@/lib/client/hooks';
 import type { Project } from '@/lib/client/types';
 import { createProjectSchema, updateProjectSchema } from '@/lib/projects/schemas';
 import { LabelsInput } from './labels-input';
+import { useActionMutation } from '@/lib/client/actions';
+import { createProjectAction, updateProjectAction } from '@/lib/actions/projects';
 
 type Values = { name: string; labels?: string[] };
 
@@ -24,8 +25,8 @@ export function ProjectFormModal({
 }) {
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<string | null>(null);
-  const save = useApiMutation<Record<string, unknown>, Project>((body) =>
-    project ? { path: `/projects/${project.id}`, method: 'PATCH', body } : { path: '/projects', body },
+  const save = useActionMutation<Record<string, unknown>, Project>((scope, body) =>
+    project ? updateProjectAction(scope, project.id, body) : createProjectAction(scope, body),
   );
 
   async function submit() {

@@ -11,10 +11,12 @@ import { ErrorState, QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { CreateTaskModal } from '@/components/tasks/create-task-modal';
 import { scopeOf } from '@/lib/client/api';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import type { Paginated, Project, Task } from '@/lib/client/types';
 import { LabelTags } from './labels-input';
 import { ProjectFormModal } from './project-form-modal';
+import { useActionMutation } from '@/lib/client/actions';
+import { deleteProjectAction } from '@/lib/actions/projects';
 
 export function ProjectPage({ id }: { id: number }) {
   const project = useApiQuery<Project>(`/projects/${id}`);
@@ -27,7 +29,7 @@ function ProjectView({ project }: { project: Project }) {
   const [editing, setEditing] = useState(false);
   const [creatingTask, setCreatingTask] = useState(false);
   const tasks = useApiQuery<Paginated<Task>>('/tasks', { project_id: project.id, page_size: 'all', sort: '-id' }, { scope: scopeOf(project.organization) });
-  const remove = useApiMutation(() => ({ path: `/projects/${project.id}`, method: 'DELETE' }));
+  const remove = useActionMutation((scope) => deleteProjectAction(scope, project.id), { removes: () => `/projects/${project.id}` });
 
   function confirmDelete() {
     modal.confirm({

@@ -38,6 +38,8 @@ function TopBar() {
   return (
     <header className={styles.header}>
       <Link href="/projects" className={styles.logo}>
+        {/* eslint-disable-next-line @next/next/no-img-element -- a 24 px mark from public/, nothing for next/image to optimise */}
+        <img src="/icon-192.png" alt="" width={24} height={24} style={{ verticalAlign: 'middle', marginRight: 8 }} />
         Herald
       </Link>
       <nav aria-label="Main" className={styles.nav}>

@@ -1,10 +1,12 @@
 'use client';
 
 import { Alert, App, Button, Space } from 'antd';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import { useOrg } from '@/lib/client/org-context';
 import type { Invitation, Paginated } from '@/lib/client/types';
 import { useSelf } from './user-menu';
+import { useActionMutation } from '@/lib/client/actions';
+import { respondToInvitationAction } from '@/lib/actions/organizations';
 
 /** Invitations addressed to the signed-in user, on every page until accepted or declined. */
 export function InvitationsBanner() {
@@ -16,10 +18,7 @@ export function InvitationsBanner() {
     { user_id: self.data?.id, accepted: 'false', page_size: 100 },
     { global: true, enabled: Boolean(self.data) },
   );
-  const respond = useApiMutation<{ key: string; how: 'accept' | 'decline' }>(({ key, how }) => ({
-    path: `/invitations/${encodeURIComponent(key)}/${how}`,
-    global: true,
-  }));
+  const respond = useActionMutation<{ key: string; how: 'accept' | 'decline' }>((_scope, { key, how }) => respondToInvitationAction(key, how), { global: true });
 
   const mine = (pending.data?.results ?? []).filter((i) => i.user?.id === self.data?.id && !i.expired && !i.accepted);
   if (mine.length === 0) return null;

@@ -5,10 +5,12 @@ import { Alert, Form, Input, InputNumber, Modal, Upload, type UploadFile } from 
 import { useState } from 'react';
 import { apiFetch } from '@/lib/client/api';
 import { applyServerErrors, validateWith, zodRule } from '@/lib/client/forms';
-import { useApiMutation } from '@/lib/client/hooks';
+import { createTaskAction, attachTaskDataAction } from '@/lib/actions/tasks';
+import { useActionMutation } from '@/lib/client/actions';
 import { useOrg } from '@/lib/client/org-context';
 import type { Task } from '@/lib/client/types';
 import { createTaskSchema } from '@/lib/tasks/schemas';
+import { PAGE_UPLOAD_MAX_BYTES } from '@/lib/tasks/upload-limits';
 
 type Values = { name: string; segment_size?: number | null; files?: UploadFile[] };
 
@@ -20,12 +22,12 @@ export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open:
   const { org } = useOrg();
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
-  const create = useApiMutation<Record<string, unknown>, Task>((body) => ({ path: '/tasks', body }));
-  const attach = useApiMutation<{ id: number; files: File[] }>(({ id, files }) => {
+  const create = useActionMutation<Record<string, unknown>, Task>((scope, body) => createTaskAction(scope, body));
+  const attach = useActionMutation<{ id: number; files: File[] }>((scope, { id, files }) => {
     const data = new FormData();
     files.forEach((file, i) => data.append(`client_files[${i}]`, file, file.name));
     data.append('image_quality', String(IMAGE_QUALITY));
-    return { path: `/tasks/${id}/data`, body: data };
+    return attachTaskDataAction(scope, id, data);
   });
 
   async function submit() {
@@ -35,6 +37,11 @@ export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open:
     const body = { name: values.name.trim(), project_id: projectId, segment_size: values.segment_size ?? 0 };
     if (!validateWith(form, createTaskSchema, body)) return;
     const files = (values.files ?? []).map((f) => f.originFileObj).filter((f): f is NonNullable<typeof f> => Boolean(f));
+    if (files.reduce((sum, f) => sum + f.size, 0) > PAGE_UPLOAD_MAX_BYTES) {
+      const limit = Math.round(PAGE_UPLOAD_MAX_BYTES / (1024 * 1024));
+      form.setFields([{ name: 'files', errors: [`This page uploads at most ${limit} MB at once; send larger sets with POST /api/tasks/{id}/data.`] }]);
+      return;
+    }
     setUploading(true);
     let task: Task;
     try {

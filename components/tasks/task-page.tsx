@@ -7,9 +7,11 @@ import { PageHeader, type Crumb } from '@/components/common/page-header';
 import { QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { LabelTags } from '@/components/projects/labels-input';
-import { useApiMutation, useApiQuery } from '@/lib/client/hooks';
+import { useApiQuery } from '@/lib/client/hooks';
 import type { Project, Task } from '@/lib/client/types';
 import { JobsTable } from './jobs-table';
+import { useActionMutation } from '@/lib/client/actions';
+import { deleteTaskAction } from '@/lib/actions/tasks';
 
 export function TaskPage({ id }: { id: number }) {
   const task = useApiQuery<Task>(`/tasks/${id}`);
@@ -20,7 +22,7 @@ function TaskView({ task }: { task: Task }) {
   const router = useRouter();
   const { modal, message } = App.useApp();
   const project = useApiQuery<Project>(task.project_id ? `/projects/${task.project_id}` : null);
-  const remove = useApiMutation(() => ({ path: `/tasks/${task.id}`, method: 'DELETE' }));
+  const remove = useActionMutation((scope) => deleteTaskAction(scope, task.id), { removes: () => `/tasks/${task.id}` });
   const crumbs: Crumb[] = task.project_id
     ? [
         { title: 'Projects', href: '/projects' },

@@ -2,7 +2,9 @@
 
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSelf } from '@/components/shell/user-menu';
-import { apiFetch, type OrgScope } from '@/lib/client/api';
+import { deleteWebhookAction, pingWebhookAction, redeliverAction } from '@/lib/actions/webhooks';
+import { callAction } from '@/lib/client/actions';
+import type { OrgScope } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
 import type { Delivery, Webhook } from '@/lib/client/webhooks';
@@ -49,11 +51,11 @@ function applyPing(client: QueryClient, id: number, delivery: Delivery) {
   return client.invalidateQueries({ predicate: (q) => isDeliveriesOf(id)(q.queryKey) });
 }
 
-/** POST /webhooks/{id}/ping: the delivery comes back already sent; the status dot follows it. */
+/** Ping (a server action, as POST /webhooks/{id}/ping): the delivery comes back already sent; the status dot follows it. */
 export function usePing() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, number>({
-    mutationFn: (id) => apiFetch<Delivery>(`/webhooks/${id}/ping`, { method: 'POST' }),
+    mutationFn: async (id) => (await callAction(() => pingWebhookAction(undefined, id))) as Delivery,
     onSuccess: (delivery, id) => applyPing(client, id, delivery),
   });
 }
@@ -63,7 +65,7 @@ export function useDeleteWebhooks() {
   const client = useQueryClient();
   return useMutation<{ id: number; error: Error }[], Error, number[]>({
     mutationFn: async (ids) => {
-      const results = await Promise.allSettled(ids.map((id) => apiFetch(`/webhooks/${id}`, { method: 'DELETE' })));
+      const results = await Promise.allSettled(ids.map((id) => callAction(() => deleteWebhookAction(undefined, id))));
       return results.flatMap((r, i) => (r.status === 'rejected' ? [{ id: ids[i], error: r.reason as Error }] : []));
     },
     onSuccess: (_failed, ids) => {
@@ -73,11 +75,11 @@ export function useDeleteWebhooks() {
   });
 }
 
-/** POST …/redelivery: queues the stored payload again; the deliveries are refetched. */
+/** Redeliver (a server action, as POST …/redelivery): queues the stored payload again; the deliveries are refetched. */
 export function useRedeliver(webhookId: number) {
   const client = useQueryClient();
   return useMutation<unknown, Error, number>({
-    mutationFn: (deliveryId) => apiFetch(`/webhooks/${webhookId}/deliveries/${deliveryId}/redelivery`, { method: 'POST' }),
+    mutationFn: (deliveryId) => callAction(() => redeliverAction(undefined, webhookId, deliveryId)),
     onSuccess: () => client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) }),
   });
 }

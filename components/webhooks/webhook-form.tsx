@@ -2,7 +2,9 @@
 
 import { Alert, App, Button, Checkbox, Flex, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { apiFetch, ApiError, type OrgScope } from '@/lib/client/api';
+import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
+import { callAction } from '@/lib/client/actions';
+import { ApiError, type OrgScope } from '@/lib/client/api';
 import { applyServerErrors, validateWith } from '@/lib/client/forms';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
@@ -126,9 +128,7 @@ export function WebhookForm(props: WebhookFormProps) {
     }
     setSaving(true);
     try {
-      const saved = editing
-        ? await apiFetch<Webhook>(`/webhooks/${editing.id}`, { method: 'PATCH', body })
-        : await apiFetch<Webhook>('/webhooks', { method: 'POST', body, org: scope });
+      const saved = (await (editing ? callAction(() => updateWebhookAction(undefined, editing.id, body)) : callAction(() => createWebhookAction(scope, body)))) as Webhook;
       await client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'api' && typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith('/webhooks') });
       message.success(editing ? 'Webhook has been successfully updated' : 'Webhook has been successfully added');
       props.onSaved(saved);

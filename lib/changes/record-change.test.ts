@@ -164,6 +164,7 @@ describe('the change hook', () => {
     expect(changes[0].beforeUpdate).toEqual({
       mode: '', overlap: null, segments: [], data: null, data_chunk_size: null, data_compressed_chunk_type: null,
       data_original_chunk_type: null, image_quality: null, size: null,
+      jobs: { count: 0, completed: 0, validation: 0, url: `http://herald.test/api/jobs?task_id=${id}` },
     });
     const jobs = await jobsOf(id, t.owner);
     expect(changes.slice(1).map((c) => c.after)).toEqual(await Promise.all(jobs.map((j) => get(`/api/jobs/${j.id}`, t.owner))));

@@ -6,6 +6,7 @@ import { isAllowed, isOrgStaff, type Action } from '@/lib/auth/policy';
 import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { issueInvolvement, loadIssue } from '@/lib/issues/issues';
@@ -18,6 +19,15 @@ const SORTABLE = {
   created_date: comments.createdDate,
   updated_date: comments.updatedDate,
   owner: sql`(select ${users.username} from ${users} where ${users.id} = ${comments.ownerId})`,
+};
+
+/** CVAT's `filter_fields` for comments (over comments joined with their issue). */
+export const FILTER_FIELDS: FilterFields = {
+  owner: filterField.string(SORTABLE.owner),
+  id: filterField.integer(comments.id),
+  issue_id: filterField.integer(comments.issueId),
+  frame_id: filterField.integer(issues.frame),
+  job_id: filterField.integer(issues.jobId),
 };
 
 /**
@@ -43,7 +53,7 @@ export async function listComments(tx: Tx, actor: Actor, query: ListQuery, page:
   const me = actor.user.id;
   const involved = sql`(${issues.ownerId} = ${me} or ${issues.assigneeId} = ${me} or ${jobs.assigneeId} = ${me}
     or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me} or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
-  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId)];
+  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   const issueId = intFilter(query, 'issue_id') ?? intFilter(query, 'issue');
   if (issueId !== undefined) filters.push(eq(comments.issueId, issueId));
   const jobId = intFilter(query, 'job_id');

@@ -1,7 +1,8 @@
 import { asc, desc, type AnyColumn, type SQL } from 'drizzle-orm';
 import { invalid } from './errors';
 
-export type ListQuery = { search?: string; sort?: string; filters: Map<string, string> };
+/** `filter` is CVAT's JSON Logic rule, as sent; each list translates it with its own fields (json-logic-filter.ts). */
+export type ListQuery = { search?: string; sort?: string; filter?: string; filters: Map<string, string> };
 
 const RESERVED = new Set(['page', 'page_size', 'sort', 'search', 'org', 'org_id', 'filter']);
 
@@ -11,7 +12,7 @@ export function parseListQuery(url: URL): ListQuery {
   for (const [key, value] of url.searchParams) if (!RESERVED.has(key) && value !== '') filters.set(key, value);
   const search = url.searchParams.get('search')?.trim();
   if (search && search.length > 256) throw invalid('search', 'Ensure this field has no more than 256 characters.');
-  return { search: search || undefined, sort: url.searchParams.get('sort') || undefined, filters };
+  return { search: search || undefined, sort: url.searchParams.get('sort') || undefined, filter: url.searchParams.get('filter') || undefined, filters };
 }
 
 /** `sort=name,-id` over the named columns; an unknown field is a 400 naming it. */

@@ -115,6 +115,17 @@ function findNullCharacter(value: unknown, path: string[]): string | null {
   return null;
 }
 
+/**
+ * A server action's input, checked as a request body is (readBody): an object, no U+0000, the schema.
+ * Server actions get their arguments already decoded, so this is readBody without the bytes.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const body = asObject(input);
+  const where = findNullCharacter(body, []);
+  if (where) throw invalid(where, NULL_CHARACTER_MESSAGE);
+  return parseWith(schema, body);
+}
+
 export async function readBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   return parseWith(schema, asObject(await readJson(req)));
 }

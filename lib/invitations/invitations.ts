@@ -7,14 +7,23 @@ import { isOrgStaff } from '@/lib/auth/policy';
 import { orgContextWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { representMemberships } from '@/lib/memberships/representation';
 import { findActorRole } from '@/lib/organizations/roles';
+import { usernameOf } from '@/lib/users/username-of';
 import { isExpired, representInvitations } from './representation';
 import type { CreateInvitationInput } from './schemas';
 
 const SORTABLE = { created_date: invitations.createdDate, role: invitations.role };
+
+/** CVAT's `filter_fields` for invitations (`accepted`: the invitee's membership is active). */
+export const FILTER_FIELDS: FilterFields = {
+  owner: filterField.string(usernameOf(invitations.ownerId)),
+  user_id: filterField.integer(invitations.userId),
+  accepted: filterField.boolean(sql`(${invitations.acceptedDate} is not null)`),
+};
 
 /** Staff see their organizations' invitations; everyone sees the ones addressed to them. */
 function visibleTo(actor: Actor): SQL | undefined {
@@ -29,7 +38,7 @@ function visibleTo(actor: Actor): SQL | undefined {
 }
 
 export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [visibleTo(actor), orgContextWhere(actor.org, invitations.organizationId)];
+  const filters: (SQL | undefined)[] = [visibleTo(actor), orgContextWhere(actor.org, invitations.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   const userId = intFilter(query, 'user_id');
   if (userId !== undefined) filters.push(eq(invitations.userId, userId));
   const role = query.filters.get('role');

@@ -7,6 +7,7 @@ import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { jobInvolvement, loadJob, loadJobChain, type JobChain } from '@/lib/jobs/jobs';
@@ -24,6 +25,17 @@ const SORTABLE = {
   updated_date: issues.updatedDate,
   owner: sql`(select ${users.username} from ${users} where ${users.id} = ${issues.ownerId})`,
   assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${issues.assigneeId})`,
+};
+
+/** CVAT's `filter_fields` for issues (over issues joined with their job). */
+export const FILTER_FIELDS: FilterFields = {
+  owner: filterField.string(SORTABLE.owner),
+  assignee: filterField.string(SORTABLE.assignee),
+  id: filterField.integer(issues.id),
+  job_id: filterField.integer(issues.jobId),
+  task_id: filterField.integer(jobs.taskId),
+  resolved: filterField.boolean(issues.resolved),
+  frame_id: filterField.integer(issues.frame),
 };
 
 export function issueInvolvement(issue: IssueRow, chain: JobChain): Involvement {
@@ -45,7 +57,7 @@ export async function listIssues(tx: Tx, actor: Actor, query: ListQuery, page: P
   const me = actor.user.id;
   const involved = sql`(${issues.ownerId} = ${me} or ${issues.assigneeId} = ${me} or ${jobs.assigneeId} = ${me}
     or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me} or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
-  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId)];
+  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   const jobId = intFilter(query, 'job_id') ?? intFilter(query, 'job');
   if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
   const taskId = intFilter(query, 'task_id');

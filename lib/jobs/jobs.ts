@@ -6,6 +6,7 @@ import { isAllowed, type Action, type Involvement } from '@/lib/auth/policy';
 import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
@@ -22,6 +23,22 @@ const SORTABLE = {
   created_date: jobs.createdDate,
   updated_date: jobs.updatedDate,
   assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${jobs.assigneeId})`,
+};
+
+/** CVAT's `filter_fields` for jobs, over jobs joined with their task and project (all 2D, none nested). */
+export const FILTER_FIELDS: FilterFields = {
+  task_name: filterField.string(tasks.name),
+  project_name: filterField.string(projects.name),
+  assignee: filterField.string(SORTABLE.assignee),
+  state: filterField.string(jobs.state),
+  stage: filterField.string(jobs.stage),
+  id: filterField.integer(jobs.id),
+  task_id: filterField.integer(jobs.taskId),
+  project_id: filterField.integer(tasks.projectId),
+  updated_date: filterField.datetime(jobs.updatedDate),
+  dimension: filterField.string(sql`'2d'::text`),
+  type: filterField.string(jobs.type),
+  parent_job_id: filterField.integer(sql`null::integer`),
 };
 
 /** A job with its task and project: the chain its permissions follow. */
@@ -56,6 +73,7 @@ export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Pag
   const filters: (SQL | undefined)[] = [
     visibleWhere(actor.user, tasks.organizationId, jobInvolves(actor.user.id)),
     orgContextWhere(actor.org, tasks.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
   const taskId = intFilter(query, 'task_id');
   if (taskId !== undefined) filters.push(eq(jobs.taskId, taskId));
@@ -110,7 +128,8 @@ export async function getJob(tx: Tx, actor: Actor, id: number) {
 export async function updateJob(tx: Tx, actor: Actor, id: number, input: UpdateJobInput) {
   const { job, task } = await loadJob(tx, actor, id, 'update', true);
   const [before] = await representJobs(tx, [job], actor.baseUrl);
-  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, task.organizationId);
+  // As in CVAT, any user may be a job's assignee; in an organization that gives a non-member no access (policy.ts).
+  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, null);
   const now = new Date();
   const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== job.assigneeId;
   const [updated] = await tx

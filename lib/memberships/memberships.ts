@@ -6,6 +6,7 @@ import { isOrgStaff } from '@/lib/auth/policy';
 import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
@@ -19,10 +20,18 @@ const SORTABLE = {
   user: sql`(select ${users.username} from ${users} where ${users.id} = ${memberships.userId})`,
 };
 
+/** CVAT's `filter_fields` for memberships. */
+export const FILTER_FIELDS: FilterFields = {
+  user: filterField.string(SORTABLE.user),
+  role: filterField.string(memberships.role),
+  id: filterField.integer(memberships.id),
+};
+
 export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [
     actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, memberOrgIds(actor.user)),
     orgContextWhere(actor.org, memberships.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
   const user = query.filters.get('user');
   if (user !== undefined) {

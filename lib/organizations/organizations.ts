@@ -6,13 +6,23 @@ import { isOrgStaff } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import type { Page } from '@/lib/http/pagination';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, orderBy, type ListQuery } from '@/lib/http/list-query';
 import { removeTaskMedia } from '@/lib/tasks/media';
+import { usernameOf } from '@/lib/users/username-of';
 import { representOrganizations } from './representation';
 import { findActorRole } from './roles';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas';
 
 const SORTABLE = { id: organizations.id, slug: organizations.slug, name: organizations.name, created_date: organizations.createdDate, updated_date: organizations.updatedDate };
+
+/** CVAT's `filter_fields` for organizations. */
+export const FILTER_FIELDS: FilterFields = {
+  name: filterField.string(organizations.name),
+  owner: filterField.string(usernameOf(organizations.ownerId)),
+  slug: filterField.string(organizations.slug),
+  id: filterField.integer(organizations.id),
+};
 
 function visibleTo(actor: Actor): SQL | undefined {
   if (actor.user.isSuperuser) return undefined;
@@ -23,7 +33,7 @@ function visibleTo(actor: Actor): SQL | undefined {
 }
 
 export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [visibleTo(actor)];
+  const filters: (SQL | undefined)[] = [visibleTo(actor), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   if (query.search) filters.push(or(ilike(organizations.slug, containsPattern(query.search)), ilike(organizations.name, containsPattern(query.search))));
   for (const key of ['slug', 'name'] as const) {
     const value = query.filters.get(key);

@@ -7,6 +7,7 @@ import { isAllowed, mayCreateInOrg, type Action, type Involvement } from '@/lib/
 import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
@@ -29,6 +30,16 @@ const SORTABLE = {
   assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${projects.assigneeId})`,
 };
 
+/** CVAT's `filter_fields` for projects. */
+export const FILTER_FIELDS: FilterFields = {
+  name: filterField.string(projects.name),
+  owner: filterField.string(SORTABLE.owner),
+  assignee: filterField.string(SORTABLE.assignee),
+  status: filterField.string(projects.status),
+  id: filterField.integer(projects.id),
+  updated_date: filterField.datetime(projects.updatedDate),
+};
+
 export function projectInvolvement(p: ProjectRow): Involvement {
   return { organizationId: p.organizationId, owners: [p.ownerId], assignees: [p.assigneeId] };
 }
@@ -42,6 +53,7 @@ export async function listProjects(tx: Tx, actor: Actor, query: ListQuery, page:
   const filters: (SQL | undefined)[] = [
     visibleWhere(actor.user, projects.organizationId, sql`${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me}`),
     orgContextWhere(actor.org, projects.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
   if (query.search) filters.push(ilike(projects.name, containsPattern(query.search)));
   const name = query.filters.get('name');

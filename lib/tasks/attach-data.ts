@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import type { Tx } from '@/db/client';
+import type { Db, Tx } from '@/db/client';
+import { transaction } from '@/db/transaction';
 import { frames, jobs, segments, taskData, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { recordChange } from '@/lib/changes/record-change';
@@ -40,6 +41,28 @@ export async function stageTaskImages(taskId: number, files: UploadedFile[]): Pr
     }),
   );
   return { dir, images };
+}
+
+/** The images of a multipart form, in `client_files[N]` (or `client_files`); other fields are left to the caller. */
+export async function filesFromForm(form: FormData): Promise<UploadedFile[]> {
+  const files: UploadedFile[] = [];
+  for (const [field, value] of form.entries()) {
+    if (!/^client_files(\[\d+\])?$/.test(field)) continue;
+    if (typeof value === 'string') throw invalid(field, 'Expected a file.');
+    files.push({ field, name: value.name || field, bytes: new Uint8Array(await value.arrayBuffer()) });
+  }
+  return files;
+}
+
+/** Stages the images, then attaches them in one transaction; the staged files are removed when that fails. */
+export async function attachImages(db: Db, actor: Actor, taskId: number, files: UploadedFile[], imageQuality: number) {
+  const staged = await stageTaskImages(taskId, files);
+  try {
+    return await transaction(db, (tx) => attachTaskData(tx, actor, taskId, staged, imageQuality));
+  } catch (error) {
+    await fs.rm(staged.dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** CVAT's segmentation: `segment_size` frames per job (0 = one job), consecutive segments sharing `overlap` frames. */

@@ -16,7 +16,10 @@ function taskStatus(stages: string[]): string {
   return 'completed';
 }
 
-/** Exactly the keys of the seed's task examples; the data keys appear once images are attached. */
+/**
+ * The keys of the seed's task examples (the data keys appear once images are attached), plus CVAT's `jobs`
+ * summary `{count, completed, validation, url}`, which CVAT's own task payloads carry too.
+ */
 export async function representTasks(tx: Tx, rows: TaskRow[], baseUrl: string) {
   if (rows.length === 0) return [];
   const ids = rows.map((t) => t.id);
@@ -78,6 +81,13 @@ export async function representTasks(tx: Tx, rows: TaskRow[], baseUrl: string) {
       organization: t.organizationId,
       target_storage: representStorage(t.targetStorageId),
       source_storage: representStorage(t.sourceStorageId),
+      // CVAT's JobsSummarySerializer: a job is completed once accepted and marked completed.
+      jobs: {
+        count: taskJobs.length,
+        completed: taskJobs.filter((j) => j.stage === 'acceptance' && j.state === 'completed').length,
+        validation: taskJobs.filter((j) => j.stage === 'validation').length,
+        url: `${baseUrl}/api/jobs?task_id=${t.id}`,
+      },
     };
   });
 }

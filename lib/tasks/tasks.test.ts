@@ -2,11 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask, createTeam, expectClientError, ids, jobsOf } from '@/lib/testing/fixtures';
 import { api, call, createUser, PNG_1X1, uploadImages, type TestUser } from '@/lib/testing/test-api';
 
-// The keys of the seed's `create:task` example, and those `update:task` adds once data is attached.
-const KEYS_BEFORE_DATA = [
+// The keys of the seed's `create:task` example, and those `update:task` adds once data is attached; beside them
+// CVAT's `jobs` summary (webhooks.md, "Following CVAT").
+const SEED_KEYS = [
   'url', 'id', 'name', 'project_id', 'mode', 'owner', 'assignee', 'bug_tracker', 'created_date', 'updated_date', 'overlap',
   'segment_size', 'status', 'labels', 'segments', 'dimension', 'subset', 'organization', 'target_storage', 'source_storage',
-].sort();
+];
+const KEYS_BEFORE_DATA = [...SEED_KEYS, 'jobs'].sort();
 const KEYS_AFTER_DATA = [...KEYS_BEFORE_DATA, 'data_chunk_size', 'data_compressed_chunk_type', 'data_original_chunk_type', 'size', 'image_quality', 'data'].sort();
 
 /** A multipart upload with arbitrary parts. */
@@ -56,6 +58,7 @@ describe('tasks', () => {
       organization: null,
       target_storage: { location: 'local', cloud_storage_id: null },
       source_storage: { location: 'local', cloud_storage_id: null },
+      jobs: { count: 0, completed: 0, validation: 0, url: `http://herald.test/api/jobs?task_id=${created.body.id}` },
     });
     expect(Object.keys(created.body.owner).sort()).toEqual(['first_name', 'id', 'last_name', 'url', 'username']);
     expect(created.body.labels.map((l: { name: string }) => l.name)).toEqual(['car', 'bus']);
@@ -115,6 +118,15 @@ describe('tasks', () => {
     expect(Object.keys(segmentJob).sort()).toEqual(['assignee', 'id', 'stage', 'state', 'status', 'url']);
     expect(segmentJob).toEqual({ url: `http://herald.test/api/jobs/${jobs[0].id}`, id: jobs[0].id, assignee: null, status: 'annotation', stage: 'annotation', state: 'new' });
     expect(jobs.map((j) => [j.start_frame, j.stop_frame])).toEqual([[0, 2], [3, 5], [6, 6]]);
+    expect(got.body.jobs).toEqual({ count: 3, completed: 0, validation: 0, url: `http://herald.test/api/jobs?task_id=${task.id}` });
+    // CVAT counts a job as completed once it is accepted and completed, and in validation by its stage alone.
+    for (const [job, patch] of [[jobs[0], { stage: 'acceptance', state: 'completed' }], [jobs[1], { stage: 'validation', state: 'completed' }], [jobs[2], { stage: 'acceptance' }]] as const) {
+      expect((await api.patch(`/api/jobs/${job.id}`, patch, { as: owner })).status).toBe(200);
+    }
+    const summarized = (await api.get(`/api/tasks/${task.id}`, { as: owner })).body;
+    expect(summarized.jobs).toEqual({ count: 3, completed: 1, validation: 1, url: `http://herald.test/api/jobs?task_id=${task.id}` });
+    expect(ids(await api.get(summarized.jobs.url.replace('http://herald.test', ''), { as: owner })).sort()).toEqual(jobs.map((j) => j.id).sort());
+    for (const job of jobs) expect((await api.patch(`/api/jobs/${job.id}`, { stage: 'annotation', state: 'new' }, { as: owner })).status).toBe(200);
 
     expect(await frameBytes(task.id, owner, 6)).toEqual({ status: 200, type: 'image/png', bytes: PNG_1X1 });
     expectClientError(await api.get(`/api/tasks/${task.id}/data?type=frame&number=7`, { as: owner }), 400);

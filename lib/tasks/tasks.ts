@@ -7,6 +7,7 @@ import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
 import { recordChange } from '@/lib/changes/record-change';
 import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { representIssues } from '@/lib/issues/representation';
@@ -30,6 +31,30 @@ const SORTABLE = {
   updated_date: tasks.updatedDate,
   owner: sql`(select ${users.username} from ${users} where ${users.id} = ${tasks.ownerId})`,
   assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${tasks.assigneeId})`,
+};
+
+/** SQL: a task's status as its representation computes it (the least advanced stage of its jobs). */
+const taskStatus = sql`(case
+  when not exists (select 1 from ${jobs} where ${jobs.taskId} = ${tasks.id})
+    or exists (select 1 from ${jobs} where ${jobs.taskId} = ${tasks.id} and ${jobs.stage} = 'annotation') then 'annotation'
+  when exists (select 1 from ${jobs} where ${jobs.taskId} = ${tasks.id} and ${jobs.stage} = 'validation') then 'validation'
+  else 'completed' end)`;
+
+/** CVAT's `filter_fields` for tasks (Herald tasks are all 2D and have no validation layout). */
+export const FILTER_FIELDS: FilterFields = {
+  project_name: filterField.string(sql`(select ${projects.name} from ${projects} where ${projects.id} = ${tasks.projectId})`),
+  name: filterField.string(tasks.name),
+  owner: filterField.string(SORTABLE.owner),
+  status: filterField.string(taskStatus),
+  assignee: filterField.string(SORTABLE.assignee),
+  subset: filterField.string(tasks.subset),
+  mode: filterField.string(tasks.mode),
+  dimension: filterField.string(sql`'2d'::text`),
+  tracker_link: filterField.string(tasks.bugTracker),
+  validation_mode: filterField.string(sql`null::text`),
+  id: filterField.integer(tasks.id),
+  project_id: filterField.integer(tasks.projectId),
+  updated_date: filterField.datetime(tasks.updatedDate),
 };
 
 /** Task, project and job assignees tied to a task, for the policy. */
@@ -57,6 +82,7 @@ export async function listTasks(tx: Tx, actor: Actor, query: ListQuery, page: Pa
   const filters: (SQL | undefined)[] = [
     visibleWhere(actor.user, tasks.organizationId, taskInvolves(tasks, actor.user.id)),
     orgContextWhere(actor.org, tasks.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
   if (query.search) filters.push(ilike(tasks.name, containsPattern(query.search)));
   const projectId = intFilter(query, 'project_id');

@@ -14,7 +14,7 @@ process.env.HERALD_MEDIA_DIR = path.join(
  * Calls Herald's real route handlers in-process with real Requests: everything but the HTTP socket
  * (auth, parsing, domain, database) runs as in production.
  */
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Handler>>;
 
 const ROUTES: [string, () => Promise<RouteModule>][] = [
@@ -54,6 +54,10 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/webhooks/:id/deliveries/:deliveryId/redelivery', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/redelivery/route')],
   ['/api/webhooks/:id/messages', () => import('@/app/api/webhooks/[id]/messages/route')],
   ['/api/webhooks/:id/messages/:deliveryId', () => import('@/app/api/webhooks/[id]/messages/[deliveryId]/route')],
+  ['/api/server/about', () => import('@/app/api/server/about/route')],
+  ['/api/schema', () => import('@/app/api/schema/route')],
+  ['/api/docs', () => import('@/app/api/docs/route')],
+  ['/api/docs/:asset', () => import('@/app/api/docs/[asset]/route')],
 ];
 
 export const BASE = 'http://herald.test';

@@ -3,15 +3,25 @@ import type { Db } from '@/db/client';
 import { users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { toUser } from './representation';
 
 const SORTABLE = { id: users.id, username: users.username, first_name: users.firstName, last_name: users.lastName };
 
+/** CVAT's `filter_fields` for users. */
+export const FILTER_FIELDS: FilterFields = {
+  username: filterField.string(users.username),
+  first_name: filterField.string(users.firstName),
+  last_name: filterField.string(users.lastName),
+  id: filterField.integer(users.id),
+  is_active: filterField.boolean(users.isActive),
+};
+
 /** Every signed-in user may look people up (to assign or invite them); emails stay private. */
 export async function listUsers(db: Db, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [eq(users.isActive, true)];
+  const filters: (SQL | undefined)[] = [eq(users.isActive, true), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   if (query.search) {
     const pattern = containsPattern(query.search);
     filters.push(or(ilike(users.username, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern)));

@@ -5,6 +5,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff } from '@/lib/auth/policy';
 import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
+import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
@@ -24,7 +25,19 @@ const SORTABLE = {
   owner: ownerName,
   description: webhooks.description,
   type: webhooks.type,
+  project_id: webhooks.projectId,
   updated_date: webhooks.updatedDate,
+};
+
+/** CVAT's `filter_fields` for webhooks. */
+export const FILTER_FIELDS: FilterFields = {
+  target_url: filterField.string(webhooks.targetUrl),
+  owner: filterField.string(ownerName),
+  type: filterField.string(webhooks.type),
+  description: filterField.string(webhooks.description),
+  id: filterField.integer(webhooks.id),
+  project_id: filterField.integer(webhooks.projectId),
+  updated_date: filterField.datetime(webhooks.updatedDate),
 };
 
 const projectOwner = sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId})`;
@@ -44,7 +57,7 @@ function visibleTo(actor: Actor): SQL | undefined {
 }
 
 export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [isNull(webhooks.retiredDate), visibleTo(actor), orgContextWhere(actor.org, webhooks.organizationId)];
+  const filters: (SQL | undefined)[] = [isNull(webhooks.retiredDate), visibleTo(actor), orgContextWhere(actor.org, webhooks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   if (query.search) {
     const pattern = containsPattern(query.search);
     filters.push(or(ilike(webhooks.targetUrl, pattern), ilike(webhooks.description, pattern), sql`${ownerName} ilike ${pattern}`));

@@ -1,9 +1,8 @@
 import fs from 'node:fs/promises';
-import { transaction } from '@/db/transaction';
 import { ApiError, invalid } from '@/lib/http/errors';
 import { parseId, parseIntParam, parseWith } from '@/lib/http/parse';
 import { apiRoute, json } from '@/lib/http/route';
-import { attachTaskData, stageTaskImages, type UploadedFile } from '@/lib/tasks/attach-data';
+import { attachImages, filesFromForm } from '@/lib/tasks/attach-data';
 import { findTaskFrame } from '@/lib/tasks/frames';
 import { frameFilePath } from '@/lib/tasks/media';
 import { attachDataSchema } from '@/lib/tasks/schemas';
@@ -22,21 +21,10 @@ export const POST = apiRoute(async ({ req, db, actor, params }) => {
   const form = await req.formData().catch(() => {
     throw invalid('client_files', 'The multipart body could not be read.');
   });
-  const files: UploadedFile[] = [];
-  for (const [field, value] of form.entries()) {
-    if (!/^client_files(\[\d+\])?$/.test(field)) continue;
-    if (typeof value === 'string') throw invalid(field, 'Expected a file.');
-    files.push({ field, name: value.name || field, bytes: new Uint8Array(await value.arrayBuffer()) });
-  }
+  const files = await filesFromForm(form);
   const { image_quality } = parseWith(attachDataSchema, { image_quality: form.get('image_quality') ?? undefined });
-  const staged = await stageTaskImages(id, files);
-  try {
-    const task = await transaction(db, (tx) => attachTaskData(tx, actor, id, staged, image_quality));
-    return json({ rq_id: null, size: task.size }, 201);
-  } catch (error) {
-    await fs.rm(staged.dir, { recursive: true, force: true });
-    throw error;
-  }
+  const task = await attachImages(db, actor, id, files, image_quality);
+  return json({ rq_id: null, size: task.size }, 201);
 });
 
 /** `?type=frame&number=K`: the image of frame K. */

@@ -1,0 +1,47 @@
+'use server';
+
+import { transaction } from '@/db/transaction';
+import { parseInput } from '@/lib/http/parse';
+import { createWebhookSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { pingWebhook, redeliver } from '@/lib/webhooks/deliveries';
+import { createWebhook, deleteWebhook, updateWebhook } from '@/lib/webhooks/webhooks';
+import { idOf, runAction, type ActionScope } from './run-action';
+
+// Server actions of the webhook pages: the glue of app/api/webhooks. Ping is sent within the action and
+// returns its delivery, as POST …/ping does; a redelivery is queued and sent right after its commit.
+
+export async function createWebhookAction(scope: ActionScope, input: unknown) {
+  return runAction(scope, ({ db, actor }) => {
+    const body = parseInput(createWebhookSchema, input);
+    return transaction(db, (tx) => createWebhook(tx, actor, body));
+  });
+}
+
+export async function updateWebhookAction(scope: ActionScope, id: unknown, input: unknown) {
+  return runAction(scope, ({ db, actor }) => {
+    const webhookId = idOf(id);
+    const body = parseInput(updateWebhookSchema, input);
+    return transaction(db, (tx) => updateWebhook(tx, actor, webhookId, body));
+  });
+}
+
+export async function deleteWebhookAction(scope: ActionScope, id: unknown) {
+  return runAction(scope, async ({ db, actor }) => {
+    const webhookId = idOf(id);
+    await transaction(db, (tx) => deleteWebhook(tx, actor, webhookId));
+    return null;
+  });
+}
+
+export async function pingWebhookAction(scope: ActionScope, id: unknown) {
+  return runAction(scope, ({ db, actor }) => pingWebhook(db, actor, idOf(id)));
+}
+
+export async function redeliverAction(scope: ActionScope, webhookId: unknown, deliveryId: unknown) {
+  return runAction(scope, async ({ db, actor }) => {
+    const hook = idOf(webhookId);
+    const delivery = idOf(deliveryId, 'delivery');
+    await transaction(db, (tx) => redeliver(tx, actor, hook, delivery));
+    return {};
+  });
+}
