@@ -35,14 +35,17 @@ export class Dispatcher implements DeliveryHandoff {
   private isScheduled = false;
   private isPassing = false;
   private hasMoreWork = false;
+  /** Someone said the table may hold new series (a commit, a timer tick): the next pass claims. */
+  private shouldLook = true;
   private inFlight = 0;
   private inFlightByWebhook = new Map<number, number>();
   /**
-   * Claimed series waiting for a slot, oldest first. With those in flight, an endpoint holds at most
-   * twice its cap: each waits for at most one of its own requests (or for the global cap), well inside a lease.
+   * Claimed series waiting for a slot, per endpoint, oldest first. With those in flight, an endpoint holds
+   * at most twice its cap: each waits for at most one of its own requests (or for the global cap), well
+   * inside a lease. Kept per endpoint so that a freed slot finds its next series without walking the rest.
    */
-  private ready: QueuedPair[] = [];
-  private readyByWebhook = new Map<number, number>();
+  private ready = new Map<number, QueuedPair[]>();
+  private readyCount = 0;
   /** Pings and tests: sent before anything ready, under the same caps, answered once recorded. */
   private urgent: Urgent[] = [];
   private results: Pending[] = [];
@@ -59,6 +62,8 @@ export class Dispatcher implements DeliveryHandoff {
   /** Until a claim pass drains the table, any endpoint may have series waiting there. */
   private isBacklogUnknown = true;
   attempts = 0;
+  /** The caps, read once: they are consulted at every completion. */
+  private readonly cap = { endpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight, leaseMs: settings.leaseSeconds * 1000 };
 
   constructor(private readonly db: Db) {}
 
@@ -76,13 +81,19 @@ export class Dispatcher implements DeliveryHandoff {
     this.isRunning = false;
     if (getHandoff() === this) setHandoff(undefined);
     this.timers.splice(0).forEach(clearInterval);
-    const unsent = this.ready.splice(0);
-    this.readyByWebhook.clear();
-    this.returnToTable(unsent.map((p) => p.delivery), Date.now() + settings.leaseSeconds * 1000);
+    const unsent = [...this.ready.values()].flat();
+    this.ready.clear();
+    this.readyCount = 0;
+    this.returnToTable(unsent.map((p) => p.delivery), Date.now() + this.cap.leaseMs);
     await this.idle();
   }
 
   wake(): void {
+    this.shouldLook = true;
+    this.schedulePass();
+  }
+
+  private schedulePass(): void {
     if (!this.isRunning) return;
     if (this.isPassing) {
       this.hasMoreWork = true;
@@ -117,32 +128,38 @@ export class Dispatcher implements DeliveryHandoff {
         this.hasMoreWork = false;
         while (this.isRunning) {
           // An endpoint may hold its cap in flight and as many ready behind them: with a cap of 1, a
-          // claim per delivery would otherwise set the pace.
-          const cap = settings.maxInFlightPerEndpoint;
+          // claim per delivery would otherwise set the pace. It takes part in a claim once it has room
+          // for half a cap: a claim per completion would cost the database more than the deliveries do.
+          const cap = this.cap.endpoint;
+          const threshold = Math.ceil(cap / 2);
           const saturated: number[] = [];
           const room = new Map<number, number>();
-          for (const id of new Set([...this.inFlightByWebhook.keys(), ...this.readyByWebhook.keys()])) {
-            const n = (this.inFlightByWebhook.get(id) ?? 0) + (this.readyByWebhook.get(id) ?? 0);
-            if (n >= 2 * cap) saturated.push(id);
+          for (const id of new Set([...this.inFlightByWebhook.keys(), ...this.ready.keys()])) {
+            const n = (this.inFlightByWebhook.get(id) ?? 0) + (this.ready.get(id)?.length ?? 0);
+            if (2 * cap - n < threshold) saturated.push(id);
             else room.set(id, 2 * cap - n);
           }
-          const held = this.inFlight + this.ready.length;
-          const limit = Math.min(CLAIM_BATCH, settings.maxInFlight + PREFETCH - held);
+          const held = this.inFlight + this.readyCount;
+          const limit = Math.min(CLAIM_BATCH, this.cap.total + PREFETCH - held);
           // Claim in batches: with requests in flight, wait until a quarter of a batch has room.
           if (limit <= 0 || (held > 0 && limit < CLAIM_BATCH / 4)) break;
+          // Nothing to look for: the table was drained but for endpoints still out of room, and nobody
+          // has said since that it holds more.
+          const isWorthLooking = this.shouldLook || this.isBacklogUnknown || [...this.waiting.keys()].some((id) => !saturated.includes(id));
+          if (!isWorthLooking) break;
+          this.shouldLook = false;
           const newsBefore = this.newsCount;
-          const { pairs, isDrained } = await claimDue(this.db, limit, room, saturated);
-          for (const pair of pairs) bump(this.readyByWebhook, pair.delivery.webhookId, +1);
-          this.ready.push(...pairs);
+          const { pairs, isDrained, cutByRoom } = await claimDue(this.db, limit, room, saturated);
+          for (const pair of pairs) this.addReady(pair);
           this.launchReady();
           this.isBacklogUnknown = !isDrained;
           if (isDrained) {
-            // What was news before the claim is settled; the endpoints skipped at their cap still wait.
+            // What was news before the claim is settled; the endpoints skipped or cut for room still wait.
             for (const [id, n] of this.waiting) if (n <= newsBefore) this.waiting.delete(id);
             this.noteWaiting(saturated);
-            break;
           }
-          if (pairs.length < limit) break;
+          this.noteWaiting(cutByRoom);
+          if (isDrained || pairs.length < limit) break;
         }
       } while (this.hasMoreWork && this.isRunning);
     } catch (error) {
@@ -159,9 +176,9 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   adoptionExclusions(): number[] | null {
-    if (!this.isRunning || this.isBacklogUnknown || this.inFlight >= settings.maxInFlight) return null;
-    const excluded = new Set([...this.waiting.keys(), ...this.readyByWebhook.keys()]);
-    for (const [id, n] of this.inFlightByWebhook) if (n >= settings.maxInFlightPerEndpoint) excluded.add(id);
+    if (!this.isRunning || this.isBacklogUnknown || this.inFlight >= this.cap.total) return null;
+    const excluded = new Set([...this.waiting.keys(), ...this.ready.keys()]);
+    for (const [id, n] of this.inFlightByWebhook) if (n >= this.cap.endpoint) excluded.add(id);
     return [...excluded];
   }
 
@@ -173,11 +190,11 @@ export class Dispatcher implements DeliveryHandoff {
   adopt(pairs: AdoptedPair[], leftInTable: number[]): void {
     this.noteWaiting(leftInTable);
     const returned: AdoptedPair[] = [];
-    const soonest = Date.now() + (settings.leaseSeconds * 1000) / 3;
+    const soonest = Date.now() + this.cap.leaseMs / 3;
     for (const pair of pairs) {
       const id = pair.delivery.webhookId;
       // Not ahead of series of the same endpoint already waiting here.
-      const isRoom = this.isRunning && this.hasSlot(id) && !this.readyByWebhook.has(id);
+      const isRoom = this.isRunning && this.hasSlot(id) && !this.ready.has(id);
       if (!isRoom || pair.leaseUntil < soonest) {
         returned.push(pair);
         continue;
@@ -207,7 +224,15 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private hasSlot(webhookId: number) {
-    return this.inFlight < settings.maxInFlight && (this.inFlightByWebhook.get(webhookId) ?? 0) < settings.maxInFlightPerEndpoint;
+    return this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.cap.endpoint;
+  }
+
+  private addReady(pair: QueuedPair) {
+    const id = pair.delivery.webhookId;
+    const queue = this.ready.get(id);
+    if (queue) queue.push(pair);
+    else this.ready.set(id, [pair]);
+    this.readyCount++;
   }
 
   /** Sends pings, then ready series, oldest first, whose endpoint has a free slot, while the global cap has room. */
@@ -220,19 +245,14 @@ export class Dispatcher implements DeliveryHandoff {
       }
       this.urgent = waiting;
     }
-    if (this.ready.length === 0) return;
-    const kept: QueuedPair[] = [];
-    for (const [i, pair] of this.ready.entries()) {
-      if (this.inFlight >= settings.maxInFlight) {
-        kept.push(...this.ready.slice(i));
-        break;
+    for (const [id, queue] of this.ready) {
+      if (this.inFlight >= this.cap.total) break;
+      while (queue.length > 0 && this.hasSlot(id)) {
+        this.readyCount--;
+        this.launch(queue.shift()!);
       }
-      if (this.hasSlot(pair.delivery.webhookId)) {
-        bump(this.readyByWebhook, pair.delivery.webhookId, -1);
-        this.launch(pair);
-      } else kept.push(pair);
+      if (queue.length === 0) this.ready.delete(id);
     }
-    this.ready = kept;
   }
 
   private launch({ delivery, webhook }: QueuedPair, onRecorded?: Recorded) {
@@ -255,7 +275,7 @@ export class Dispatcher implements DeliveryHandoff {
    * the database more than the deliveries do.
    */
   private wakeForBacklog() {
-    if (this.isBacklogUnknown || this.waiting.size > 0) this.wake();
+    if (this.isBacklogUnknown || this.waiting.size > 0) this.schedulePass();
   }
 
   private scheduleFlush() {
@@ -284,7 +304,7 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private isIdle() {
-    return this.inFlight === 0 && this.ready.length === 0 && this.urgent.length === 0 && this.results.length === 0 && !this.flushing && !this.isPassing;
+    return this.inFlight === 0 && this.readyCount === 0 && this.urgent.length === 0 && this.results.length === 0 && !this.flushing && !this.isPassing;
   }
 
   private notifyIdle() {

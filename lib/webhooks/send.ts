@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { settings } from '@/lib/config/settings';
 import { guardedLookup, hostOf, isHostAllowed, refusalMessage, refusalReason } from './url-guard';
 
@@ -46,15 +46,22 @@ export async function sendWebhookRequest(opts: { url: string; body: string; head
     const reason = refusalReason(host);
     if (reason) return { kind: 'refused', error: refusalMessage(host, host, reason), durationMs: 0 };
   }
-  const signal = AbortSignal.timeout(settings.requestTimeoutMs);
+  const timeoutMs = settings.requestTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const response = await request(target, {
+    // undici's own (coarse, shared) timers guard the wait for the answer's headers: an AbortSignal
+    // per request cost more than the rest of the request here. The rest of the budget then bounds the body.
+    const response = await agentFor(opts.verifyTls).request({
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
       method: 'POST',
       body: opts.body,
       headers: { ...opts.headers, 'content-length': String(Buffer.byteLength(opts.body)) },
-      dispatcher: agentFor(opts.verifyTls),
-      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
+    const remaining = timeoutMs - (performance.now() - started);
+    timer = setTimeout(() => response.body.destroy(Object.assign(new Error(`no full answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), Math.max(remaining, 0));
     const chunks: Buffer[] = [];
     let size = 0;
     let isTruncated = false;
@@ -81,6 +88,8 @@ export async function sendWebhookRequest(opts: { url: string; body: string; head
     return { kind: 'response', statusCode: response.statusCode, headers, body, durationMs: elapsed() };
   } catch (error) {
     return describeError(error, elapsed());
+  } finally {
+    clearTimeout(timer);
   }
 }
 

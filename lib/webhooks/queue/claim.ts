@@ -6,7 +6,8 @@ import type { QueuedPair } from '../delivery-types';
 import { buildBody, unpackPayload, type Payload } from '../payloads';
 import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
-type ClaimedRow = SeriesColumns & SendColumns & { messageId: number; payload: Uint8Array | null; scanned: number };
+type ClaimedRow = SeriesColumns &
+  SendColumns & { id: number | null; messageId: number; payload: Uint8Array | null; scanned: number; fitting: number; cut: number[] };
 
 /**
  * Claims due series for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
@@ -14,12 +15,14 @@ type ClaimedRow = SeriesColumns & SendColumns & { messageId: number; payload: Ui
  * over once it has passed. Endpoints at their in-flight cap (`saturated`) or paused are skipped, and no
  * endpoint gets more than its `room`.
  *
- * `isDrained`: every due series the claim could see was taken, so that apart from the endpoints skipped
- * at their cap nothing waits in the table (series cut by an endpoint's room or beyond the scanned
- * window mean it is not).
+ * `isDrained`: every due series the claim could see was taken or belongs to an endpoint out of room
+ * (`cutByRoom`, or skipped as saturated), so that nothing else waits in the table; series cut by the
+ * limit, or beyond the scanned window, mean it is not.
  */
 export async function claimDue(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   const roomJson = JSON.stringify(Object.fromEntries(room));
+  // How far the claim looks: enough to fill `limit` past endpoints that have little room.
+  const window = limit * 10;
   const rows = await queryRows<ClaimedRow>(db, sql`
     -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
     -- every row it locks when its estimates of this churning table are stale.
@@ -30,13 +33,13 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
         and d.webhook_id <> all(${idArray(saturated)})
         and d.webhook_id <> all(array(select h.webhook_id from webhook_health h where h.paused_until > now()))
       order by d.next_attempt_date, d.id
-      limit ${limit * 10}
+      limit ${window}
+    ), ranked as materialized (
+      select d.webhook_id, d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
+        coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
+      from scan d
     ), candidates as materialized (
-      select s.webhook_id, s.id from (
-        select d.webhook_id, d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
-          coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
-        from scan d
-      ) s
+      select s.webhook_id, s.id from ranked s
       where s.rn <= s.room
       order by s.next_attempt_date, s.id
       limit ${limit}
@@ -51,18 +54,23 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
       update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
       from picked where d.webhook_id = picked.webhook_id and d.id = picked.id
       returning d.id, d.webhook_id, d.message_id, d.key, d.attempts, d.trigger
+    ), seen as (
+      select (select count(*)::int from scan) as scanned, (select count(*)::int from ranked where rn <= room) as fitting,
+        (select coalesce(array_agg(distinct webhook_id), '{}') from ranked where rn > room) as cut
     )
-    -- Each message's payload once per claim, however many of its series were claimed.
+    -- Each message's payload once per claim, however many of its series were claimed; what the claim
+    -- saw comes along even when it took nothing.
     select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.key, c.attempts, c.trigger, m.event,
       case when c.id = min(c.id) over (partition by c.message_id) then m.payload end as payload,
-      ${SEND_COLUMNS}, (select count(*)::int from scan) as scanned
-    from claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id
+      ${SEND_COLUMNS}, seen.scanned, seen.fitting, seen.cut
+    from seen left join (claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id) on true
     order by c.id`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
-  // Nothing claimed: what was seen is locked by another process's claim, which sends it.
-  const isDrained = rows.length === 0 || rows[0].scanned === rows.length;
+  // Series seen but not taken are locked by another process's claim, which sends them.
+  const [{ scanned, fitting, cut }] = rows;
+  const isDrained = scanned < window && fitting <= limit;
   const payloads = new Map<number, Payload>();
   for (const r of rows) if (r.payload !== null) payloads.set(Number(r.messageId), unpackPayload(r.payload));
-  const pairs: QueuedPair[] = rows.map((r) => toQueuedPair(r, buildBody(payloads.get(Number(r.messageId))!, r.webhookId)));
-  return { pairs, isDrained };
+  const pairs: QueuedPair[] = rows.filter((r) => r.id !== null).map((r) => toQueuedPair(r, buildBody(payloads.get(Number(r.messageId))!, r.webhookId)));
+  return { pairs, isDrained, cutByRoom: cut.map(Number) };
 }
