@@ -1,18 +1,28 @@
 'use client';
 
 import { ReloadOutlined, RetweetOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Drawer, Empty, Flex, Grid, Segmented, Select, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Card, DatePicker, Descriptions, Drawer, Empty, Flex, Grid, Input, Segmented, Select, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorState } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Paginated } from '@/lib/client/types';
-import { HEALTH_COLOR, prettyJson, type Delivery, type DeliveryState, type DeliveryStats, type Webhook } from '@/lib/client/webhooks';
+import {
+  HEALTH_COLOR,
+  prettyJson,
+  type Delivery,
+  type DeliverySeries,
+  type DeliverySeriesDetail,
+  type DeliveryState,
+  type DeliveryStats,
+  type Webhook,
+} from '@/lib/client/webhooks';
 import { eventsFor } from '@/lib/webhooks/events';
 import { useRedeliver } from './hooks';
 import styles from './webhooks.module.css';
 
-const STATE_COLOR: Record<DeliveryState, string> = { delivered: 'success', failed: 'error', refused: 'volcano', pending: 'processing', cancelled: 'default' };
+const STATE_COLOR: Record<DeliveryState, string> = { delivered: 'success', failed: 'error', pending: 'processing', cancelled: 'default' };
 
 function time(iso: string | null): string {
   if (!iso) return '—';
@@ -21,13 +31,34 @@ function time(iso: string | null): string {
 
 const OUTCOMES = [
   { value: '', label: 'Any outcome' },
-  { value: 'success', label: 'Success' },
-  { value: 'failure', label: 'Failure' },
-  { value: 'pending', label: 'Pending' },
-  { value: 'cancelled', label: 'Cancelled' },
+  { value: 'state:delivered', label: 'Delivered' },
+  { value: 'state:failed', label: 'Failed' },
+  { value: 'state:pending', label: 'Pending' },
+  { value: 'state:cancelled', label: 'Cancelled' },
+  { value: 'status:2xx', label: 'Last answer 2xx' },
+  { value: 'status:4xx', label: 'Last answer 4xx' },
+  { value: 'status:5xx', label: 'Last answer 5xx' },
+  { value: 'status:network', label: 'No answer (network)' },
 ];
 
-/** The chart and the table of attempts, filtered and paginated by the server. */
+/** The server's filters from the panel's: `state:failed` or `status:5xx`, ids and dates as typed. */
+function toFilters(f: { event: string; outcome: string; deliveryId: string; resourceId: string; range: [Dayjs | null, Dayjs | null] | null }) {
+  const [kind, value] = f.outcome.split(':');
+  return {
+    event: f.event || undefined,
+    [kind === 'status' ? 'status' : 'state']: value || undefined,
+    delivery_id: f.deliveryId.trim() || undefined,
+    resource_id: f.resourceId.trim() || undefined,
+    since: f.range?.[0]?.startOf('day').toISOString(),
+    until: f.range?.[1]?.endOf('day').toISOString(),
+  };
+}
+
+/**
+ * The chart and the deliveries grouped by message, as GitHub's "Recent Deliveries" and Svix show them:
+ * one row per series (an event's deliveries to this webhook), expanding to its attempts, each with when
+ * it was sent. Filtered and paginated by the server.
+ */
 export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
   const { message } = App.useApp();
   const screens = Grid.useBreakpoint();
@@ -36,24 +67,29 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
   const [pageSize, setPageSize] = useState(10);
   const [event, setEvent] = useState('');
   const [outcome, setOutcome] = useState('');
-  const [openId, setOpenId] = useState<number | null>(null);
-  const filter = outcome === 'success' || outcome === 'failure' ? { outcome } : outcome ? { state: outcome } : {};
-  const deliveries = useApiQuery<Paginated<Delivery>>(
-    `/webhooks/${webhook.id}/deliveries`,
-    { page, page_size: pageSize, event, ...filter },
+  const [deliveryId, setDeliveryId] = useState('');
+  const [resourceId, setResourceId] = useState('');
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [open, setOpen] = useState<Delivery | null>(null);
+  const filters = toFilters({ event, outcome, deliveryId, resourceId, range });
+  const isFiltered = Object.values(filters).some((v) => v !== undefined);
+  const series = useApiQuery<Paginated<DeliverySeries>>(
+    `/webhooks/${webhook.id}/messages`,
+    { page, page_size: pageSize, ...filters },
     {
       global: true,
       placeholderData: (prev) => prev,
-      // Pending attempts change soon: look again quickly; otherwise now and then for new events.
+      retry: false,
+      // Series waiting for an attempt change soon: look again quickly; otherwise now and then for new events.
       refetchInterval: (q) => (q.state.data?.results.some((d) => d.state === 'pending') ? 2000 : 10_000),
     },
   );
   const redeliver = useRedeliver(webhook.id);
-  // A new attempt (or a changed state) at the top: the webhook's last status, and its dot, follow.
+  // A new series (or a changed state) at the top: the webhook's last status, and its dot, follow.
   const client = useQueryClient();
   const newest = useRef<string | null>(null);
-  const top = deliveries.data?.results[0];
-  const topKey = page === 1 && !event && !outcome && top ? `${top.id}:${top.state}` : null;
+  const top = series.data?.results[0];
+  const topKey = page === 1 && !isFiltered && top ? `${top.id}:${top.state}:${top.attempts}` : null;
   useEffect(() => {
     if (topKey === null) return;
     if (newest.current !== null && newest.current !== topKey) {
@@ -61,83 +97,91 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
     }
     newest.current = topKey;
   }, [topKey, client, webhook.id]);
-  const open = deliveries.data?.results.find((d) => d.id === openId) ?? null;
   const eventOptions = useMemo(
     () => [{ value: '', label: 'Any event' }, { value: 'ping', label: 'ping' }, ...eventsFor(webhook.type).map((e) => ({ value: e.key, label: e.key }))],
     [webhook.type],
   );
+  const reset = (apply: () => void) => {
+    apply();
+    setPage(1);
+  };
 
-  async function doRedeliver(d: Delivery) {
+  async function doRedeliver(attemptId: number, label: string) {
     try {
-      await redeliver.mutateAsync(d.id);
-      message.success(`Delivery #${d.id} queued again.`);
+      await redeliver.mutateAsync(attemptId);
+      message.success(`${label} queued again.`);
     } catch (error) {
       message.error(error instanceof Error ? error.message : String(error));
     }
   }
 
-  const redeliverButton = (d: Delivery, compact = false) => (
-    <Button
-      size="small"
-      icon={<RetweetOutlined />}
-      onClick={(e) => {
-        e.stopPropagation();
-        void doRedeliver(d);
-      }}
-      aria-label={`Redeliver delivery ${d.id}`}
-      title="Redeliver"
-    >
-      {!compact && 'Redeliver'}
-    </Button>
-  );
-  const stateCell = (d: Delivery) => (
+  const redeliverButton = (s: DeliverySeries, compact = false) =>
+    s.last_attempt_id === null ? null : (
+      <Button
+        size="small"
+        icon={<RetweetOutlined />}
+        onClick={(e) => {
+          e.stopPropagation();
+          void doRedeliver(s.last_attempt_id!, `${s.event} (${s.delivery_id})`);
+        }}
+        aria-label={`Redeliver ${s.event} ${s.delivery_id}`}
+        title="Redeliver"
+      >
+        {!compact && 'Redeliver'}
+      </Button>
+    );
+  const stateCell = (s: Pick<DeliverySeries, 'state' | 'next_attempt_date'>) => (
     <Flex vertical gap={2} align="flex-start">
-      <Tag color={STATE_COLOR[d.state]} style={{ marginInlineEnd: 0 }}>{d.state}</Tag>
-      {d.next_attempt_date && (
+      <Tag color={STATE_COLOR[s.state]} style={{ marginInlineEnd: 0 }}>{s.state}</Tag>
+      {s.state === 'pending' && s.next_attempt_date && (
         <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
-          {d.state === 'pending' ? 'scheduled' : 'retry'} at {time(d.next_attempt_date)}
+          next attempt {time(s.next_attempt_date)}
         </Typography.Text>
       )}
     </Flex>
   );
-  const redeliveryTag = (d: Delivery) => (d.redelivery ? <Tag color="purple" style={{ marginInlineEnd: 0 }}>redelivery</Tag> : null);
-  const wideColumns: TableColumnsType<Delivery> = [
-    { title: 'Time', dataIndex: 'created_date', width: 160, render: (v: string) => time(v) },
-    { title: 'Event', dataIndex: 'event', render: (v: string) => <code>{v}</code> },
-    { title: 'Status', dataIndex: 'status_code', width: 72, render: (v: number | null) => v ?? '—' },
-    { title: 'State', dataIndex: 'state', render: (_: unknown, d) => stateCell(d) },
-    { title: 'Attempt', dataIndex: 'attempt', width: 80, render: (v: number) => `#${v}` },
-    { title: 'Duration', dataIndex: 'request_duration', width: 90, render: (v: number | null) => (v === null ? '—' : `${v} ms`) },
-    { title: 'Redelivery', dataIndex: 'redelivery', width: 100, render: (_: unknown, d) => redeliveryTag(d) ?? '—' },
-    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 116, render: (_: unknown, d) => redeliverButton(d) },
+  const resourceLabel = (s: DeliverySeries) => (s.resource ? `${s.resource.type} #${s.resource.id}` : '—');
+  const tags = (s: DeliverySeries) => (
+    <>
+      {s.redelivery && <Tag color="purple" style={{ marginInlineEnd: 0 }}>{s.trigger === 'recovery' ? 'recovery' : 'redelivery'}</Tag>}
+      {(s.trigger === 'ping' || s.trigger === 'test') && <Tag style={{ marginInlineEnd: 0 }}>{s.trigger}</Tag>}
+    </>
+  );
+  const wideColumns: TableColumnsType<DeliverySeries> = [
+    { title: 'Sent', key: 'sent', width: 160, render: (_: unknown, s) => time(s.last_attempt_date ?? s.created_date) },
+    { title: 'Event', dataIndex: 'event', render: (v: string, s) => <Flex gap={6} wrap align="center"><code>{v}</code>{tags(s)}</Flex> },
+    { title: 'Resource', key: 'resource', render: (_: unknown, s) => resourceLabel(s) },
+    { title: 'State', dataIndex: 'state', render: (_: unknown, s) => stateCell(s) },
+    { title: 'Attempts', dataIndex: 'attempts', width: 88 },
+    { title: 'Last status', dataIndex: 'last_status_code', width: 96, render: (v: number | null, s) => v ?? (s.attempts > 0 ? 'no answer' : '—') },
+    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 116, render: (_: unknown, s) => redeliverButton(s) },
   ];
   // Phones: the same facts in three columns, so nothing hides behind a horizontal scroll.
-  const narrowColumns: TableColumnsType<Delivery> = [
+  const narrowColumns: TableColumnsType<DeliverySeries> = [
     {
       title: 'Delivery',
       key: 'delivery',
-      render: (_: unknown, d) => (
+      render: (_: unknown, s) => (
         <Flex vertical gap={2} align="flex-start">
-          <code style={{ overflowWrap: 'anywhere', fontSize: 12 }}>{d.event}</code>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{time(d.created_date)}</Typography.Text>
-          {redeliveryTag(d)}
+          <code style={{ overflowWrap: 'anywhere', fontSize: 12 }}>{s.event}</code>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>{time(s.last_attempt_date ?? s.created_date)} · {resourceLabel(s)}</Typography.Text>
+          {tags(s)}
         </Flex>
       ),
     },
     {
       title: 'Result',
       key: 'result',
-      render: (_: unknown, d) => (
+      render: (_: unknown, s) => (
         <Flex vertical gap={2} align="flex-start">
           <span>
-            {d.status_code ?? '—'} · attempt #{d.attempt}
-            {d.request_duration !== null && ` · ${d.request_duration} ms`}
+            {s.last_status_code ?? '—'} · {s.attempts} attempt{s.attempts === 1 ? '' : 's'}
           </span>
-          {stateCell(d)}
+          {stateCell(s)}
         </Flex>
       ),
     },
-    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 44, render: (_: unknown, d) => redeliverButton(d, true) },
+    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 44, render: (_: unknown, s) => redeliverButton(s, true) },
   ];
 
   return (
@@ -146,51 +190,104 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
       <Card
         title="Deliveries"
         extra={
-          <Button size="small" icon={<ReloadOutlined />} onClick={() => deliveries.refetch()} loading={deliveries.isFetching && !deliveries.isPending}>
+          <Button size="small" icon={<ReloadOutlined />} onClick={() => series.refetch()} loading={series.isFetching && !series.isPending}>
             Refresh
           </Button>
         }
       >
         <Flex gap={8} wrap style={{ marginBottom: 16 }}>
-          <Select aria-label="Filter by event" value={event} options={eventOptions} onChange={(v) => { setEvent(v); setPage(1); }} style={{ width: 200 }} showSearch />
-          <Select aria-label="Filter by outcome" value={outcome} options={OUTCOMES} onChange={(v) => { setOutcome(v); setPage(1); }} style={{ width: 160 }} />
+          <Select aria-label="Filter by event" value={event} options={eventOptions} onChange={(v) => reset(() => setEvent(v))} style={{ width: 200 }} showSearch />
+          <Select aria-label="Filter by outcome" value={outcome} options={OUTCOMES} onChange={(v) => reset(() => setOutcome(v))} style={{ width: 190 }} />
+          <Input.Search aria-label="Filter by delivery id" placeholder="Delivery id (msg_…)" allowClear style={{ width: 230 }} onSearch={(v) => reset(() => setDeliveryId(v))} />
+          <Input.Search aria-label="Filter by resource id" placeholder="Resource id" allowClear style={{ width: 150 }} onSearch={(v) => reset(() => setResourceId(v))} />
+          <DatePicker.RangePicker aria-label="Filter by date" value={range} onChange={(v) => reset(() => setRange(v))} allowEmpty={[true, true]} />
         </Flex>
-        {deliveries.isError ? (
-          <ErrorState error={deliveries.error} onRetry={() => deliveries.refetch()} />
+        {series.isError ? (
+          <ErrorState error={series.error} onRetry={() => series.refetch()} />
         ) : (
-          <Table<Delivery>
+          <Table<DeliverySeries>
             rowKey="id"
             size="small"
-            loading={deliveries.isPending || deliveries.isPlaceholderData}
-            dataSource={deliveries.data?.results}
-            locale={{ emptyText: <Empty description={event || outcome ? 'No delivery matches these filters' : 'Nothing delivered yet: ping the webhook or change something it is subscribed to'} /> }}
-            onRow={(d) => ({
-              onClick: () => setOpenId(d.id),
-              onKeyDown: (e) => {
-                if (e.key === 'Enter' && e.target === e.currentTarget) setOpenId(d.id);
-              },
-              tabIndex: 0,
-              style: { cursor: 'pointer' },
-              'data-testid': `delivery-${d.id}`,
-            } as React.HTMLAttributes<HTMLTableRowElement>)}
+            loading={series.isPending || series.isPlaceholderData}
+            dataSource={series.data?.results}
+            locale={{ emptyText: <Empty description={isFiltered ? 'No delivery matches these filters' : 'Nothing delivered yet: ping the webhook or change something it is subscribed to'} /> }}
+            expandable={{
+              expandedRowRender: (s) => <SeriesAttempts webhookId={webhook.id} series={s} onOpen={setOpen} wide={wide} />,
+              expandRowByClick: true,
+              rowExpandable: (s) => s.attempts > 0,
+            }}
+            onRow={(s) => ({ 'data-testid': `series-${s.id}`, style: { cursor: s.attempts > 0 ? 'pointer' : undefined } }) as React.HTMLAttributes<HTMLTableRowElement>}
             pagination={{
               current: page,
               pageSize,
-              total: deliveries.data?.count ?? 0,
+              total: series.data?.count ?? 0,
               showSizeChanger: true,
               pageSizeOptions: [10, 20, 50, 100],
-              showTotal: wide ? (total) => `${total} attempt${total === 1 ? '' : 's'}` : undefined,
+              showTotal: wide ? (total) => `${total} event${total === 1 ? '' : 's'}` : undefined,
               onChange: (p, size) => {
                 setPage(size !== pageSize ? 1 : p);
                 setPageSize(size);
               },
             }}
             columns={wide ? wideColumns : narrowColumns}
+            scroll={{ x: 'max-content' }}
           />
         )}
       </Card>
-      <DeliveryDrawer delivery={open} onClose={() => setOpenId(null)} onRedeliver={doRedeliver} wide={wide} />
+      <DeliveryDrawer delivery={open} onClose={() => setOpen(null)} onRedeliver={(d) => void doRedeliver(d.id, `Delivery #${d.id}`)} wide={wide} />
     </>
+  );
+}
+
+/** The attempts of one series (every attempt that carried its webhook-id), newest first; each opens in the drawer. */
+function SeriesAttempts({ webhookId, series, onOpen, wide }: { webhookId: number; series: DeliverySeries; onOpen: (d: Delivery) => void; wide: boolean }) {
+  const detail = useApiQuery<DeliverySeriesDetail>(`/webhooks/${webhookId}/messages/${series.delivery_id}`, undefined, {
+    global: true,
+    refetchInterval: series.state === 'pending' ? 2000 : false,
+  });
+  if (detail.isError) return <ErrorState error={detail.error} onRetry={() => detail.refetch()} />;
+  const columns: TableColumnsType<Delivery> = [
+    { title: 'Sent', dataIndex: 'created_date', width: 160, render: (v: string) => time(v) },
+    {
+      title: 'Attempt',
+      dataIndex: 'attempt',
+      width: wide ? 150 : 70,
+      render: (v: number, d) => (
+        <Flex gap={6} wrap align="center">
+          #{v}
+          {d.redelivery && <Tag color="purple" style={{ marginInlineEnd: 0 }}>{d.trigger}</Tag>}
+        </Flex>
+      ),
+    },
+    { title: 'Status', dataIndex: 'status_code', width: 72, render: (v: number | null) => v ?? '—' },
+    // Phones: when, which and the answer's code; the rest is one tap away in the drawer.
+    ...(wide
+      ? [
+          { title: 'Duration', dataIndex: 'request_duration', width: 90, render: (v: number | null) => (v === null ? '—' : `${v} ms`) },
+          { title: 'Answer', dataIndex: 'response', ellipsis: true, render: (v: string | null) => <Typography.Text type="secondary">{v ? v.slice(0, 120) : '—'}</Typography.Text> },
+        ]
+      : []),
+  ];
+  return (
+    <Table<Delivery>
+      rowKey="id"
+      size="small"
+      pagination={false}
+      loading={detail.isPending}
+      dataSource={detail.data?.history}
+      columns={columns}
+      scroll={{ x: 'max-content' }}
+      aria-label={`Attempts of ${series.event} ${series.delivery_id}`}
+      onRow={(d) => ({
+        onClick: () => onOpen(d),
+        onKeyDown: (e) => {
+          if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(d);
+        },
+        tabIndex: 0,
+        style: { cursor: 'pointer' },
+        'data-testid': `delivery-${d.id}`,
+      }) as React.HTMLAttributes<HTMLTableRowElement>}
+    />
   );
 }
 
@@ -223,12 +320,12 @@ function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: De
             bordered
             column={{ xs: 1, sm: 2 }}
             items={[
-              { key: 'state', label: 'State', children: <Tag color={STATE_COLOR[delivery.state]}>{delivery.state}</Tag> },
+              { key: 'state', label: 'Series', children: <Tag color={STATE_COLOR[delivery.state]}>{delivery.state}</Tag> },
               { key: 'status', label: 'Status code', children: delivery.status_code ?? '—' },
               { key: 'attempt', label: 'Attempt', children: `#${delivery.attempt}${delivery.redelivery ? ' (redelivery)' : ''}` },
               { key: 'duration', label: 'Duration', children: delivery.request_duration === null ? '—' : `${delivery.request_duration} ms` },
-              { key: 'created', label: 'Created', children: time(delivery.created_date) },
-              { key: 'next', label: 'Next attempt', children: time(delivery.next_attempt_date) },
+              { key: 'created', label: 'Sent', children: time(delivery.created_date) },
+              { key: 'next', label: 'Next attempt of the series', children: time(delivery.next_attempt_date) },
               { key: 'trigger', label: 'Trigger', children: delivery.trigger },
               { key: 'id', label: 'webhook-id', children: <code style={{ wordBreak: 'break-all' }}>{delivery.delivery_id}</code> },
             ]}
@@ -250,7 +347,7 @@ function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: De
             {delivery.response ? (
               <pre className={styles.code} data-testid="response-body">{prettyJson(delivery.response)}</pre>
             ) : (
-              <Typography.Text type="secondary">{delivery.state === 'pending' ? 'Not sent yet' : 'Empty'}</Typography.Text>
+              <Typography.Text type="secondary">Empty</Typography.Text>
             )}
           </section>
         </Flex>

@@ -38,7 +38,9 @@ export function useOrganizationBySlug(slug: string | null | undefined) {
 }
 
 const isWebhookList = (key: readonly unknown[]) => key[0] === 'api' && key[1] === '/webhooks';
-const isDeliveriesOf = (id: number) => (key: readonly unknown[]) => key[0] === 'api' && typeof key[1] === 'string' && key[1].startsWith(`/webhooks/${id}/deliveries`);
+/** The webhook's delivery records: its attempts (`/deliveries`, the chart) and its series (`/messages`). */
+const isDeliveriesOf = (id: number) => (key: readonly unknown[]) =>
+  key[0] === 'api' && typeof key[1] === 'string' && (key[1].startsWith(`/webhooks/${id}/deliveries`) || key[1].startsWith(`/webhooks/${id}/messages`));
 
 /** Puts a ping's result on the cached webhook (list rows and the webhook itself) without refetching them. */
 function applyPing(client: QueryClient, id: number, delivery: Delivery) {

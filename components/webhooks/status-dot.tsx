@@ -6,7 +6,7 @@ import { HEALTH_COLOR, webhookHealth, type Webhook } from '@/lib/client/webhooks
 
 function describe(w: Pick<Webhook, 'last_status' | 'last_delivery_date' | 'last_state'>): string {
   if (!w.last_delivery_date) return 'Never delivered';
-  const status = w.last_status !== null ? `Last status: ${w.last_status}` : `Last attempt ${w.last_state === 'refused' || !w.last_state ? 'refused or unreachable' : w.last_state}`;
+  const status = w.last_status !== null ? `Last status: ${w.last_status}` : `Last attempt ${!w.last_state ? 'refused or unreachable' : w.last_state}`;
   return `${status} · ${formatDate(w.last_delivery_date)}`;
 }
 

@@ -24,7 +24,9 @@ export type Webhook = {
   last_state?: DeliveryState;
 };
 
-export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'refused' | 'cancelled';
+/** The state of a series (delivery.md): every attempt of it shows where the series stands now. */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
+export type DeliveryTrigger = 'event' | 'ping' | 'test' | 'redelivery' | 'recovery';
 
 export type Delivery = {
   id: number;
@@ -44,8 +46,30 @@ export type Delivery = {
   next_attempt_date: string | null;
   request_headers: Record<string, string> | null;
   response_headers: Record<string, string> | null;
-  trigger: 'event' | 'ping' | 'redelivery';
+  trigger: DeliveryTrigger;
 };
+
+/** A series: one event's deliveries to the webhook (GET /webhooks/{id}/messages). */
+export type DeliverySeries = {
+  id: number;
+  delivery_id: string;
+  webhook_id: number;
+  event: string;
+  trigger: DeliveryTrigger;
+  redelivery: boolean;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_date: string | null;
+  last_status_code: number | null;
+  last_attempt_date: string | null;
+  last_attempt_id: number | null;
+  created_date: string;
+  changed_fields: string | null;
+  request: unknown;
+  resource: { type: string; id: number | string } | null;
+};
+
+export type DeliverySeriesDetail = DeliverySeries & { history: Delivery[] };
 
 export type DeliveryStats = { bucket: string; bucket_seconds: number; results: { time: string; success: number; failure: number }[] };
 
@@ -56,7 +80,7 @@ export function webhookHealth(w: Pick<Webhook, 'last_status' | 'last_delivery_da
   const s = w.last_status;
   if (s !== null && s >= 200 && s < 300) return 'ok';
   if (s !== null && s >= 500) return 'failing';
-  if (w.last_state === 'failed' || w.last_state === 'refused') return 'failing';
+  if (w.last_state === 'failed') return 'failing';
   // A refused attempt (SSRF guard) is recorded without a status code.
   if (s === null && w.last_delivery_date) return 'failing';
   return 'unknown';

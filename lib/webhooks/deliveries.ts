@@ -90,6 +90,8 @@ export function representSeries(s: SeriesRecord) {
     next_attempt_date: s.state === 'pending' ? iso(s.nextAttemptDate) : null,
     last_status_code: s.lastStatusCode,
     last_attempt_date: iso(s.lastSentDate),
+    /** The attempt to redeliver from; null before the first. */
+    last_attempt_id: s.lastAttemptId === null ? null : Number(s.lastAttemptId),
     created_date: iso(s.createdDate),
     changed_fields: s.changedFields,
     request: parseBody(buildBody(unpackPayload(s.payload), s.webhookId)),

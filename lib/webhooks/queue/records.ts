@@ -44,6 +44,7 @@ export type SeriesRecord = {
   changedFields: string | null;
   resourceType: string | null;
   resourceId: string | null;
+  lastAttemptId: number | null;
   lastStatusCode: number | null;
   lastSentDate: Date | null;
 };
@@ -56,7 +57,7 @@ const ATTEMPT_FROM = sql`webhook_attempts a join webhook_deliveries d on d.webho
 
 // Attempts never precede their series: the bound lets PostgreSQL skip the log's older partitions.
 const LAST_ATTEMPT = sql`left join lateral (
-    select a.status_code, a.error_kind, a.sent_date from webhook_attempts a
+    select a.id, a.status_code, a.error_kind, a.sent_date from webhook_attempts a
     where a.delivery_id = d.id and a.sent_date >= d.created_date order by a.id desc limit 1
   ) last on true`;
 
@@ -123,7 +124,7 @@ export async function listAttemptsOfKey(db: Db, webhookId: number, key: string):
 const SERIES_COLUMNS = sql`d.id::float8 as id, d.webhook_id as "webhookId", d.key, d.trigger, d.redelivery, d.state, d.attempts,
   d.next_attempt_date as "nextAttemptDate", d.created_date as "createdDate", m.event, m.payload,
   m.changed_fields as "changedFields", m.resource_type as "resourceType", m.resource_id as "resourceId",
-  last.status_code as "lastStatusCode", last.sent_date as "lastSentDate"`;
+  last.id::float8 as "lastAttemptId", last.status_code as "lastStatusCode", last.sent_date as "lastSentDate"`;
 
 function seriesListWhere(webhookId: number, f: RecordFilters): SQL {
   const where = [sql`d.webhook_id = ${webhookId}`, ...seriesWhere(f)];
