@@ -20,7 +20,6 @@ type ClaimedRow = SeriesColumns &
  * limit, or beyond the scanned window, mean it is not.
  */
 export async function claimDue(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
-  const roomJson = JSON.stringify(Object.fromEntries(room));
   // How far the claim looks: enough to fill `limit` past endpoints that have little room.
   const window = limit * 10;
   const rows = await queryRows<ClaimedRow>(db, sql`
@@ -34,10 +33,12 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
         and d.webhook_id <> all(array(select h.webhook_id from webhook_health h where h.paused_until > now()))
       order by d.next_attempt_date, d.id
       limit ${window}
+    ), room as (
+      select * from unnest(${idArray([...room.keys()])}, ${idArray([...room.values()])}) as r(webhook_id, room)
     ), ranked as materialized (
       select d.webhook_id, d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
-        coalesce((${roomJson}::jsonb ->> d.webhook_id::text)::int, ${settings.maxInFlightPerEndpoint}) as room
-      from scan d
+        coalesce(r.room, ${settings.maxInFlightPerEndpoint}) as room
+      from scan d left join room r on r.webhook_id = d.webhook_id
     ), candidates as materialized (
       select s.webhook_id, s.id from ranked s
       where s.rn <= s.room
