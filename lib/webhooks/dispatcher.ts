@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { getDeliveryDb, type Db } from '@/db/client';
 import { idArray, queryRows } from '@/db/raw';
 import { settings } from '@/lib/config/settings';
+import { openSecret } from '@/lib/crypto/secret-box';
 import { describeForLog } from '@/lib/http/errors';
 import { classifyOutcome, type AttemptResult } from './attempt';
 import { sendWebhookRequest } from './send';
@@ -59,8 +60,9 @@ export function toClaimedPair(r: ClaimedRow): ClaimedPair {
     webhook: {
       id: r.webhookId,
       targetUrl: r.targetUrl,
-      secret: r.secret,
-      previousSecret: r.previousSecret,
+      // Stored sealed (lib/crypto/secret-box.ts): opened here, where the delivery path reads the webhook.
+      secret: openSecret(r.secret),
+      previousSecret: openSecret(r.previousSecret),
       previousSecretExpires: r.previousSecretExpires ? new Date(r.previousSecretExpires) : null,
       isActive: r.isActive,
       enableSsl: r.enableSsl,

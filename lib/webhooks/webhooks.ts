@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff } from '@/lib/auth/policy';
 import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
 import { settings } from '@/lib/config/settings';
+import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
@@ -135,7 +136,7 @@ export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookIn
       description: input.description ?? '',
       type: input.type,
       contentType: 'application/json',
-      secret: input.secret || null,
+      secret: input.secret ? sealSecret(input.secret) : null,
       isActive: input.is_active ?? true,
       enableSsl: input.enable_ssl ?? true,
       events: [...new Set(input.events)],
@@ -162,11 +163,11 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
     events: input.events ? [...new Set(input.events)] : undefined,
     updatedDate: now,
   };
-  if (input.secret !== undefined && (input.secret || null) !== hook.secret) {
+  if (input.secret !== undefined && (input.secret || null) !== openSecret(hook.secret)) {
     const isRotation = Boolean(hook.secret && input.secret);
     // Rotating: the old secret keeps signing beside the new one for a day, so receivers can switch.
     Object.assign(patch, {
-      secret: input.secret || null,
+      secret: input.secret ? sealSecret(input.secret) : null,
       previousSecret: isRotation ? hook.secret : null,
       previousSecretExpires: isRotation ? new Date(now.getTime() + ROTATION_OVERLAP_MS) : null,
     });
@@ -203,7 +204,7 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
     .returning();
   const result = await attemptDelivery(
     { id: row.id, webhookId: id, messageId: row.messageId, event: 'ping', payload, attempt: 1, trigger: 'ping' },
-    { ...hook, isFailing: hook.consecutiveFailures > 0 || hook.backoffUntil !== null },
+    { ...hook, secret: openSecret(hook.secret), previousSecret: openSecret(hook.previousSecret), isFailing: hook.consecutiveFailures > 0 || hook.backoffUntil !== null },
   );
   await recordAttempts(db, [result]);
   const [done] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, row.id));

@@ -1,3 +1,47 @@
+import { NextRequest } from 'next/server';
+import { getDb } from '@/db/client';
+import { findAccountKey } from '@/lib/auth/credentials';
 import { handlers } from '@/lib/auth/next-auth';
+import { findThrottle } from '@/lib/auth/sign-in-throttle';
+import { readBoundedBody } from '@/lib/http/bounded-body';
+import { requestOrigin } from '@/lib/http/base-url';
+import { clientAddress } from '@/lib/http/client-address';
+import { settings } from '@/lib/config/settings';
+import { errorResponse } from '@/lib/http/route';
 
-export const { GET, POST } = handlers;
+/**
+ * next-auth's own routes (the sign-in page's credentials post, sign-out, session), with what it does not
+ * do itself: the body is read bounded before next-auth buffers it, the sign-in throttle answers 429 before
+ * a hash is computed, and X-Forwarded-Host/-Proto are dropped unless TRUST_PROXY=1, so that redirects go
+ * to the host the person came in on.
+ */
+function ownHeaders(req: Request): Headers {
+  const headers = new Headers(req.headers);
+  if (!settings.trustProxy) for (const name of ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port']) headers.delete(name);
+  return headers;
+}
+
+export async function GET(req: NextRequest) {
+  return handlers.GET(new NextRequest(req.url, { method: 'GET', headers: ownHeaders(req) }));
+}
+
+export async function POST(req: NextRequest) {
+  try {
+    const body = await readBoundedBody(req, settings.maxJsonBytes);
+    if (new URL(req.url).pathname.endsWith('/callback/credentials')) {
+      const login = new URLSearchParams(body.toString('utf8')).get('username') ?? '';
+      if (login && login.length <= 254) {
+        const db = await getDb();
+        const refusal = await findThrottle(db, await findAccountKey(db, login), clientAddress(req));
+        if (refusal) {
+          // next-auth's client reads `url` (error and code) from the answer; the page says "too many attempts".
+          const url = `${requestOrigin(req)}/login?error=CredentialsSignin&code=throttled`;
+          return Response.json({ ...refusal.body, url }, { status: refusal.status, headers: refusal.headers });
+        }
+      }
+    }
+    return await handlers.POST(new NextRequest(req.url, { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }));
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
