@@ -5,6 +5,7 @@ import type net from 'node:net';
 import path from 'node:path';
 import { settings } from '@/lib/config/settings';
 import { CLIENT_HEADER } from './client-address';
+import { SECURITY_HEADERS } from './security-headers';
 
 /**
  * The HTTP server `npm start` runs (scripts/start.mjs hands it Next.js's request handler). What Next.js
@@ -20,13 +21,6 @@ import { CLIENT_HEADER } from './client-address';
  * - security headers go on every answer, and the connection's peer address is handed to the routes
  *   (lib/http/client-address.ts) under a token a client cannot forge.
  */
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'same-origin',
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "frame-ancestors 'none'",
-};
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const PAGE_METHODS = 'GET, HEAD, POST';
