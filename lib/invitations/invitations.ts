@@ -3,8 +3,7 @@ import { and, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzl
 import type { Tx } from '@/db/client';
 import { invitations, memberships, users, type Role } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
-import { orgContextWhere } from '@/lib/auth/visibility';
+import { isOrgStaff, orgContextWhere, orgIdsWhere, STAFF_ROLES } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
@@ -21,10 +20,7 @@ function visibleTo(actor: Actor): SQL | undefined {
   if (actor.user.isSuperuser) return undefined;
   return or(
     eq(invitations.userId, actor.user.id),
-    inArray(
-      invitations.organizationId,
-      sql`(select ${memberships.organizationId} from ${memberships} where ${memberships.userId} = ${actor.user.id} and ${memberships.isActive} and ${memberships.role} in ('owner', 'maintainer'))`,
-    ),
+    inArray(invitations.organizationId, orgIdsWhere(actor.user, STAFF_ROLES)),
   );
 }
 

@@ -2,8 +2,7 @@ import { and, asc, count, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '@/db/client';
 import { memberships, ROLES, users, type Role } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
-import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
+import { isOrgStaff, orgContextWhere, orgIdsWhere } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
@@ -21,7 +20,7 @@ const SORTABLE = {
 
 export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [
-    actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, memberOrgIds(actor.user)),
+    actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, orgIdsWhere(actor.user)),
     orgContextWhere(actor.org, memberships.organizationId),
   ];
   const user = query.filters.get('user');

@@ -3,8 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '@/db/client';
 import { projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, mayCreateInOrg, type Action, type Involvement } from '@/lib/auth/policy';
-import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { isAllowed, mayCreateInOrg, orgContextWhere, projectRule, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, notFound } from '@/lib/http/errors';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
@@ -29,20 +28,12 @@ const SORTABLE = {
   assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${projects.assigneeId})`,
 };
 
-export function projectInvolvement(p: ProjectRow): Involvement {
-  return { organizationId: p.organizationId, owners: [p.ownerId], assignees: [p.assigneeId] };
-}
-
 function usernameIs(column: AnyPgColumn, value: string): SQL {
   return sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`;
 }
 
 export async function listProjects(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const me = actor.user.id;
-  const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, projects.organizationId, sql`${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me}`),
-    orgContextWhere(actor.org, projects.organizationId),
-  ];
+  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, projectRule), orgContextWhere(actor.org, projects.organizationId)];
   if (query.search) filters.push(ilike(projects.name, containsPattern(query.search)));
   const name = query.filters.get('name');
   if (name !== undefined) filters.push(eq(projects.name, name));
@@ -76,7 +67,7 @@ export async function loadProject(tx: Tx, actor: Actor, id: number, action: Acti
 async function authorizeProject(tx: Tx, actor: Actor, project: ProjectRow | undefined, action: Action) {
   if (!project) throw notFound();
   const role = await findActorRole(tx, actor, project.organizationId);
-  if (!isAllowed(actor.user, role, action, projectInvolvement(project))) throw forbidden();
+  if (!isAllowed(actor.user, role, action, projectRule, project)) throw forbidden();
   return project;
 }
 
@@ -120,7 +111,7 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
   if (input.owner_id !== undefined && input.owner_id !== project.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a project over could then delete it.
     const role = await findActorRole(tx, actor, project.organizationId);
-    if (!isAllowed(actor.user, role, 'delete', projectInvolvement(project))) throw forbidden('Only the owner may transfer the project.');
+    if (!isAllowed(actor.user, role, 'delete', projectRule, project)) throw forbidden('Only the owner may transfer the project.');
   }
   const [before] = await representProjects(tx, [project], actor.baseUrl, relations);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);

@@ -3,8 +3,7 @@ import type { Db, Tx } from '@/db/client';
 import { afterCommit } from '@/db/transaction';
 import { projects, users, webhookDeliveries, webhooks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
-import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
+import { isAllowed, isOrgStaff, orgContextWhere, visibleWhere, webhookRule } from '@/lib/auth/policy';
 import { settings } from '@/lib/config/settings';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
@@ -31,20 +30,9 @@ const SORTABLE = {
   updated_date: webhooks.updatedDate,
 };
 
-const projectOwner = sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId})`;
-
-/**
- * webhooks.md's permission table as a list filter: the webhooks of organizations where the caller is
- * owner or maintainer, and, where they belong (personal workspace or an organization they are in),
- * the webhooks they created or whose project they own.
- */
+/** webhooks.md's permission table as a list filter: the policy's webhook rule (lib/auth/policy.ts). */
 function visibleTo(actor: Actor): SQL | undefined {
-  if (actor.user.isSuperuser) return undefined;
-  const me = actor.user.id;
-  const staffOrgs = sql`(select organization_id from memberships where user_id = ${me} and is_active and role in ('owner', 'maintainer'))`;
-  return sql`(${webhooks.organizationId} in ${staffOrgs}
-    or ((${webhooks.organizationId} is null or ${webhooks.organizationId} in ${memberOrgIds(actor.user)})
-        and (${webhooks.ownerId} = ${me} or ${projectOwner} = ${me})))`;
+  return visibleWhere(actor.user, webhookRule);
 }
 
 export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
@@ -78,27 +66,28 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
   return { count: total, results: await representWebhooks(db, rows, actor.baseUrl) };
 }
 
-/** May the actor see and manage this webhook? (Ping, redelivery and deliveries follow the same rule.) */
-async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow): Promise<boolean> {
+/**
+ * May the actor see (`view`: it and its deliveries) or manage (`manage`: change, delete, ping, redeliver)
+ * this webhook? The policy's webhook rule decides (lib/auth/policy.ts).
+ */
+async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow, action: 'view' | 'manage' = 'manage'): Promise<boolean> {
   if (actor.user.isSuperuser) return true;
   const role = await findActorRole(tx, actor, hook.organizationId);
-  if (hook.organizationId !== null && !role) return false;
-  if (isOrgStaff(actor.user, role) || hook.ownerId === actor.user.id) return true;
-  if (hook.projectId === null) return false;
-  const [project] = await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
-  return project?.ownerId === actor.user.id;
+  const [project] = hook.projectId === null ? [] : await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
+  return isAllowed(actor.user, role, action === 'view' ? 'view' : 'update', webhookRule, { hook, projectOwnerId: project?.ownerId ?? null });
 }
 
-export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock = false): Promise<WebhookRow> {
+/** The webhook if the actor may `action` it (default: manage): 404 when absent, 403 when out of reach. */
+export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock = false, action: 'view' | 'manage' = 'manage'): Promise<WebhookRow> {
   const query = tx.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.retiredDate)));
   const [hook] = lock ? await query.for('update') : await query;
   if (!hook) throw notFound();
-  if (!(await mayManage(tx, actor, hook))) throw forbidden();
+  if (!(await mayManage(tx, actor, hook, action))) throw forbidden();
   return hook;
 }
 
 export async function getWebhook(db: Db, actor: Actor, id: number) {
-  const hook = await loadWebhook(db, actor, id);
+  const hook = await loadWebhook(db, actor, id, false, 'view');
   return (await representWebhooks(db, [hook], actor.baseUrl))[0];
 }
 
@@ -212,12 +201,12 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
 }
 
 export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, false, 'view');
   return listWebhookDeliveries(db, webhookId, query, page);
 }
 
 export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, false, 'view');
   return summarizeDeliveries(db, webhookId, bucket);
 }
 
@@ -231,7 +220,7 @@ async function loadDelivery(tx: Tx, webhookId: number, deliveryId: number) {
 }
 
 export async function getDelivery(db: Db, actor: Actor, webhookId: number, deliveryId: number) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, false, 'view');
   return representDelivery(await loadDelivery(db, webhookId, deliveryId));
 }
 
