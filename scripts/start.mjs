@@ -24,7 +24,8 @@ const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createHeraldServer(handle);
-server.listen(port, hostname, async () => {
+// A deep accept queue: a burst of connections is taken in (and capped) by the server, not dropped by the kernel.
+server.listen(port, hostname, 2048, async () => {
   await learnAllowedMethods(server);
   console.log(`  Listening on http://${hostname}:${port}`);
 });

@@ -94,10 +94,24 @@ function watchAnswer(req: http.IncomingMessage, res: http.ServerResponse) {
     }
     if (status === 413 || status === 408) {
       this.setHeader('connection', 'close');
-      this.shouldKeepAlive = false;
+      lingerBeforeClosing(req.socket);
     }
     return writeHead.apply(this, args);
   } as typeof writeHead;
+}
+
+/**
+ * After an answer given before the body was read (413, 408), Node.js closes the connection at once; the
+ * client, still sending, then gets a reset that may reach it before the answer and destroy it unread.
+ * Close the way web servers do instead: send the answer and our end of the connection, leave the rest
+ * of the body unread (it is never taken into memory), and destroy the socket LINGER_MS later.
+ */
+const LINGER_MS = 2000;
+function lingerBeforeClosing(socket: net.Socket) {
+  socket.destroySoon = function (this: net.Socket) {
+    this.end();
+    setTimeout(() => this.destroy(), LINGER_MS).unref();
+  };
 }
 
 function pathOf(url: string | undefined): string {

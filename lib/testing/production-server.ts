@@ -88,13 +88,15 @@ export async function startProductionServer(options: ServerOptions = {}) {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // Without stack lines: vitest reads those as its own and fails on the build's source maps.
+  const tail = () => out.slice(-3000).replace(/^\s+at .*$/gm, '');
   const waitFor = async (text: string, timeoutMs = 90_000) => {
     for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
       if (out.includes(text)) return;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before printing "${text}":\n${out.slice(-3000)}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before printing "${text}":\n${tail()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error(`server never printed "${text}":\n${out.slice(-3000)}`);
+    throw new Error(`server never printed "${text}":\n${tail()}`);
   };
   const wait = options.waitFor === undefined ? 'Listening on' : options.waitFor;
   if (wait) {
@@ -171,7 +173,7 @@ export function request(
  * Streams `totalBytes` to `pathname` as a chunked body (no Content-Length), as fast as the server takes
  * it, and stops sending once the answer comes. Resolves with the status, or the error that ended it.
  */
-export function streamChunkedBody(base: string, pathname: string, totalBytes: number, headers: Record<string, string> = {}) {
+export function streamChunkedBody(base: string, pathname: string, totalBytes: number, headers: Record<string, string> = {}, prefix?: Buffer) {
   const url = new URL(pathname, base);
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   return new Promise<{ status: number | null; sent: number; error?: string }>((resolve) => {
@@ -193,6 +195,10 @@ export function streamChunkedBody(base: string, pathname: string, totalBytes: nu
       },
     );
     req.on('error', (error) => finish(status === null ? error.message : undefined));
+    if (prefix) {
+      req.write(prefix);
+      sent += prefix.length;
+    }
     const write = () => {
       while (status === null && !isDone && sent < totalBytes) {
         sent += chunk.length;
