@@ -12,12 +12,18 @@ import { errorResponse } from '@/lib/http/route';
 /**
  * next-auth's own routes (the sign-in page's credentials post, sign-out, session), with what it does not
  * do itself: the body is read bounded before next-auth buffers it, the sign-in throttle answers 429 before
- * a hash is computed, and X-Forwarded-Host/-Proto are dropped unless TRUST_PROXY=1, so that redirects go
- * to the host the person came in on.
+ * a hash is computed, and X-Forwarded-Host/-Proto are those of the request's own Host unless
+ * TRUST_PROXY=1, so that redirects go to the host the person came in on.
  */
 function ownHeaders(req: Request): Headers {
   const headers = new Headers(req.headers);
-  if (!settings.trustProxy) for (const name of ['x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port']) headers.delete(name);
+  if (!settings.trustProxy) {
+    // next-auth takes its origin from X-Forwarded-Host/-Proto: make them say what the request itself does.
+    const origin = new URL(requestOrigin(req));
+    headers.set('x-forwarded-host', origin.host);
+    headers.set('x-forwarded-proto', origin.protocol.replace(':', ''));
+    headers.delete('x-forwarded-port');
+  }
   return headers;
 }
 
