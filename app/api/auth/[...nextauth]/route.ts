@@ -27,8 +27,14 @@ function ownHeaders(req: Request): Headers {
   return headers;
 }
 
+/** next-auth takes its base URL from the request's URL: Next.js builds that from the server's own name, not the Host. */
+function ownUrl(req: Request): string {
+  const url = new URL(req.url);
+  return `${requestOrigin(req)}${url.pathname}${url.search}`;
+}
+
 export async function GET(req: NextRequest) {
-  return handlers.GET(new NextRequest(req.url, { method: 'GET', headers: ownHeaders(req) }));
+  return handlers.GET(new NextRequest(ownUrl(req), { method: 'GET', headers: ownHeaders(req) }));
 }
 
 export async function POST(req: NextRequest) {
@@ -46,7 +52,7 @@ export async function POST(req: NextRequest) {
         }
       }
     }
-    return await handlers.POST(new NextRequest(req.url, { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }));
+    return await handlers.POST(new NextRequest(ownUrl(req), { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }));
   } catch (error) {
     return errorResponse(error);
   }
