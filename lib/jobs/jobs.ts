@@ -8,7 +8,6 @@ import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
-import type { TaskRow } from '@/lib/tasks/representation';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { representJobs, type JobRow } from './representation';
 import type { UpdateJobInput } from './schemas';

@@ -33,8 +33,18 @@ function ownUrl(req: Request): string {
   return `${requestOrigin(req)}${url.pathname}${url.search}`;
 }
 
+/**
+ * The request next-auth gets. A NextRequest would turn a loopback host (127.0.0.1, [::1]) into
+ * `localhost` in its URL, sending a person who came in on 127.0.0.1 elsewhere: a plain Request keeps it.
+ * next-auth reads the NextRequest-only `nextUrl` only when AUTH_URL is set, which fixes the origin anyway.
+ */
+function forNextAuth(url: string, init: RequestInit): NextRequest {
+  if (process.env.AUTH_URL || process.env.NEXTAUTH_URL) return new NextRequest(url, init as never);
+  return new Request(url, init) as unknown as NextRequest;
+}
+
 export async function GET(req: NextRequest) {
-  return handlers.GET(new NextRequest(ownUrl(req), { method: 'GET', headers: ownHeaders(req) }));
+  return handlers.GET(forNextAuth(ownUrl(req), { method: 'GET', headers: ownHeaders(req) }));
 }
 
 export async function POST(req: NextRequest) {
@@ -52,7 +62,7 @@ export async function POST(req: NextRequest) {
         }
       }
     }
-    return await handlers.POST(new NextRequest(ownUrl(req), { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }));
+    return await handlers.POST(forNextAuth(ownUrl(req), { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }));
   } catch (error) {
     return errorResponse(error);
   }
