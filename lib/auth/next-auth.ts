@@ -20,6 +20,13 @@ export const { handlers, auth } = NextAuth(
     trustHost: true,
     session: { strategy: 'jwt' },
     pages: { signIn: '/login' },
+    // A wrong password is an ordinary event: one warning line, not a stack trace.
+    logger: {
+      error(error) {
+        if (error.name === 'CredentialsSignin' || (error as { type?: string }).type === 'CredentialsSignin') console.warn('[auth] sign-in refused: wrong credentials');
+        else console.error('[auth]', error);
+      },
+    },
     providers: [
       Credentials({
         credentials: { username: {}, password: {} },
