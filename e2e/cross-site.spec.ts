@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { startReceiver } from '../lib/testing/receiver';
 import { makePng } from './png';
 import { signIn } from './support';
@@ -18,6 +18,7 @@ test('a form or script on another origin cannot ping, redeliver, upload or sign 
   test.setTimeout(120_000);
   const receiver = await startReceiver();
   const attacker = http.createServer();
+  let page: Page | undefined;
   try {
     expect((await request.post('/api/auth/register', { data: { username: carla.username, email: `${carla.username}@example.test`, password1: carla.password, password2: carla.password } })).status()).toBe(201);
     const project = await (await request.post('/api/projects', { headers: auth, data: { name: `csrf ${suffix}` } })).json();
@@ -28,7 +29,7 @@ test('a form or script on another origin cannot ping, redeliver, upload or sign 
     const deliveriesBefore = await countDeliveries();
     const arrivedBefore = receiver.received.length;
 
-    const page = await signIn(browser, carla);
+    page = await signIn(browser, carla);
     const herald = baseURL!;
     attacker.on('request', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
@@ -69,6 +70,7 @@ test('a form or script on another origin cannot ping, redeliver, upload or sign 
     expect(own).toBe(200);
     await expect.poll(() => receiver.received.length).toBe(arrivedBefore + 1);
   } finally {
+    await page?.context().close();
     attacker.close();
     await receiver.close();
   }
