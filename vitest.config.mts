@@ -15,6 +15,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: {
       AUTH_SECRET: 'test-secret-test-secret-test-secret',
+      // In-process requests have no client address: they all count as one ("unknown") against the per-address
+      // sign-in limit, across every test file on PostgreSQL. The throttle's own tests run the real server.
+      SIGN_IN_MAX_FAILURES_PER_ADDRESS: '100000',
+      HERALD_ENCRYPTION_KEY: 'dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ',
       HERALD_MEDIA_DIR: 'data/test-media',
       // Receivers listen on 127.0.0.1; 127.0.0.2 and the rest of loopback stay refused for the SSRF tests.
       WEBHOOK_ALLOWED_TARGETS: '127.0.0.1/32,::1/128',

@@ -4,6 +4,9 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { settings } from '@/lib/config/settings';
+import { acquireDirectoryLock } from './directory-lock';
+
+export { acquireDirectoryLock, DataDirectoryInUseError } from './directory-lock';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction is a Db too; domain functions take either and never open their own. */
@@ -51,11 +54,11 @@ async function openPostgres(connectionString: string): Promise<Handle> {
   const { Client, Pool } = await import('pg');
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { migrate } = await import('drizzle-orm/node-postgres/migrator');
-  const pool = new Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE || 20), Client: preparing(Client) });
+  const pool = new Pool({ connectionString, max: settings.databasePoolSize, Client: preparing(Client) });
   surviveServerLoss(pool, 'client');
   const db = drizzle(pool, { schema }) as unknown as Db;
   await migrateOnce(() => migrate(db as never, { migrationsFolder: MIGRATIONS }));
-  const deliveryPool = new Pool({ connectionString, max: Number(process.env.DELIVERY_POOL_SIZE || 4) });
+  const deliveryPool = new Pool({ connectionString, max: settings.deliveryPoolSize });
   surviveServerLoss(deliveryPool, 'delivery client');
   const deliveryDb = drizzle(deliveryPool, { schema }) as unknown as Db;
   return { db, deliveryDb, kind: 'postgres', close: async () => void (await Promise.all([pool.end(), deliveryPool.end()])) };
@@ -82,7 +85,7 @@ function surviveServerLoss(pool: import('pg').Pool, name: string) {
  */
 const MAX_PREPARED_PARAMETERS = 32;
 function preparing(Base: typeof import('pg').Client): typeof import('pg').Client {
-  if (process.env.DATABASE_PREPARE === '0') return Base;
+  if (!settings.databasePrepare) return Base;
   return class PreparingClient extends Base {
     // pg's overloads are many; every form reaches here as (config or text, values, callback).
     query(config: unknown, values?: unknown, callback?: unknown): never {
@@ -102,7 +105,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const isMemory = dataDir.startsWith('memory://');
-  const releaseLock = isMemory ? () => {} : acquireDirectoryLock(dataDir);
+  const releaseLock = isMemory ? () => {} : await acquireDirectoryLock(dataDir);
   try {
     // The database files get their own folder: the data directory also holds media and the auth secret.
     const client = await (isMemory ? PGlite.create(memoryOptions()) : PGlite.create(path.join(/*turbopackIgnore: true*/ dataDir, 'pglite')));
@@ -143,51 +146,5 @@ async function migrateOnce(run: () => Promise<void>) {
       if (attempt >= 5 || (code !== '23505' && code !== '42P07')) throw error;
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
-  }
-}
-
-export class DataDirectoryInUseError extends Error {}
-
-/**
- * PGlite is a single-process database: two processes on one directory silently lose writes.
- * A lock file with our pid keeps a second process out; a lock left by a dead process is taken over.
- */
-export function acquireDirectoryLock(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const lockPath = path.join(dataDir, 'herald.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      const release = () => {
-        try {
-          if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
-        } catch {
-          // already gone
-        }
-      };
-      process.once('exit', release);
-      return release;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
-      if (holder && holder !== process.pid && isProcessAlive(holder)) {
-        throw new DataDirectoryInUseError(
-          `The embedded database in ${dataDir} is already in use by process ${holder}. ` +
-            'Stop that process first, point HERALD_DATA_DIR at another directory, ' +
-            'or set DATABASE_URL to share a PostgreSQL database between processes.',
-        );
-      }
-      fs.rmSync(lockPath, { force: true });
-    }
-  }
-  throw new DataDirectoryInUseError(`Could not lock ${dataDir}`);
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,18 +1,31 @@
-// Serves the production build in this process (no orphaned next-server when it is stopped or killed).
+// Serves the production build in this process (no orphaned next-server when it is stopped or killed), on
+// Herald's own HTTP server (lib/http/server.ts: connection caps, timeouts, body limits, security headers).
 import fs from 'node:fs';
-import http from 'node:http';
 import next from 'next';
-
-const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOSTNAME || '0.0.0.0';
+import { tsImport } from 'tsx/esm/api';
 
 if (!fs.existsSync('.next/BUILD_ID')) {
   console.error('No production build found: run `npm run build` first (or `npm ci && npm run build && npm start`).');
   process.exit(1);
 }
 
+const { checkSettings, settings, SettingsError } = await tsImport('../lib/config/settings.ts', import.meta.url);
+try {
+  checkSettings();
+} catch (error) {
+  if (!(error instanceof SettingsError)) throw error;
+  console.error(`\n[herald] ${error.message}\n`);
+  process.exit(1);
+}
+const { createHeraldServer, learnAllowedMethods } = await tsImport('../lib/http/server.ts', import.meta.url);
+
+const { port, hostname } = settings;
 const app = next({ dev: false, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-const server = http.createServer((req, res) => handle(req, res));
-server.listen(port, hostname, () => console.log(`  Listening on http://${hostname}:${port}`));
+const server = createHeraldServer(handle);
+// A deep accept queue: a burst of connections is taken in (and capped) by the server, not dropped by the kernel.
+server.listen(port, hostname, 2048, async () => {
+  await learnAllowedMethods(server);
+  console.log(`  Listening on http://${hostname}:${port}`);
+});

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test Herald has: vitest on embedded PGlite, the same suites on PostgreSQL, then the
+# Every test Herald has: the production build first (the attacks on the real HTTP server, lib/http/*.test.ts
+# and others, run `npm start` from it), vitest on embedded PGlite, the same suites on PostgreSQL, then the
 # Playwright end-to-end tests against the production build in Debian's Chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,15 @@ status=0
 
 echo "== typecheck"
 npx tsc --noEmit || status=1
+
+echo "== production build"
+build_ok=1
+if ! npx next build >test-results/next-build.log 2>&1; then
+  tail -50 test-results/next-build.log
+  echo "next build failed"
+  build_ok=0
+  status=1
+fi
 
 echo "== unit and integration tests on PGlite (in memory)"
 env -u TEST_DATABASE_URL -u DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest-pglite.json || status=1
@@ -35,11 +45,10 @@ if [ ! -x "$chromium" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null
 fi
 if [ -x "$chromium" ]; then
   echo "== end-to-end tests (production build, Chromium)"
-  if npx next build >test-results/next-build.log 2>&1; then
+  if [ "$build_ok" = 1 ]; then
     PLAYWRIGHT_JSON_OUTPUT_NAME=reports/e2e.json npx playwright test --reporter=list,json || status=1
   else
-    tail -50 test-results/next-build.log
-    echo "next build failed"
+    echo "no production build: end-to-end tests not run"
     status=1
   fi
 else

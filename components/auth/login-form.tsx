@@ -5,19 +5,15 @@ import { signIn } from 'next-auth/react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { safeRedirectPath } from '@/lib/auth/safe-redirect';
 import { AuthCard } from './auth-card';
 
 type Values = { username: string; password: string };
 
-/** Only same-site paths are followed after signing in. */
-function safeNext(raw: string | null): string {
-  return raw && raw.startsWith('/') && !raw.startsWith('//') ? raw : '/projects';
-}
-
 export function LoginForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const next = safeNext(params.get('callbackUrl') ?? params.get('next'));
+  const requested = params.get('callbackUrl') ?? params.get('next');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -26,11 +22,16 @@ export function LoginForm() {
     setError(null);
     try {
       const result = await signIn('credentials', { username, password, redirect: false });
+      if (result?.status === 429 || result?.code === 'throttled') {
+        setError('Too many failed sign-in attempts. Wait a few minutes, then try again.');
+        return;
+      }
       if (!result || result.error) {
         setError('Invalid username or password');
         return;
       }
-      router.replace(next);
+      // Only paths of Herald itself are followed (`/\\host`, `//host` and other sites land on /projects).
+      router.replace(safeRedirectPath(requested, window.location.origin));
       router.refresh();
     } catch {
       setError('The server could not be reached. Try again.');

@@ -29,8 +29,8 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
     const body = { email: values.email?.trim() ?? '', role: values.role };
     if (!validateWith(form, createInvitationSchema, body)) return;
     try {
-      const created = await invite.mutateAsync(body);
-      message.success(`Invitation sent to ${created.user?.username ?? body.email}.`);
+      await invite.mutateAsync(body);
+      message.success(`Invitation sent to ${body.email}.`);
       form.resetFields();
     } catch (error) {
       const rest = applyServerErrors(form, error, ['email', 'role']);
@@ -42,7 +42,7 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
     <Card title="Invitations">
       <Form<Values> form={form} layout="inline" onFinish={onFinish} initialValues={{ role: 'worker' }} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item name="email" rules={zodRule(createInvitationSchema.shape.email, 'an email address')} style={{ minWidth: 240, flex: '1 1 240px' }}>
-          <Input type="email" placeholder="Email of a registered user" aria-label="Email to invite" />
+          <Input type="email" placeholder="Email address" aria-label="Email to invite" />
         </Form.Item>
         <Form.Item name="role">
           <Select aria-label="Role of the invitee" options={roles} style={{ width: 140 }} />
@@ -65,7 +65,7 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
           scroll={{ x: 520 }}
           locale={{ emptyText: <Empty description="No pending invitations" /> }}
           columns={[
-            { title: 'Invitee', dataIndex: 'user', render: userLabel },
+            { title: 'Invitee', dataIndex: 'user', render: (user: Invitation['user'], i) => (user ? userLabel(user) : i.email) },
             { title: 'Role', dataIndex: 'role', width: 120 },
             { title: 'Invited by', dataIndex: 'owner', render: userLabel, responsive: ['md'] },
             { title: 'Sent', dataIndex: 'created_date', render: formatDate, responsive: ['md'] },

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
@@ -32,8 +33,18 @@ export const invitations = pgTable('invitations', {
   key: text('key').primaryKey(),
   createdDate: timestamp('created_date', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
   ownerId: integer('owner_id').references(() => users.id, { onDelete: 'set null' }),
-  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /**
+   * The invitee: the account registered with `email`, null until there is one (an invitation to an email
+   * without an account waits and is linked when someone registers with it).
+   */
+  userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  /** The address the invitation was sent to, as typed. */
+  email: text('email').notNull().default(''),
   organizationId: integer('organization_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
   role: text('role').$type<Role>().notNull(),
   acceptedDate: timestamp('accepted_date', { withTimezone: true, precision: 6 }),
-}, (t) => [index('invitations_org_idx').on(t.organizationId), index('invitations_user_idx').on(t.userId)]);
+}, (t) => [
+  index('invitations_org_idx').on(t.organizationId),
+  index('invitations_user_idx').on(t.userId),
+  index('invitations_email_idx').on(sql`lower(${t.email})`),
+]);

@@ -24,7 +24,7 @@ export async function runAction<T>(scope: ActionScope, fn: (ctx: { db: Db; actor
   try {
     const req = await actionRequest(scope);
     const db = await getDb();
-    const user = await requireCaller(db, req);
+    const { user } = await requireCaller(db, req);
     const org = await resolveOrgContext(db, req, new URL(req.url), user);
     return { ok: true, data: await fn({ db, actor: { user, baseUrl: getBaseUrl(req), org } }) };
   } catch (error) {

@@ -93,7 +93,9 @@ describe('the change hook', () => {
     const second = await api.post(`/api/invitations?org=${t.org.slug}`, { role: 'worker', email: b.email }, { as: t.owner });
     const declined = await single(() => api.post(`/api/invitations/${second.body.key}/decline`, undefined, { as: b }), { status: 204 });
     expect(declined).toMatchObject({ action: 'delete', resource: 'invitation' });
-    expect(await recordChanges(() => api.post('/api/invitations', { role: 'worker', email: 'nobody@example.test' }, { as: t.owner, headers: { 'x-organization': t.org.slug } }))).toEqual([]);
+    // An email without an account gets an invitation like any other (security.md): announced, with no invitee yet.
+    const waiting = await single(() => api.post('/api/invitations', { role: 'worker', email: 'nobody@example.test' }, { as: t.owner, headers: { 'x-organization': t.org.slug } }), { status: 201 });
+    expect(waiting).toMatchObject({ action: 'create', resource: 'invitation', after: { email: 'nobody@example.test', user: null } });
   });
 
   it('projects: create, update (labels too), delete', async () => {

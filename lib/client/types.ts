@@ -24,7 +24,9 @@ export type Invitation = {
   created_date: string;
   owner: BasicUser | null;
   role: Role;
+  /** The invitee once they accepted (to them, always); null before, so nobody learns whether an email has an account. */
   user: BasicUser | null;
+  email: string;
   organization: number;
   expired: boolean;
   accepted?: boolean;

@@ -2,14 +2,13 @@ import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, isOrgStaff, type Action } from '@/lib/auth/policy';
-import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { isAllowed, isOrgStaff, issueRule, orgContextWhere, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { issueInvolvement, loadIssue } from '@/lib/issues/issues';
+import { loadIssue } from '@/lib/issues/issues';
 import { representComments } from './representation';
 import type { CreateCommentInput, UpdateCommentInput } from './schemas';
 
@@ -43,17 +42,15 @@ async function loadComment(tx: Tx, actor: Actor, id: number, action: Action, loc
   });
   if (action !== 'view') {
     const isAuthor = comment.ownerId === actor.user.id;
-    const mayDelete = action === 'delete' && isAllowed(actor.user, role, 'delete', issueInvolvement(issue, chain));
+    const mayDelete = action === 'delete' && isAllowed(actor.user, role, 'delete', issueRule, { issue, chain });
     if (!isAuthor && !isOrgStaff(actor.user, chain.task.organizationId === null ? null : role) && !mayDelete) throw forbidden();
   }
   return { comment, chain };
 }
 
 export async function listComments(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const me = actor.user.id;
-  const involved = sql`(${issues.ownerId} = ${me} or ${issues.assigneeId} = ${me} or ${jobs.assigneeId} = ${me}
-    or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me} or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
-  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  // A comment is seen by whoever sees its issue: the issue's rule, on the joined rows.
+  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   const issueId = intFilter(query, 'issue_id') ?? intFilter(query, 'issue');
   if (issueId !== undefined) filters.push(eq(comments.issueId, issueId));
   const jobId = intFilter(query, 'job_id');

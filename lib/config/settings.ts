@@ -1,80 +1,316 @@
+import net from 'node:net';
 import path from 'node:path';
+import { z } from 'zod';
 
-/** Every environment setting Herald reads, in one place, with its default. */
+/**
+ * Every environment setting Herald reads, in one place: its name, its default and the zod rule it must
+ * pass. `checkSettings()` runs at boot (scripts/start.mjs and the Next.js instrumentation), so that a bad
+ * value stops the server with a message naming it instead of failing later, request by request.
+ *
+ * Values are read from the environment when asked for (tests change a few of them while they run) and
+ * parsed again only when their text changed.
+ */
+
+const MiB = 1024 * 1024;
+
+/** An unset or empty variable is absent: its default applies. */
+const absent = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw);
+
+function number(fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false, exclusiveMin = false } = {}) {
+  let rule = z.coerce.number({ error: 'must be a number' });
+  if (integer) rule = rule.int({ error: 'must be a whole number' });
+  rule = exclusiveMin ? rule.gt(min, { error: `must be greater than ${min}` }) : rule.min(min, { error: `must be at least ${min}` });
+  return z.preprocess(absent, rule.max(max, { error: `must be at most ${max}` }).optional().default(fallback));
+}
+const positive = (fallback: number, max?: number) => number(fallback, { min: 0, exclusiveMin: true, max });
+const count = (fallback: number, max?: number) => number(fallback, { min: 1, integer: true, max });
+
+function flag(fallback: boolean) {
+  return z.preprocess(
+    absent,
+    z
+      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'must be 1 or 0 (true or false)' })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v))),
+  );
+}
+
+function text() {
+  return z.preprocess(absent, z.string().optional());
+}
+
+function httpUrl() {
+  return z.preprocess(
+    absent,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .refine((v) => !new URL(v).username && !new URL(v).password, 'must not hold credentials')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
+  );
+}
+
+/** A CIDR (`127.0.0.1/32`, `::1/128`) or a host name, as the SSRF guard takes them. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+function targetEntry(entry: string): string | null {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = net.isIP(address);
+  if (!family) {
+    if (prefix !== undefined) return `"${entry}" is not a CIDR: "${address}" is not an IP address`;
+    return HOST_NAME.test(entry) ? null : `"${entry}" is neither a CIDR nor a host name`;
+  }
+  if (rest.length) return `"${entry}" is not a CIDR`;
+  if (prefix === undefined) return null;
+  const max = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `"${entry}" has a prefix length outside 0-${max}`;
+  return null;
+}
+
+/** 32 bytes, as 64 hex digits or base64/base64url (43-44 characters). */
+export function parseKey(raw: string): Buffer | null {
+  const value = raw.trim();
+  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
+}
+
+const DEFINITIONS = {
+  DATABASE_URL: z.preprocess(absent, z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional()),
+  DATABASE_POOL_SIZE: count(20, 1000),
+  DELIVERY_POOL_SIZE: count(4, 1000),
+  DATABASE_PREPARE: flag(true),
+  HERALD_DATA_DIR: text(),
+  HERALD_MEDIA_DIR: text(),
+  PUBLIC_URL: httpUrl(),
+  /** Behind a reverse proxy: take the client's address, host and scheme from X-Forwarded-*. */
+  TRUST_PROXY: flag(false),
+  PORT: number(3000, { min: 0, max: 65535, integer: true }),
+  HOSTNAME: text(),
+  AUTH_SECRET: z.preprocess(absent, z.string().min(16, 'must be at least 16 characters').optional()),
+  HERALD_ENCRYPTION_KEY: z.preprocess(
+    absent,
+    z
+      .string()
+      .refine((v) => parseKey(v) !== null, 'must be 32 bytes as 64 hex digits or base64 (for example: openssl rand -base64 32)')
+      .optional(),
+  ),
+  ADMIN_USERNAME: z.preprocess(absent, z.string().max(150).regex(/^[\w.@+-]+$/, 'may contain only letters, digits and @/./+/-/_').optional()),
+  ADMIN_PASSWORD: z.preprocess(absent, z.string().min(8, 'must be at least 8 characters').max(128).optional()),
+  ADMIN_EMAIL: z.preprocess(absent, z.email('must be an email address').optional()),
+
+  /** Request bodies: JSON at most this many bytes; uploads are streamed to disk and cut at theirs. */
+  MAX_JSON_BYTES: count(MiB),
+  MAX_UPLOAD_BYTES: count(1024 * MiB),
+  /** A JSON body must have arrived completely within this time. */
+  JSON_BODY_TIMEOUT_MS: count(30_000),
+  HTTP_MAX_CONNECTIONS: count(10_000),
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: count(256),
+  HTTP_HEADERS_TIMEOUT_MS: count(10_000),
+  /** The whole request, body included (an upload of MAX_UPLOAD_BYTES must fit in it). */
+  HTTP_REQUEST_TIMEOUT_MS: count(300_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),
+
+  /** Sign-in throttling: failures of one account from one address within the window before 429. */
+  SIGN_IN_MAX_FAILURES: count(10),
+  /** Failures from one address, whatever the accounts, within the window before 429. */
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: count(100),
+  SIGN_IN_WINDOW_SECONDS: count(15 * 60),
+
+  WEBHOOK_RETRY_SCHEDULE: z.preprocess(
+    absent,
+    z
+      .string()
+      .transform((v, ctx) => {
+        const parts = v.split(',').map((p) => p.trim());
+        const values = parts.map(Number);
+        if (parts.some((p) => p === '') || values.some((n) => !Number.isFinite(n) || n < 0)) {
+          ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of seconds (numbers >= 0)' });
+          return z.NEVER;
+        }
+        return values;
+      })
+      .optional()
+      .default([5, 300, 1800, 10800, 86400, 86400, 86400, 86400]),
+  ),
+  WEBHOOK_ALLOWED_TARGETS: z.preprocess(
+    absent,
+    z
+      .string()
+      .transform((v, ctx) => {
+        const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+        for (const entry of entries) {
+          const problem = targetEntry(entry);
+          if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (expected CIDRs such as 127.0.0.1/32 or host names, comma-separated)` });
+        }
+        return entries;
+      })
+      .optional()
+      .default([]),
+  ),
+  WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT: count(16),
+  WEBHOOK_MAX_IN_FLIGHT: count(1000),
+  WEBHOOK_DELIVERY_RETENTION_DAYS: positive(30),
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: positive(3 * 24 * 3600),
+  WEBHOOK_LEASE_SECONDS: positive(30),
+  WEBHOOK_PAUSE_AFTER_FAILURES: count(5),
+  WEBHOOK_PAUSE_SECONDS: positive(5),
+  WEBHOOK_PAUSE_MAX_SECONDS: positive(600),
+  WEBHOOK_POLL_INTERVAL_MS: positive(500),
+  WEBHOOK_CONNECT_TIMEOUT_MS: positive(3000),
+  WEBHOOK_REQUEST_TIMEOUT_MS: positive(10_000),
+} satisfies Record<string, z.ZodType>;
+
+type Name = keyof typeof DEFINITIONS;
+type Value<N extends Name> = z.output<(typeof DEFINITIONS)[N]>;
+
+export class SettingsError extends Error {}
+
+const cache = new Map<Name, { raw: string | undefined; value: unknown }>();
+
+function read<N extends Name>(name: N): Value<N> {
+  const raw = process.env[name];
+  const hit = cache.get(name);
+  if (hit && hit.raw === raw) return hit.value as Value<N>;
+  const result = DEFINITIONS[name].safeParse(raw);
+  if (!result.success) throw new SettingsError(describe(name, result.error));
+  cache.set(name, { raw, value: result.data });
+  return result.data as Value<N>;
+}
+
+function describe(name: string, error: z.ZodError): string {
+  return `${name}=${JSON.stringify(process.env[name] ?? '')} ${error.issues.map((i) => i.message).join('; ')}`;
+}
+
+/** Every setting that does not pass its rule, each named; throws one error listing them all. */
+export function checkSettings(): void {
+  const problems: string[] = [];
+  for (const name of Object.keys(DEFINITIONS) as Name[]) {
+    const result = DEFINITIONS[name].safeParse(process.env[name]);
+    if (!result.success) problems.push(describe(name, result.error));
+  }
+  if (problems.length) throw new SettingsError(`Invalid setting${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
+}
+
 export const settings = {
-  get databaseUrl(): string | undefined {
-    return process.env.DATABASE_URL || undefined;
+  get databaseUrl() {
+    return read('DATABASE_URL');
+  },
+  get databasePoolSize() {
+    return read('DATABASE_POOL_SIZE');
+  },
+  get deliveryPoolSize() {
+    return read('DELIVERY_POOL_SIZE');
+  },
+  /** Prepared statements per connection; off for a transaction-mode pooler (PgBouncer). */
+  get databasePrepare() {
+    return read('DATABASE_PREPARE');
   },
   /** PGlite data directory; `memory://` keeps everything in memory (tests). */
   get dataDir(): string {
-    return process.env.HERALD_DATA_DIR || path.join(process.cwd(), 'data');
+    return read('HERALD_DATA_DIR') || path.join(process.cwd(), 'data');
+  },
+  /** Where files Herald keeps (secrets, keys) go: the data directory, or ./data beside an in-memory database. */
+  get stateDir(): string {
+    const dir = settings.dataDir;
+    return dir.startsWith('memory://') ? path.join(process.cwd(), 'data') : dir;
   },
   /** Where uploaded images go; beside the database by default. */
   get mediaDir(): string {
-    if (process.env.HERALD_MEDIA_DIR) return process.env.HERALD_MEDIA_DIR;
+    const configured = read('HERALD_MEDIA_DIR');
+    if (configured) return configured;
     const dir = settings.dataDir;
     return dir.startsWith('memory://') ? path.join(process.cwd(), 'data', 'test-media') : path.join(dir, 'media');
   },
-  get publicUrl(): string | undefined {
-    return process.env.PUBLIC_URL?.replace(/\/+$/, '') || undefined;
+  get publicUrl() {
+    return read('PUBLIC_URL');
+  },
+  get trustProxy() {
+    return read('TRUST_PROXY');
+  },
+  get port() {
+    return read('PORT');
+  },
+  get hostname() {
+    return read('HOSTNAME') || '0.0.0.0';
+  },
+  get encryptionKey() {
+    const raw = read('HERALD_ENCRYPTION_KEY');
+    return raw ? parseKey(raw)! : undefined;
   },
   get admin() {
+    return { username: read('ADMIN_USERNAME'), password: read('ADMIN_PASSWORD'), email: read('ADMIN_EMAIL') };
+  },
+  get maxJsonBytes() {
+    return read('MAX_JSON_BYTES');
+  },
+  get maxUploadBytes() {
+    return read('MAX_UPLOAD_BYTES');
+  },
+  get jsonBodyTimeoutMs() {
+    return read('JSON_BODY_TIMEOUT_MS');
+  },
+  get http() {
     return {
-      username: process.env.ADMIN_USERNAME || undefined,
-      password: process.env.ADMIN_PASSWORD || undefined,
-      email: process.env.ADMIN_EMAIL || undefined,
+      maxConnections: read('HTTP_MAX_CONNECTIONS'),
+      maxConnectionsPerAddress: read('HTTP_MAX_CONNECTIONS_PER_ADDRESS'),
+      headersTimeoutMs: read('HTTP_HEADERS_TIMEOUT_MS'),
+      requestTimeoutMs: read('HTTP_REQUEST_TIMEOUT_MS'),
+      keepAliveTimeoutMs: read('HTTP_KEEP_ALIVE_TIMEOUT_MS'),
+    };
+  },
+  get signIn() {
+    return {
+      maxFailures: read('SIGN_IN_MAX_FAILURES'),
+      maxFailuresPerAddress: read('SIGN_IN_MAX_FAILURES_PER_ADDRESS'),
+      windowSeconds: read('SIGN_IN_WINDOW_SECONDS'),
     };
   },
   /** Delays (seconds) before each retry; 8 by default, so 9 attempts over about 4.5 days. */
   get retrySchedule(): number[] {
-    const raw = process.env.WEBHOOK_RETRY_SCHEDULE;
-    const parsed = raw?.split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v) && v >= 0);
-    return parsed?.length ? parsed : [5, 300, 1800, 10800, 86400, 86400, 86400, 86400];
+    return read('WEBHOOK_RETRY_SCHEDULE');
   },
   /** CIDRs and host names that the SSRF guard lets through (e.g. `127.0.0.1/32,::1/128` for local work). */
   get allowedTargets(): string[] {
-    return (process.env.WEBHOOK_ALLOWED_TARGETS ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+    return read('WEBHOOK_ALLOWED_TARGETS');
   },
   get maxInFlightPerEndpoint(): number {
-    return positive(process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT, 16);
+    return read('WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT');
   },
   get maxInFlight(): number {
-    return positive(process.env.WEBHOOK_MAX_IN_FLIGHT, 1000);
+    return read('WEBHOOK_MAX_IN_FLIGHT');
   },
   get deliveryRetentionDays(): number {
-    return positive(process.env.WEBHOOK_DELIVERY_RETENTION_DAYS, 30);
+    return read('WEBHOOK_DELIVERY_RETENTION_DAYS');
   },
   /** A webhook whose attempts have all failed for this long is turned off. */
   get disableAfterFailingSeconds(): number {
-    return positive(process.env.WEBHOOK_DISABLE_AFTER_FAILING_SECONDS, 3 * 24 * 3600);
+    return read('WEBHOOK_DISABLE_AFTER_FAILING_SECONDS');
   },
   /** An endpoint is paused as a whole after this many failures in a row (operations.md, "Endpoint health"). */
   get pauseAfterFailures(): number {
-    return positive(process.env.WEBHOOK_PAUSE_AFTER_FAILURES, 5);
+    return read('WEBHOOK_PAUSE_AFTER_FAILURES');
   },
   /** The first pause; each further failure doubles it, up to the maximum. */
   get pauseSeconds(): number {
-    return positive(process.env.WEBHOOK_PAUSE_SECONDS, 5);
+    return read('WEBHOOK_PAUSE_SECONDS');
   },
   get pauseMaxSeconds(): number {
-    return positive(process.env.WEBHOOK_PAUSE_MAX_SECONDS, 600);
+    return read('WEBHOOK_PAUSE_MAX_SECONDS');
   },
   /** How long a claimed delivery stays with its dispatcher before another may take it over. */
   get leaseSeconds(): number {
-    return positive(process.env.WEBHOOK_LEASE_SECONDS, 30);
+    return read('WEBHOOK_LEASE_SECONDS');
   },
   get pollIntervalMs(): number {
-    return positive(process.env.WEBHOOK_POLL_INTERVAL_MS, 500);
+    return read('WEBHOOK_POLL_INTERVAL_MS');
   },
   get connectTimeoutMs(): number {
-    return positive(process.env.WEBHOOK_CONNECT_TIMEOUT_MS, 3000);
+    return read('WEBHOOK_CONNECT_TIMEOUT_MS');
   },
   get requestTimeoutMs(): number {
-    return positive(process.env.WEBHOOK_REQUEST_TIMEOUT_MS, 10_000);
+    return read('WEBHOOK_REQUEST_TIMEOUT_MS');
   },
 };
-
-function positive(raw: string | undefined, fallback: number): number {
-  const value = Number(raw);
-  return raw && Number.isFinite(value) && value > 0 ? value : fallback;
-}

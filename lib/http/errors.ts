@@ -5,9 +5,11 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -17,6 +19,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly body: ErrorBody,
+    /** Sent with the answer (`Retry-After` of a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(typeof body.detail === 'string' ? body.detail : JSON.stringify(body));
   }

@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { settings } from '@/lib/config/settings';
+import { readBoundedBody } from './bounded-body';
 import { ApiError, invalid } from './errors';
 
-const MAX_JSON_BYTES = 1024 * 1024;
+/** Deeper JSON is refused: no request of Herald's needs more, and walking it must not exhaust the stack. */
+export const MAX_JSON_DEPTH = 64;
 
 /** Turns zod issues into CVAT's `{field: ["message"]}` shape. */
 export function formatZodError(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // Without a prototype: a body key named `constructor` or `__proto__` is a field like any other.
+  const out: Record<string, string[]> = Object.create(null);
   const add = (key: string, message: string) => (out[key] ??= []).push(message);
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.map(String).join('.') : 'non_field_errors';
@@ -56,12 +60,9 @@ function requireJsonType(req: Request) {
   }
 }
 
+/** The body as text, at most MAX_JSON_BYTES whatever its framing (see bounded-body.ts). */
 async function readText(req: Request): Promise<string> {
-  const length = Number(req.headers.get('content-length') ?? 0);
-  if (length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
-  const text = await req.text();
-  if (text.length > MAX_JSON_BYTES) throw new ApiError('payload_too_large', { detail: 'Request body is larger than 1 MiB.' });
-  return text;
+  return (await readBoundedBody(req, settings.maxJsonBytes)).toString('utf8');
 }
 
 function parseJson(text: string): unknown {
@@ -74,8 +75,8 @@ function parseJson(text: string): unknown {
     const reason = (error as Error).message.replace(/(^|, )(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '') || 'Invalid JSON';
     throw invalid('non_field_errors', `JSON parse error - ${reason}`);
   }
-  const where = findNullCharacter(body, []);
-  if (where) throw invalid(where, NULL_CHARACTER_MESSAGE);
+  const problem = findProblem(body);
+  if (problem) throw invalid(problem.where, problem.message);
   return body;
 }
 
@@ -100,17 +101,25 @@ function asObject(body: unknown): object {
 export const NULL_CHARACTER_MESSAGE = 'Null characters are not allowed.';
 
 /**
- * PostgreSQL text cannot hold U+0000 (DRF refuses it too): the dotted path of the first string or key
- * that contains one, or null.
+ * What no field can take, found in one walk without recursion (JSON 10,000 levels deep must not overflow
+ * the stack): nesting deeper than MAX_JSON_DEPTH, and U+0000, which PostgreSQL text cannot hold (DRF
+ * refuses it too), in a string or a key. Gives the dotted path where it was found.
  */
-function findNullCharacter(value: unknown, path: string[]): string | null {
-  const here = () => path.join('.') || 'non_field_errors';
-  if (typeof value === 'string') return value.includes('\u0000') ? here() : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return [...path, key.replaceAll('\u0000', '')].join('.') || 'non_field_errors';
-    const found = findNullCharacter(item, [...path, key]);
-    if (found) return found;
+function findProblem(root: unknown): { where: string; message: string } | null {
+  const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    const where = (p: string[]) => p.join('.') || 'non_field_errors';
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { where: where(path), message: NULL_CHARACTER_MESSAGE };
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= MAX_JSON_DEPTH) return { where: where(path.slice(0, 1)), message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted.` };
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) return { where: where([...path, key.replaceAll('\u0000', '')]), message: NULL_CHARACTER_MESSAGE };
+      stack.push({ value: item, path: [...path, key] });
+    }
   }
   return null;
 }
@@ -121,8 +130,8 @@ function findNullCharacter(value: unknown, path: string[]): string | null {
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const body = asObject(input);
-  const where = findNullCharacter(body, []);
-  if (where) throw invalid(where, NULL_CHARACTER_MESSAGE);
+  const problem = findProblem(body);
+  if (problem) throw invalid(problem.where, problem.message);
   return parseWith(schema, body);
 }
 

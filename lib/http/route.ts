@@ -2,11 +2,14 @@ import { getDb, type Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requireCaller } from '@/lib/auth/authenticate';
 import { resolveOrgContext } from '@/lib/organizations/resolve-org-context';
+import { settings } from '@/lib/config/settings';
 import { getBaseUrl } from './base-url';
+import { readBoundedBody, tooLarge } from './bounded-body';
 import { ApiError, describeForLog, invalid, notFound } from './errors';
 import { NULL_CHARACTER_MESSAGE } from './parse';
 import { paginated, parsePage, type Page } from './pagination';
 import { parseListQuery, type ListQuery } from './list-query';
+import { isStateChanging, requireSameOrigin } from './same-origin';
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 export type RouteContext = { req: Request; url: URL; params: Record<string, string>; db: Db; baseUrl: string };
@@ -20,10 +23,18 @@ export function noContent(): Response {
   return new Response(null, { status: 204 });
 }
 
+/**
+ * How a route takes its body: `json` (the default) reads it, bounded by MAX_JSON_BYTES, before anything
+ * else is done, authentication included, so that an oversized body costs no work; `stream` leaves it to
+ * the handler (uploads, bounded by MAX_UPLOAD_BYTES), refusing only a declared length over that at once.
+ */
+export type RouteOptions = { body?: 'json' | 'stream' };
+
 /** A route anyone may call (register, login). Errors become CVAT-shaped 4xx answers. */
-export function publicRoute(handler: (ctx: RouteContext) => Promise<Response>) {
+export function publicRoute(handler: (ctx: RouteContext) => Promise<Response>, options: RouteOptions = {}) {
   return async (req: Request, next: NextContext): Promise<Response> => {
     try {
+      if (isStateChanging(req.method)) await admitBody(req, options.body ?? 'json');
       return await handler(await buildContext(req, next));
     } catch (error) {
       return errorResponse(error);
@@ -31,13 +42,26 @@ export function publicRoute(handler: (ctx: RouteContext) => Promise<Response>) {
   };
 }
 
-/** A route for a signed-in caller, in the organization context the request names. */
-export function apiRoute(handler: (ctx: AuthedContext) => Promise<Response>) {
+async function admitBody(req: Request, kind: 'json' | 'stream') {
+  if (kind === 'json') {
+    await readBoundedBody(req, settings.maxJsonBytes);
+    return;
+  }
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > settings.maxUploadBytes) throw tooLarge(settings.maxUploadBytes);
+}
+
+/**
+ * A route for a signed-in caller, in the organization context the request names. A change made with the
+ * browser's cookie must come from Herald's own pages (same-origin.ts).
+ */
+export function apiRoute(handler: (ctx: AuthedContext) => Promise<Response>, options: RouteOptions = {}) {
   return publicRoute(async (ctx) => {
-    const user = await requireCaller(ctx.db, ctx.req);
+    const { user, via } = await requireCaller(ctx.db, ctx.req);
+    if (via === 'session' && isStateChanging(ctx.req.method)) requireSameOrigin(ctx.req);
     const org = await resolveOrgContext(ctx.db, ctx.req, ctx.url, user);
     return handler({ ...ctx, actor: { user, baseUrl: ctx.baseUrl, org } });
-  });
+  }, options);
 }
 
 /** GET of a paginated list: `list` gets the parsed query and page and returns `{count, results}`. */
@@ -73,7 +97,7 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
 };
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return json(error.body, error.status);
+  if (error instanceof ApiError) return Response.json(error.body, { status: error.status, headers: error.headers });
   const code = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   const known = code ? PG_CLIENT_ERRORS[code] : undefined;
   if (known) return json({ non_field_errors: [known.message] }, known.status);

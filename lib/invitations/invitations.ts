@@ -3,8 +3,7 @@ import { and, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzl
 import type { Tx } from '@/db/client';
 import { invitations, memberships, users, type Role } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
-import { orgContextWhere } from '@/lib/auth/visibility';
+import { isOrgStaff, orgContextWhere, orgIdsWhere, STAFF_ROLES } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -13,7 +12,7 @@ import type { Page } from '@/lib/http/pagination';
 import { representMemberships } from '@/lib/memberships/representation';
 import { findActorRole } from '@/lib/organizations/roles';
 import { usernameOf } from '@/lib/users/username-of';
-import { isExpired, representInvitations } from './representation';
+import { isExpired, representInvitations, type InvitationRow } from './representation';
 import type { CreateInvitationInput } from './schemas';
 
 const SORTABLE = { created_date: invitations.createdDate, role: invitations.role };
@@ -25,22 +24,29 @@ export const FILTER_FIELDS: FilterFields = {
   accepted: filterField.boolean(sql`(${invitations.acceptedDate} is not null)`),
 };
 
+/** Addressed to the user: linked to their account, or sent to their email before it existed (see registerUser). */
+function addressedTo(actor: Actor): SQL {
+  return or(eq(invitations.userId, actor.user.id), and(isNull(invitations.userId), sql`lower(${invitations.email}) = lower(${actor.user.email})`))!;
+}
+
 /** Staff see their organizations' invitations; everyone sees the ones addressed to them. */
 function visibleTo(actor: Actor): SQL | undefined {
   if (actor.user.isSuperuser) return undefined;
-  return or(
-    eq(invitations.userId, actor.user.id),
-    inArray(
-      invitations.organizationId,
-      sql`(select ${memberships.organizationId} from ${memberships} where ${memberships.userId} = ${actor.user.id} and ${memberships.isActive} and ${memberships.role} in ('owner', 'maintainer'))`,
-    ),
-  );
+  return or(addressedTo(actor), inArray(invitations.organizationId, orgIdsWhere(actor.user, STAFF_ROLES)));
+}
+
+function isAddressedTo(invitation: InvitationRow, actor: Actor): boolean {
+  return invitation.userId === actor.user.id || (invitation.userId === null && invitation.email.toLowerCase() === actor.user.email.toLowerCase());
 }
 
 export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [visibleTo(actor), orgContextWhere(actor.org, invitations.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   const userId = intFilter(query, 'user_id');
-  if (userId !== undefined) filters.push(eq(invitations.userId, userId));
+  if (userId !== undefined) {
+    // Whose email an invitation went to is not told before they accept it (security.md): others filter on accepted ones only.
+    if (userId === actor.user.id) filters.push(addressedTo(actor));
+    else filters.push(and(eq(invitations.userId, userId), actor.user.isSuperuser ? undefined : sql`${invitations.acceptedDate} is not null`));
+  }
   const role = query.filters.get('role');
   if (role !== undefined) filters.push(eq(invitations.role, role as Role));
   const accepted = query.filters.get('accepted');
@@ -55,7 +61,7 @@ export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, pa
     .orderBy(...orderBy(query.sort, SORTABLE, [desc(invitations.createdDate)]))
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
-  return { count: total, results: await representInvitations(tx, rows, actor.baseUrl) };
+  return { count: total, results: await representInvitations(tx, rows, actor) };
 }
 
 async function loadInvitation(tx: Tx, key: string) {
@@ -67,8 +73,8 @@ async function loadInvitation(tx: Tx, key: string) {
 export async function getInvitation(tx: Tx, actor: Actor, key: string) {
   const invitation = await loadInvitation(tx, key);
   const role = await findActorRole(tx, actor, invitation.organizationId);
-  if (invitation.userId !== actor.user.id && !isOrgStaff(actor.user, role)) throw forbidden();
-  return (await representInvitations(tx, [invitation], actor.baseUrl))[0];
+  if (!isAddressedTo(invitation, actor) && !isOrgStaff(actor.user, role)) throw forbidden();
+  return (await representInvitations(tx, [invitation], actor))[0];
 }
 
 export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvitationInput) {
@@ -78,23 +84,26 @@ export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvita
   if (actor.org.role === 'maintainer' && input.role === 'maintainer' && !actor.user.isSuperuser) {
     throw forbidden('Only the owner may invite maintainers.');
   }
-  const [invitee] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${input.email})`);
-  if (!invitee) throw invalid('email', 'No user is registered with this email address.');
-  const [member] = await tx
-    .select({ id: memberships.id })
-    .from(memberships)
-    .where(and(eq(memberships.userId, invitee.id), eq(memberships.organizationId, organizationId)));
-  if (member) throw invalid('email', 'This user is already a member of the organization.');
+  // The same answer whether or not the email has an account (security.md): an invitation to an email
+  // without one waits, and is linked to the account registered with it later (registerUser).
+  const [invitee] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${input.email})`);
+  if (invitee) {
+    const [member] = await tx
+      .select({ id: memberships.id })
+      .from(memberships)
+      .where(and(eq(memberships.userId, invitee.id), eq(memberships.organizationId, organizationId)));
+    if (member) throw invalid('email', 'This user is already a member of the organization.');
+  }
   const [pending] = await tx
     .select({ key: invitations.key, createdDate: invitations.createdDate, acceptedDate: invitations.acceptedDate })
     .from(invitations)
-    .where(and(eq(invitations.userId, invitee.id), eq(invitations.organizationId, organizationId), isNull(invitations.acceptedDate)));
-  if (pending && !isExpired(pending as never)) throw invalid('email', 'This user already has a pending invitation.');
+    .where(and(sql`lower(${invitations.email}) = lower(${input.email})`, eq(invitations.organizationId, organizationId), isNull(invitations.acceptedDate)));
+  if (pending && !isExpired(pending as never)) throw invalid('email', 'An invitation to this email is already pending.');
   const [invitation] = await tx
     .insert(invitations)
-    .values({ key: randomBytes(32).toString('hex'), ownerId: actor.user.id, userId: invitee.id, organizationId, role: input.role })
+    .values({ key: randomBytes(32).toString('hex'), ownerId: actor.user.id, userId: invitee?.id ?? null, email: input.email, organizationId, role: input.role })
     .returning();
-  const [after] = await representInvitations(tx, [invitation], actor.baseUrl);
+  const [after] = await representInvitations(tx, [invitation], actor);
   await recordChange(tx, actor, { action: 'create', resource: 'invitation', organizationId, projectId: null, before: null, after });
   return after;
 }
@@ -102,7 +111,7 @@ export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvita
 /** The invitee accepts: the membership is created with the invited role. */
 export async function acceptInvitation(tx: Tx, actor: Actor, key: string) {
   const invitation = await loadInvitation(tx, key);
-  if (invitation.userId !== actor.user.id) throw forbidden('This invitation is addressed to someone else.');
+  if (!isAddressedTo(invitation, actor)) throw forbidden('This invitation is addressed to someone else.');
   if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
   if (isExpired(invitation)) throw invalid('non_field_errors', 'This invitation has expired.');
   const [existing] = await tx
@@ -110,7 +119,7 @@ export async function acceptInvitation(tx: Tx, actor: Actor, key: string) {
     .from(memberships)
     .where(and(eq(memberships.userId, actor.user.id), eq(memberships.organizationId, invitation.organizationId)));
   if (existing) throw invalid('non_field_errors', 'You are already a member of this organization.');
-  await tx.update(invitations).set({ acceptedDate: new Date() }).where(eq(invitations.key, key));
+  await tx.update(invitations).set({ acceptedDate: new Date(), userId: actor.user.id }).where(eq(invitations.key, key));
   const [membership] = await tx
     .insert(memberships)
     .values({ userId: actor.user.id, organizationId: invitation.organizationId, role: invitation.role, isActive: true, invitationKey: key })
@@ -124,13 +133,13 @@ export async function acceptInvitation(tx: Tx, actor: Actor, key: string) {
 export async function deleteInvitation(tx: Tx, actor: Actor, key: string, how: 'decline' | 'revoke') {
   const invitation = await loadInvitation(tx, key);
   if (how === 'decline') {
-    if (invitation.userId !== actor.user.id) throw forbidden('This invitation is addressed to someone else.');
+    if (!isAddressedTo(invitation, actor)) throw forbidden('This invitation is addressed to someone else.');
     if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
   } else {
     const role = await findActorRole(tx, actor, invitation.organizationId);
     if (!isOrgStaff(actor.user, role)) throw forbidden();
   }
-  const [before] = await representInvitations(tx, [invitation], actor.baseUrl);
+  const [before] = await representInvitations(tx, [invitation], actor);
   await recordChange(tx, actor, { action: 'delete', resource: 'invitation', organizationId: invitation.organizationId, projectId: null, before, after: null });
   await tx.delete(invitations).where(eq(invitations.key, key));
 }

@@ -13,8 +13,14 @@ export function isExpired(row: InvitationRow, now = Date.now()): boolean {
   return row.acceptedDate === null && row.createdDate.getTime() + INVITATION_TTL_MS < now;
 }
 
-export async function representInvitations(tx: Tx, rows: InvitationRow[], baseUrl: string) {
+/**
+ * CVAT's invitation, plus the `email` it was sent to. Who the invitee is (`user`) is shown to the invitee
+ * and, once they accepted, to everyone who sees it: before that, an answer must not tell whether the
+ * email has an account (security.md, "Inviting an email answers the same").
+ */
+export async function representInvitations(tx: Tx, rows: InvitationRow[], viewer: { user: { id: number; isSuperuser: boolean }; baseUrl: string }) {
   if (rows.length === 0) return [];
+  const { baseUrl } = viewer;
   const people = await loadBasicUsers(tx, rows.flatMap((i) => [i.ownerId, i.userId]), baseUrl);
   const orgs = new Map(
     (await tx
@@ -27,7 +33,8 @@ export async function representInvitations(tx: Tx, rows: InvitationRow[], baseUr
     created_date: iso(i.createdDate),
     owner: pick(people, i.ownerId),
     role: i.role,
-    user: pick(people, i.userId),
+    user: i.acceptedDate !== null || i.userId === viewer.user.id || viewer.user.isSuperuser ? pick(people, i.userId) : null,
+    email: i.email,
     organization: i.organizationId,
     expired: isExpired(i),
     accepted: i.acceptedDate !== null,

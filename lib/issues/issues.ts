@@ -2,15 +2,14 @@ import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { comments, issues, jobs, projects, segments, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, type Action, type Involvement } from '@/lib/auth/policy';
-import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { isAllowed, issueRule, orgContextWhere, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { jobInvolvement, loadJob, loadJobChain, type JobChain } from '@/lib/jobs/jobs';
+import { loadJob, loadJobChain } from '@/lib/jobs/jobs';
 import { findActorRole } from '@/lib/organizations/roles';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { representIssues, type IssueRow } from './representation';
@@ -38,26 +37,18 @@ export const FILTER_FIELDS: FilterFields = {
   frame_id: filterField.integer(issues.frame),
 };
 
-export function issueInvolvement(issue: IssueRow, chain: JobChain): Involvement {
-  const job = jobInvolvement(chain);
-  return { organizationId: job.organizationId, owners: [issue.ownerId, ...job.owners], assignees: [issue.assigneeId, ...job.assignees] };
-}
-
 export async function loadIssue(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
   const query = tx.select().from(issues).where(eq(issues.id, id));
   const [issue] = lock ? await query.for('update') : await query;
   if (!issue) throw notFound();
   const chain = (await loadJobChain(tx, issue.jobId))!;
   const role = await findActorRole(tx, actor, chain.task.organizationId);
-  if (!isAllowed(actor.user, role, action, issueInvolvement(issue, chain))) throw forbidden();
+  if (!isAllowed(actor.user, role, action, issueRule, { issue, chain })) throw forbidden();
   return { issue, chain, role };
 }
 
 export async function listIssues(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const me = actor.user.id;
-  const involved = sql`(${issues.ownerId} = ${me} or ${issues.assigneeId} = ${me} or ${jobs.assigneeId} = ${me}
-    or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me} or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
-  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, tasks.organizationId, involved), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
   const jobId = intFilter(query, 'job_id') ?? intFilter(query, 'job');
   if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
   const taskId = intFilter(query, 'task_id');
@@ -113,8 +104,13 @@ export async function createIssue(tx: Tx, actor: Actor, input: CreateIssueInput)
   return after;
 }
 
+/** Resolving and moving an issue is work on the job; its assignee is chosen by who may update it. */
 export async function updateIssue(tx: Tx, actor: Actor, id: number, input: UpdateIssueInput) {
-  const { issue, chain } = await loadIssue(tx, actor, id, 'update', true);
+  const { issue, chain, role } = await loadIssue(tx, actor, id, 'work', true);
+  const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== issue.assigneeId;
+  if (assigneeChanged && !isAllowed(actor.user, role, 'update', issueRule, { issue, chain })) {
+    throw forbidden('Only the owners of the issue, its job or its project may re-assign it.');
+  }
   const [before] = await representIssues(tx, [issue], actor.baseUrl);
   if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, chain.task.organizationId);
   const [updated] = await tx

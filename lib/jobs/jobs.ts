@@ -2,15 +2,13 @@ import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { JOB_STAGES, JOB_STATES, jobs, projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, type Action, type Involvement } from '@/lib/auth/policy';
-import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { isAllowed, jobRule, orgContextWhere, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
-import type { TaskRow } from '@/lib/tasks/representation';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { representJobs, type JobRow } from './representation';
 import type { UpdateJobInput } from './schemas';
@@ -55,23 +53,9 @@ export async function loadJobChain(tx: Tx, jobId: number, lock = false) {
 
 export type JobChain = NonNullable<Awaited<ReturnType<typeof loadJobChain>>>;
 
-export function jobInvolvement(chain: { job: JobRow; task: TaskRow; project: typeof projects.$inferSelect | null }): Involvement {
-  return {
-    organizationId: chain.task.organizationId,
-    owners: [chain.task.ownerId, chain.project?.ownerId ?? null],
-    assignees: [chain.job.assigneeId, chain.task.assigneeId, chain.project?.assigneeId ?? null],
-  };
-}
-
-/** SQL: the job involves `me`, directly or through its task or project. */
-function jobInvolves(me: number): SQL {
-  return sql`(${jobs.assigneeId} = ${me} or ${tasks.ownerId} = ${me} or ${tasks.assigneeId} = ${me}
-    or ${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me})`;
-}
-
 export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, tasks.organizationId, jobInvolves(actor.user.id)),
+    visibleWhere(actor.user, jobRule),
     orgContextWhere(actor.org, tasks.organizationId),
     jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
@@ -116,7 +100,7 @@ export async function loadJob(tx: Tx, actor: Actor, id: number, action: Action, 
   const chain = await loadJobChain(tx, id, lock);
   if (!chain) throw notFound();
   const role = await findActorRole(tx, actor, chain.task.organizationId);
-  if (!isAllowed(actor.user, role, action, jobInvolvement(chain))) throw forbidden();
+  if (!isAllowed(actor.user, role, action, jobRule, chain)) throw forbidden();
   return chain;
 }
 
@@ -125,13 +109,18 @@ export async function getJob(tx: Tx, actor: Actor, id: number) {
   return (await representJobs(tx, [job], actor.baseUrl))[0];
 }
 
+/** Stage and state are the job's work; its assignee is who does it (api.md, security.md: a personal assignee works, never re-assigns). */
 export async function updateJob(tx: Tx, actor: Actor, id: number, input: UpdateJobInput) {
-  const { job, task } = await loadJob(tx, actor, id, 'update', true);
+  const chain = await loadJob(tx, actor, id, 'work', true);
+  const { job, task } = chain;
+  const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== job.assigneeId;
+  if (assigneeChanged && !isAllowed(actor.user, await findActorRole(tx, actor, task.organizationId), 'update', jobRule, chain)) {
+    throw forbidden('Only the owners of the task or project may re-assign this job.');
+  }
   const [before] = await representJobs(tx, [job], actor.baseUrl);
   // As in CVAT, any user may be a job's assignee; in an organization that gives a non-member no access (policy.ts).
   if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, null);
   const now = new Date();
-  const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== job.assigneeId;
   const [updated] = await tx
     .update(jobs)
     .set({

@@ -2,8 +2,7 @@ import { and, asc, count, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Tx } from '@/db/client';
 import { memberships, ROLES, users, type Role } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
-import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
+import { isOrgStaff, orgContextWhere, orgIdsWhere } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -29,7 +28,7 @@ export const FILTER_FIELDS: FilterFields = {
 
 export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [
-    actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, memberOrgIds(actor.user)),
+    actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, orgIdsWhere(actor.user)),
     orgContextWhere(actor.org, memberships.organizationId),
     jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];

@@ -2,7 +2,7 @@ import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-
 import type { Tx } from '@/db/client';
 import { memberships, organizations, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
+import { isOrgStaff, orgIdsWhere } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import type { Page } from '@/lib/http/pagination';
@@ -26,10 +26,7 @@ export const FILTER_FIELDS: FilterFields = {
 
 function visibleTo(actor: Actor): SQL | undefined {
   if (actor.user.isSuperuser) return undefined;
-  return inArray(
-    organizations.id,
-    sql`(select ${memberships.organizationId} from ${memberships} where ${memberships.userId} = ${actor.user.id} and ${memberships.isActive})`,
-  );
+  return inArray(organizations.id, orgIdsWhere(actor.user));
 }
 
 export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {

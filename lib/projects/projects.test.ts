@@ -135,9 +135,19 @@ describe('projects: labels, people, lists', () => {
     expect(ids(last)).toEqual([made[0]]);
     expect(last.body.next).toBeNull();
     expect(last.body.previous).toBe(`http://herald.test/api/projects?search=${tag}&page_size=2&page=2`);
-    const forwarded = await api.get(`/api/projects?search=${tag}&page_size=2`, { as: owner, headers: { 'x-forwarded-host': 'herald.example.com', 'x-forwarded-proto': 'https' } });
-    expect(forwarded.body.next).toMatch(/^https:\/\/herald\.example\.com\/api\/projects\?/);
-    expect(forwarded.body.results[0].url).toBe(`https://herald.example.com/api/projects/${made[4]}`);
+    // X-Forwarded-Host/-Proto are a client's say unless a proxy of ours sets them (TRUST_PROXY=1, security.md).
+    const proxied = { as: owner, headers: { 'x-forwarded-host': 'herald.example.com', 'x-forwarded-proto': 'https' } };
+    const untrusted = await api.get(`/api/projects?search=${tag}&page_size=2`, proxied);
+    expect(untrusted.body.next).toMatch(/^http:\/\/herald\.test\/api\/projects\?/);
+    expect(untrusted.body.results[0].url).toBe(`http://herald.test/api/projects/${made[4]}`);
+    process.env.TRUST_PROXY = '1';
+    try {
+      const forwarded = await api.get(`/api/projects?search=${tag}&page_size=2`, proxied);
+      expect(forwarded.body.next).toMatch(/^https:\/\/herald\.example\.com\/api\/projects\?/);
+      expect(forwarded.body.results[0].url).toBe(`https://herald.example.com/api/projects/${made[4]}`);
+    } finally {
+      delete process.env.TRUST_PROXY;
+    }
 
     const all = await api.get(`/api/projects?search=${tag}&page_size=all&sort=name`, { as: owner });
     expect(all.body).toMatchObject({ count: 5, next: null, previous: null });
@@ -160,12 +170,13 @@ describe('projects: labels, people, lists', () => {
 });
 
 describe('projects: who may touch what', () => {
-  it('in the personal workspace: owner everything, assignee view and update, stranger nothing', async () => {
+  it('in the personal workspace: owner everything, assignee view only, stranger nothing', async () => {
     const [owner, assignee, stranger] = await Promise.all([createUser('wo'), createUser('wa'), createUser('ws')]);
     const p = (await api.post('/api/projects', { name: 'mine', assignee_id: assignee.id }, { as: owner })).body;
     expect((await api.get(`/api/projects/${p.id}`, { as: assignee })).status).toBe(200);
-    // As in CVAT's sandbox rules: a project's assignee may change it but not delete it.
-    expect((await api.patch(`/api/projects/${p.id}`, { name: 'by assignee' }, { as: assignee })).status).toBe(200);
+    // security.md: a personal project's assignee sees it; renaming, relabelling, re-assigning and deleting are the owner's.
+    expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'by assignee' }, { as: assignee }), 403);
+    expect((await api.patch(`/api/projects/${p.id}`, { name: 'by owner' }, { as: owner })).status).toBe(200);
     expectClientError(await api.delete(`/api/projects/${p.id}`, { as: assignee }), 403);
     // ...nor take it over to delete it afterwards: transferring ownership is the owner's (CVAT's update:owner).
     expectClientError(await api.patch(`/api/projects/${p.id}`, { owner_id: assignee.id }, { as: assignee }), 403);
@@ -175,7 +186,7 @@ describe('projects: who may touch what', () => {
     expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'x' }, { as: stranger }), 403);
     expectClientError(await api.delete(`/api/projects/${p.id}`, { as: stranger }), 403);
     expect(ids(await api.get('/api/projects?page_size=all', { as: stranger }))).not.toContain(p.id);
-    expect((await api.get(`/api/projects/${p.id}`, { as: owner })).body.name).toBe('by assignee');
+    expect((await api.get(`/api/projects/${p.id}`, { as: owner })).body.name).toBe('by owner');
     expect((await api.delete(`/api/projects/${p.id}`, { as: owner })).status).toBe(204);
   });
 

@@ -3,8 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '@/db/client';
 import { projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, mayCreateInOrg, type Action, type Involvement } from '@/lib/auth/policy';
-import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { isAllowed, mayCreateInOrg, orgContextWhere, projectRule, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -40,18 +39,13 @@ export const FILTER_FIELDS: FilterFields = {
   updated_date: filterField.datetime(projects.updatedDate),
 };
 
-export function projectInvolvement(p: ProjectRow): Involvement {
-  return { organizationId: p.organizationId, owners: [p.ownerId], assignees: [p.assigneeId] };
-}
-
 function usernameIs(column: AnyPgColumn, value: string): SQL {
   return sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`;
 }
 
 export async function listProjects(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const me = actor.user.id;
   const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, projects.organizationId, sql`${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me}`),
+    visibleWhere(actor.user, projectRule),
     orgContextWhere(actor.org, projects.organizationId),
     jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
@@ -88,7 +82,7 @@ export async function loadProject(tx: Tx, actor: Actor, id: number, action: Acti
 async function authorizeProject(tx: Tx, actor: Actor, project: ProjectRow | undefined, action: Action) {
   if (!project) throw notFound();
   const role = await findActorRole(tx, actor, project.organizationId);
-  if (!isAllowed(actor.user, role, action, projectInvolvement(project))) throw forbidden();
+  if (!isAllowed(actor.user, role, action, projectRule, project)) throw forbidden();
   return project;
 }
 
@@ -132,7 +126,7 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
   if (input.owner_id !== undefined && input.owner_id !== project.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a project over could then delete it.
     const role = await findActorRole(tx, actor, project.organizationId);
-    if (!isAllowed(actor.user, role, 'delete', projectInvolvement(project))) throw forbidden('Only the owner may transfer the project.');
+    if (!isAllowed(actor.user, role, 'delete', projectRule, project)) throw forbidden('Only the owner may transfer the project.');
   }
   const [before] = await representProjects(tx, [project], actor.baseUrl, relations);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);

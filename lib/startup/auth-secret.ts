@@ -9,7 +9,7 @@ import { settings } from '@/lib/config/settings';
  */
 export function ensureAuthSecret(): void {
   if (process.env.AUTH_SECRET) return;
-  const dir = settings.dataDir.startsWith('memory://') ? path.join(process.cwd(), 'data') : settings.dataDir;
+  const dir = settings.stateDir;
   const file = path.join(dir, 'auth-secret');
   fs.mkdirSync(dir, { recursive: true });
   try {

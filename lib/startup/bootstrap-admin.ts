@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { transaction } from '@/db/transaction';
@@ -13,8 +11,8 @@ export type AdminLogin = { username: string; password: string | null; source: 'e
 
 /**
  * Makes sure an administrator exists. ADMIN_USERNAME/ADMIN_PASSWORD (and ADMIN_EMAIL) create it or
- * reset its password; without them, a first start creates `admin` with a random password kept in
- * the data directory (for the embedded database), so that the login can be printed at every start.
+ * reset its password; without them, a first start creates `admin` with a random password, handed back
+ * this once to be printed (it is not kept anywhere: set ADMIN_PASSWORD to choose a new one).
  */
 export async function bootstrapAdmin(db: Db): Promise<AdminLogin> {
   const env = settings.admin;
@@ -28,20 +26,18 @@ export async function bootstrapAdmin(db: Db): Promise<AdminLogin> {
         registerUser(tx, { username: env.username!, email: env.email ?? `${env.username}@localhost`, passwordHash, isSuperuser: true }),
       );
     }
-    return { username: env.username, password: env.password, source: 'environment' };
+    return { username: env.username, password: null, source: 'environment' };
   }
-  const file = path.join(settings.dataDir.startsWith('memory://') ? path.join(process.cwd(), 'data') : settings.dataDir, 'admin-password');
   const [admin] = await db.select().from(users).where(eq(users.isSuperuser, true)).limit(1);
-  if (admin) {
-    const saved = !settings.databaseUrl && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
-    return { username: admin.username, password: saved, source: 'existing' };
-  }
+  if (admin) return { username: admin.username, password: null, source: 'existing' };
   const password = randomBytes(12).toString('base64url');
   await transaction(db, async (tx) => registerUser(tx, { username: 'admin', email: 'admin@localhost', passwordHash: await hashPassword(password), isSuperuser: true }));
-  // Kept beside the embedded database it belongs to; a PostgreSQL admin's password is shown this once.
-  if (!settings.databaseUrl) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, password, { mode: 0o600 });
-  }
   return { username: 'admin', password, source: 'generated' };
+}
+
+/** The start-up line about the admin: the password only when it was just generated. */
+export function describeAdminLogin(admin: AdminLogin): string {
+  if (admin.source === 'generated') return `${admin.username} / ${admin.password} (generated now and shown only this once)`;
+  if (admin.source === 'environment') return `${admin.username} (password from ADMIN_PASSWORD)`;
+  return `${admin.username} (password as set earlier; set ADMIN_USERNAME and ADMIN_PASSWORD to reset it)`;
 }

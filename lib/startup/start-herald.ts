@@ -1,21 +1,29 @@
 import { closeDb, DataDirectoryInUseError, getDb, getDbKind } from '@/db/client';
 import { releaseAllLeases } from '@/lib/webhooks/queue';
 import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
-import { settings } from '@/lib/config/settings';
+import { checkSettings, settings, SettingsError } from '@/lib/config/settings';
+import { ensureEncryptionKey } from '@/lib/crypto/encryption-key';
+import { SecretUnreadableError } from '@/lib/crypto/secret-box';
+import { sealStoredSecrets } from '@/lib/webhooks/seal-stored-secrets';
 import { ensureAuthSecret } from './auth-secret';
-import { bootstrapAdmin } from './bootstrap-admin';
+import { bootstrapAdmin, describeAdminLogin } from './bootstrap-admin';
 
-/** Runs once per server process, before the first request: secret, database, migrations, admin. */
+function stop(message: string): never {
+  console.error(`\n[herald] ${message}\n`);
+  process.exit(1);
+}
+
+/** Runs once per server process, before the first request: settings, secrets, database, migrations, admin. */
 export async function startHerald(): Promise<void> {
-  ensureAuthSecret();
   let db;
   try {
+    checkSettings();
+    ensureAuthSecret();
+    ensureEncryptionKey();
     db = await getDb();
+    await sealStoredSecrets(db);
   } catch (error) {
-    if (error instanceof DataDirectoryInUseError) {
-      console.error(`\n[herald] ${error.message}\n`);
-      process.exit(1);
-    }
+    if (error instanceof DataDirectoryInUseError || error instanceof SettingsError || error instanceof SecretUnreadableError) stop(error.message);
     throw error;
   }
   const admin = await bootstrapAdmin(db);
@@ -23,12 +31,8 @@ export async function startHerald(): Promise<void> {
   if ((await getDbKind()) === 'pglite') await releaseAllLeases(db);
   await startDispatcher();
   const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
-  const url = settings.publicUrl ?? `http://localhost:${process.env.PORT || 3000}`;
-  const login =
-    admin.password !== null
-      ? `${admin.username} / ${admin.password}${admin.source === 'environment' ? ' (from ADMIN_USERNAME/ADMIN_PASSWORD)' : ''}`
-      : `${admin.username} (password as configured earlier)`;
-  console.log(`\n  Herald is ready at ${url}\n  Database: ${where}\n  Admin login: ${login}\n`);
+  const url = settings.publicUrl ?? `http://localhost:${settings.port}`;
+  console.log(`\n  Herald is ready at ${url}\n  Database: ${where}\n  Admin login: ${describeAdminLogin(admin)}\n`);
 }
 
 let isStopping = false;

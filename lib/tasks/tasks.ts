@@ -2,8 +2,7 @@ import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzl
 import type { Tx } from '@/db/client';
 import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, mayCreateInOrg, type Action, type Involvement } from '@/lib/auth/policy';
-import { orgContextWhere, visibleWhere } from '@/lib/auth/visibility';
+import { isAllowed, mayCreateInOrg, orgContextWhere, taskRule, visibleWhere, type Action, type TaskAccess } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
@@ -57,30 +56,18 @@ export const FILTER_FIELDS: FilterFields = {
   updated_date: filterField.datetime(tasks.updatedDate),
 };
 
-/** Task, project and job assignees tied to a task, for the policy. */
-export async function taskInvolvement(tx: Tx, task: TaskRow): Promise<Involvement> {
+/** A task with the people its permissions follow: its project's owner and assignee, its jobs' assignees. */
+export async function taskAccess(tx: Tx, task: TaskRow): Promise<TaskAccess> {
   const [project] = task.projectId
     ? await tx.select({ ownerId: projects.ownerId, assigneeId: projects.assigneeId }).from(projects).where(eq(projects.id, task.projectId))
     : [];
   const jobAssignees = await tx.select({ id: jobs.assigneeId }).from(jobs).where(eq(jobs.taskId, task.id));
-  return {
-    organizationId: task.organizationId,
-    owners: [task.ownerId, project?.ownerId ?? null],
-    assignees: [task.assigneeId, project?.assigneeId ?? null],
-    viewers: jobAssignees.map((j) => j.id),
-  };
-}
-
-/** SQL: the task `taskId` involves user `me` (owner or assignee of it or its project, or of one of its jobs). */
-export function taskInvolves(taskTable: { id: typeof tasks.id; ownerId: typeof tasks.ownerId; assigneeId: typeof tasks.assigneeId; projectId: typeof tasks.projectId }, me: number): SQL {
-  return sql`(${taskTable.ownerId} = ${me} or ${taskTable.assigneeId} = ${me}
-    or exists (select 1 from ${projects} where ${projects.id} = ${taskTable.projectId} and (${projects.ownerId} = ${me} or ${projects.assigneeId} = ${me}))
-    or exists (select 1 from ${jobs} where ${jobs.taskId} = ${taskTable.id} and ${jobs.assigneeId} = ${me}))`;
+  return { task, project: project ?? null, jobAssignees: jobAssignees.map((j) => j.id) };
 }
 
 export async function listTasks(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, tasks.organizationId, taskInvolves(tasks, actor.user.id)),
+    visibleWhere(actor.user, taskRule),
     orgContextWhere(actor.org, tasks.organizationId),
     jsonLogicWhere(query.filter, FILTER_FIELDS),
   ];
@@ -114,7 +101,7 @@ export async function loadTask(tx: Tx, actor: Actor, id: number, action: Action,
   const [task] = lock ? await query.for('update') : await query;
   if (!task) throw notFound();
   const role = await findActorRole(tx, actor, task.organizationId);
-  if (!isAllowed(actor.user, role, action, await taskInvolvement(tx, task))) throw forbidden();
+  if (!isAllowed(actor.user, role, action, taskRule, await taskAccess(tx, task))) throw forbidden();
   return task;
 }
 
@@ -170,7 +157,7 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
   if (input.owner_id !== undefined && input.owner_id !== task.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a task over could then delete it.
     const role = await findActorRole(tx, actor, task.organizationId);
-    if (!isAllowed(actor.user, role, 'delete', await taskInvolvement(tx, task))) throw forbidden('Only the owner may transfer the task.');
+    if (!isAllowed(actor.user, role, 'delete', taskRule, await taskAccess(tx, task))) throw forbidden('Only the owner may transfer the task.');
   }
   const [before] = await representTasks(tx, [task], actor.baseUrl);
   if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, task.organizationId);

@@ -70,7 +70,21 @@ export async function sweepEndpoint(e: Endpoint, check: Check, values: (field: s
   check(`${label} no content type`, await send(undefined, { raw: JSON.stringify(e.body) }), 415);
   check(`${label} form`, await send(undefined, { raw: new URLSearchParams({ a: 'b' }), contentType: 'application/x-www-form-urlencoded' }), 415);
   check(`${label} > 1 MiB`, await send({ ...e.body, pad: 'x'.repeat(1_100_000) }), 413);
+  // Chunked, with no Content-Length to refuse it by: cut at the limit all the same.
+  const chunked = new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode(i === 0 ? '{"pad": "' : 'x'.repeat(100_000)));
+      controller.close();
+    },
+  });
+  check(`${label} > 1 MiB chunked`, await send(undefined, { raw: chunked, contentType: 'application/json' }), 413);
   check(`${label} unknown field`, await send({ ...e.body, surprise: 1 }), 400, 'surprise');
+  // Keys that name Object.prototype members are fields like any other.
+  for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const raw = `{${Object.entries(e.body).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}, `).join('')}${JSON.stringify(key)}: 1}`;
+    check(`${label} key ${key}`, await send(undefined, { raw, contentType: 'application/json' }), 400, key);
+  }
+  check(`${label} 10,000 deep`, await send(undefined, { raw: `{"deep": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`, contentType: 'application/json' }), 400);
   check(`${label} unknown nested`, await send({ ...e.body, 'a\u0000': 1 }), 400);
   for (const [field, valid] of Object.entries(e.body)) {
     for (const [name, value] of values(field, valid)) check(`${label} ${field}=${name}`, await send({ ...e.body, [field]: value }), 400, field);

@@ -92,7 +92,9 @@ export async function call<T = any>(method: string, path: string, body?: unknown
   }
   if (options.contentType) headers['content-type'] = options.contentType;
   if (!handler) return { status: 405, body: {} as T, headers: new Headers() };
-  const response = await handler(new Request(url, { method, headers, body: payload }), { params: Promise.resolve(found.params) });
+  // `duplex`: a streamed body (a chunked upload, an endless JSON body) is sent as the client writes it.
+  const request = new Request(url, { method, headers, body: payload, duplex: 'half' } as RequestInit);
+  const response = await handler(request, { params: Promise.resolve(found.params) });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   return { status: response.status, body: (type.includes('json') && text ? JSON.parse(text) : text) as T, headers: response.headers };

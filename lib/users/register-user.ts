@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { users } from '@/db/schema';
+import { invitations, users } from '@/db/schema';
 import { invalid } from '@/lib/http/errors';
 
 /** The password is hashed by the caller, outside the transaction: scrypt takes ~60 ms. */
@@ -23,6 +23,8 @@ export async function registerUser(
       isSuperuser: input.isSuperuser ?? false,
     })
     .returning();
+  // Invitations sent to this email before it had an account now reach it.
+  await tx.update(invitations).set({ userId: user.id }).where(and(isNull(invitations.userId), sql`lower(${invitations.email}) = lower(${user.email})`));
   return user;
 }
 

@@ -1,4 +1,5 @@
 import { settings } from '@/lib/config/settings';
+import { openSecret } from '@/lib/crypto/secret-box';
 import type { AttemptResult, QueuedDelivery, SendTarget } from './delivery-types';
 import { sendWebhookRequest, type SendOutcome } from './send';
 import { signDelivery } from './sign';
@@ -13,13 +14,14 @@ export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget 
   if (!webhook) return cancelled(delivery, 'Not sent: the webhook was deleted.');
   if (!webhook.isActive && !webhook.retiredDate && !isDirect) return cancelled(delivery, 'Not sent: the webhook is inactive.');
   const now = Date.now();
-  const previousSecret = webhook.previousSecretExpires && webhook.previousSecretExpires.getTime() > now ? webhook.previousSecret : null;
+  // Opened here, where they sign, and nowhere else on the delivery path (security.md: encrypted at rest).
+  const previousSecret = webhook.previousSecretExpires && webhook.previousSecretExpires.getTime() > now ? openSecret(webhook.previousSecret) : null;
   const { headers, digests } = signDelivery({
     body: delivery.body,
     webhookIdHeader: delivery.webhookIdHeader,
     event: delivery.event,
     webhookId: delivery.webhookId,
-    keys: { secret: webhook.secret, previousSecret },
+    keys: { secret: openSecret(webhook.secret), previousSecret },
     now,
   });
   const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.body, headers, verifyTls: webhook.enableSsl });

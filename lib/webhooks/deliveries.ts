@@ -100,27 +100,27 @@ export function representSeries(s: SeriesRecord) {
 }
 
 export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, undefined, 'view');
   const { count, rows } = await listAttempts(db, webhookId, parseRecordFilters(query), page);
   return { count, results: rows.map(representAttempt) };
 }
 
 export async function getDelivery(db: Db, actor: Actor, webhookId: number, attemptId: number) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, undefined, 'view');
   const attempt = await findAttempt(db, webhookId, attemptId);
   if (!attempt) throw notFound('No such delivery for this webhook.');
   return representAttempt(attempt);
 }
 
 export async function listMessages(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, undefined, 'view');
   const { count, rows } = await listSeries(db, webhookId, parseRecordFilters(query), page);
   return { count, results: rows.map(representSeries) };
 }
 
 /** A series by its `delivery_id`, with `history`: every attempt that carried that id, redeliveries included. */
 export async function getMessage(db: Db, actor: Actor, webhookId: number, deliveryId: string) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, undefined, 'view');
   const key = parseDeliveryId(deliveryId);
   const series = key ? await findSeriesByKey(db, webhookId, key) : undefined;
   if (!key || !series) throw notFound('No such delivery for this webhook.');
@@ -157,7 +157,7 @@ const BUCKETS = { hour: { seconds: 3600, count: 48 }, day: { seconds: 86400, cou
 
 /** Attempts that succeeded and failed per time bucket, oldest first: the chart on the webhook page. */
 export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
-  await loadWebhook(db, actor, webhookId);
+  await loadWebhook(db, actor, webhookId, undefined, 'view');
   const spec = BUCKETS[bucket as keyof typeof BUCKETS];
   if (!spec) throw invalid('bucket', `"${bucket}" is not a valid choice. Use minute, hour or day.`);
   const rows = await countAttemptsByBucket(db, webhookId, spec.seconds, spec.count);

@@ -18,6 +18,7 @@ export type QueuedDelivery = {
 export type SendTarget = {
   id: number;
   targetUrl: string;
+  /** Sealed (lib/crypto/secret-box.ts), as stored: the attempt opens them to sign. */
   secret: string | null;
   previousSecret: string | null;
   previousSecretExpires: Date | null;

@@ -28,7 +28,16 @@ const targetUrl = z
     } catch {
       return false;
     }
-  }, 'Enter a valid URL with an http or https scheme and a host.');
+  }, 'Enter a valid URL with an http or https scheme and a host.')
+  // Credentials in the URL would be shown to everyone who may see the webhook (and logged by proxies).
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return !url.username && !url.password;
+    } catch {
+      return true;
+    }
+  }, 'A target URL may not contain credentials (user:password@host): send them in a custom Authorization header instead.');
 
 const events = z
   .array(z.string().max(64))

@@ -14,7 +14,7 @@ import { startDispatcher, stopDispatcher } from './dispatcher';
 /**
  * A user's password and a webhook's secrets go in; they must never come out: not in a response (body or
  * header), not in a log line the process writes, not in a delivery row (every column, request headers
- * included). The lifecycle is the real one, failures included: a duplicate that the database refuses and a
+ * included), not in the webhook's own row (secrets are stored encrypted). The lifecycle is the real one, failures included: a duplicate that the database refuses and a
  * constraint error that is logged, with the secret among the failed statement's parameters.
  */
 
@@ -162,17 +162,21 @@ describe('secrets and passwords', () => {
     expect((await send('PATCH', `/api/webhooks/${signed.id}`, { secret: refused }, { as: stranger })).status).toBe(403);
 
     // The database refuses statements that carry a secret: a duplicate (answered as such) and a violated
-    // constraint (an unexpected error, logged). Both constraints exist for this test only.
+    // constraint (an unexpected error, logged). Secrets are stored encrypted, so the constraints are on the
+    // description sent beside the secret; both exist for this test only.
     const db = await getDb();
+    const duplicate = unique('dup');
+    const refusedDescription = unique('fail');
     // Partial, so that other files' webhooks (PostgreSQL keeps them) never stand in the way.
-    await db.execute(sql.raw(`create unique index leak_test_secret on webhooks (secret) where secret = '${secrets.duplicate}'`));
-    await db.execute(sql.raw(`alter table webhooks add constraint leak_test_check check (secret is distinct from '${secrets.failingStatement}')`));
+    await db.execute(sql.raw(`create unique index leak_test_secret on webhooks (description) where description = '${duplicate}'`));
+    await db.execute(sql.raw(`alter table webhooks add constraint leak_test_check check (description is distinct from '${refusedDescription}')`));
     try {
-      expect((await hook(ok, secrets.duplicate)).status).toBe(201);
-      expect((await hook(ok, secrets.duplicate)).status).toBe(400);
-      expect((await send('PATCH', `/api/webhooks/${signed.id}`, { secret: secrets.duplicate }, as)).status).toBe(400);
-      expect((await hook(ok, secrets.failingStatement)).status).toBe(500);
-      expect((await send('PATCH', `/api/webhooks/${signed.id}`, { secret: secrets.failingStatement }, as)).status).toBe(500);
+      const withDescription = (description: string) => ({ type: 'project', project_id: project.id, events: PROJECT_KEYS, description });
+      expect((await hook(ok, secrets.duplicate, withDescription(duplicate))).status).toBe(201);
+      expect((await hook(ok, secrets.duplicate, withDescription(duplicate))).status).toBe(400);
+      expect((await send('PATCH', `/api/webhooks/${signed.id}`, { secret: secrets.duplicate, description: duplicate }, as)).status).toBe(400);
+      expect((await hook(ok, secrets.failingStatement, withDescription(refusedDescription))).status).toBe(500);
+      expect((await send('PATCH', `/api/webhooks/${signed.id}`, { secret: secrets.failingStatement, description: refusedDescription }, as)).status).toBe(500);
     } finally {
       await db.execute(sql`alter table webhooks drop constraint leak_test_check`);
       await db.execute(sql`drop index leak_test_secret`);
@@ -188,7 +192,16 @@ describe('secrets and passwords', () => {
     expect(stored.attempts.some((row) => row.signatures !== null)).toBe(true);
     const deliveryRows = [...stored.messages, ...stored.series, ...stored.attempts];
     const received = pool.started().flatMap((r) => r.received.map((x) => `${JSON.stringify(x.headers)} ${x.body}`));
-    const places = { responses: replies, logs, 'delivery rows': deliveryRows.map((row) => JSON.stringify(row)), 'requests received': received };
+    // Encrypted at rest: the webhook rows themselves hold no piece of a secret either.
+    const webhookRows = await queryRows<Record<string, unknown>>(db, sql`select * from webhooks where owner_id = (select id from users where username = ${username})`);
+    expect(webhookRows.filter((row) => row.secret !== null).length).toBeGreaterThan(3);
+    const places = {
+      responses: replies,
+      logs,
+      'delivery rows': deliveryRows.map((row) => JSON.stringify(row)),
+      'webhook rows': webhookRows.map((row) => JSON.stringify(row)),
+      'requests received': received,
+    };
     const basic = Buffer.from(`${username}:${password}`).toString('base64');
     const leaks: string[] = [];
     for (const [place, texts] of Object.entries(places)) {

@@ -26,6 +26,8 @@ const NON_GLOBAL: [string, number, 'ipv4' | 'ipv6', string][] = [
   ['::', 128, 'ipv6', 'unspecified'],
   ['::1', 128, 'ipv6', 'loopback'],
   ['100::', 64, 'ipv6', 'discard'],
+  // RFC 8215 local-use IPv4/IPv6 translation: a network's own NAT64, whatever IPv4 address it embeds.
+  ['64:ff9b:1::', 48, 'ipv6', 'local-use NAT64 (RFC 8215)'],
   ['2001::', 23, 'ipv6', 'IETF protocol assignments'],
   ['2001:db8::', 32, 'ipv6', 'documentation'],
   ['fc00::', 7, 'ipv6', 'private (unique local)'],
@@ -59,16 +61,47 @@ function allowed(): Allowed {
   return allowedCache;
 }
 
-/** IPv4 hidden in an IPv6 address (mapped, NAT64, 6to4) is judged as the IPv4 address. */
-function embeddedIpv4(address: string): string | null {
-  const lower = address.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^64:ff9b::(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return mapped[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hex) {
-    const n = (parseInt(hex[1], 16) << 16) | parseInt(hex[2], 16);
-    return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted IPv4 tail turned into two groups). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
+  const [head, tail] = text.split('::');
+  const parse = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const front = parse(head);
+  const back = parse(tail);
+  return tail === undefined ? front : [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
+}
+
+function isMapped(address: string): boolean {
+  const g = ipv6Groups(address);
+  return g.slice(0, 5).every((n) => n === 0) && g[5] === 0xffff;
+}
+
+function isNat64(address: string): boolean {
+  const g = ipv6Groups(address);
+  return g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((n) => n === 0);
+}
+
+const toIpv4 = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+
+/**
+ * IPv4 hidden in an IPv6 address, in every form that carries one, judged as the IPv4 address:
+ * IPv4-compatible `::a.b.c.d`, mapped `::ffff:a.b.c.d`, translated `::ffff:0:a.b.c.d` (RFC 6145), the
+ * NAT64 well-known prefix `64:ff9b::/96` (RFC 6052), and 6to4 `2002:AABB:CCDD::` (RFC 3056).
+ */
+function embeddedIpv4(address: string): string | null {
+  const g = ipv6Groups(address);
+  if (g.length !== 8 || g.some((n) => !Number.isInteger(n) || n < 0 || n > 0xffff)) return null;
+  const zero = (from: number, to: number) => g.slice(from, to).every((n) => n === 0);
+  if (zero(0, 6)) return toIpv4(g[6], g[7]);
+  if (zero(0, 5) && g[5] === 0xffff) return toIpv4(g[6], g[7]);
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return toIpv4(g[6], g[7]);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return toIpv4(g[6], g[7]);
+  if (g[0] === 0x2002) return toIpv4(g[1], g[2]);
   return null;
 }
 
@@ -78,10 +111,14 @@ export function refusalReason(address: string): string | null {
   if (!family) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (allowed().list.check(address, type)) return null;
-  const v4 = family === 6 ? embeddedIpv4(address) : null;
-  if (v4) return refusalReason(v4);
   for (const range of blocked) if (range.family === type && range.list.check(address, type)) return range.reason;
-  if (type === 'ipv6' && address.toLowerCase().startsWith('2002:')) return '6to4';
+  const v4 = family === 6 ? embeddedIpv4(address) : null;
+  if (v4) {
+    const reason = refusalReason(v4);
+    if (reason) return `${reason} (IPv4 ${v4} inside IPv6)`;
+  }
+  // ::/8 is reserved apart from IPv4-mapped addresses and NAT64's 64:ff9b::/96 (judged above by the IPv4 they carry).
+  if (type === 'ipv6' && ipv6Groups(address)[0] < 0x100 && !isMapped(address) && !isNat64(address)) return 'reserved (::/8)';
   return null;
 }
 

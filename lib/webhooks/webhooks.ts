@@ -2,8 +2,8 @@ import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-
 import type { Db, Tx } from '@/db/client';
 import { projects, users, webhooks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isOrgStaff } from '@/lib/auth/policy';
-import { memberOrgIds, orgContextWhere } from '@/lib/auth/visibility';
+import { isAllowed, isOrgStaff, orgContextWhere, visibleWhere, webhookRule } from '@/lib/auth/policy';
+import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
@@ -40,20 +40,9 @@ export const FILTER_FIELDS: FilterFields = {
   updated_date: filterField.datetime(webhooks.updatedDate),
 };
 
-const projectOwner = sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId})`;
-
-/**
- * webhooks.md's permission table as a list filter: the webhooks of organizations where the caller is
- * owner or maintainer, and, where they belong (personal workspace or an organization they are in),
- * the webhooks they created or whose project they own.
- */
+/** webhooks.md's permission table as a list filter: the policy's webhook rule (lib/auth/policy.ts). */
 function visibleTo(actor: Actor): SQL | undefined {
-  if (actor.user.isSuperuser) return undefined;
-  const me = actor.user.id;
-  const staffOrgs = sql`(select organization_id from memberships where user_id = ${me} and is_active and role in ('owner', 'maintainer'))`;
-  return sql`(${webhooks.organizationId} in ${staffOrgs}
-    or ((${webhooks.organizationId} is null or ${webhooks.organizationId} in ${memberOrgIds(actor.user)})
-        and (${webhooks.ownerId} = ${me} or ${projectOwner} = ${me})))`;
+  return visibleWhere(actor.user, webhookRule);
 }
 
 export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
@@ -87,31 +76,32 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
   return { count: total, results: await representWebhooks(db, rows, actor.baseUrl) };
 }
 
-/** May the actor see and manage this webhook? (Ping, redelivery and deliveries follow the same rule.) */
-async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow): Promise<boolean> {
+/**
+ * May the actor see (`view`: it and its deliveries) or manage (`manage`: change, delete, ping, redeliver)
+ * this webhook? The policy's webhook rule decides (lib/auth/policy.ts).
+ */
+async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow, action: 'view' | 'manage' = 'manage'): Promise<boolean> {
   if (actor.user.isSuperuser) return true;
   const role = await findActorRole(tx, actor, hook.organizationId);
-  if (hook.organizationId !== null && !role) return false;
-  if (isOrgStaff(actor.user, role) || hook.ownerId === actor.user.id) return true;
-  if (hook.projectId === null) return false;
-  const [project] = await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
-  return project?.ownerId === actor.user.id;
+  const [project] = hook.projectId === null ? [] : await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
+  return isAllowed(actor.user, role, action === 'view' ? 'view' : 'update', webhookRule, { hook, projectOwnerId: project?.ownerId ?? null });
 }
 
 /**
+ * The webhook if the actor may `action` it (default: manage): 404 when absent, 403 when out of reach.
  * `lock`: for an update, a lock that leaves foreign-key checks of rows referring to the webhook (its
  * series, its health) free to go on; for a delete, the full one.
  */
-export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock?: 'update' | 'delete'): Promise<WebhookRow> {
+export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock?: 'update' | 'delete', action: 'view' | 'manage' = 'manage'): Promise<WebhookRow> {
   const query = tx.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.retiredDate)));
   const [hook] = lock ? await query.for(lock === 'update' ? 'no key update' : 'update') : await query;
   if (!hook) throw notFound();
-  if (!(await mayManage(tx, actor, hook))) throw forbidden();
+  if (!(await mayManage(tx, actor, hook, action))) throw forbidden();
   return hook;
 }
 
 export async function getWebhook(db: Db, actor: Actor, id: number) {
-  const hook = await loadWebhook(db, actor, id);
+  const hook = await loadWebhook(db, actor, id, undefined, 'view');
   return (await representWebhooks(db, [hook], actor.baseUrl))[0];
 }
 
@@ -149,7 +139,7 @@ export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookIn
       description: input.description ?? '',
       type: input.type,
       contentType: 'application/json',
-      secret: input.secret || null,
+      secret: input.secret ? sealSecret(input.secret) : null,
       isActive: input.is_active ?? true,
       enableSsl: input.enable_ssl ?? true,
       events: [...new Set(input.events)],
@@ -177,11 +167,11 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
     events: input.events ? [...new Set(input.events)] : undefined,
     updatedDate: now,
   };
-  if (input.secret !== undefined && (input.secret || null) !== hook.secret) {
+  if (input.secret !== undefined && (input.secret || null) !== openSecret(hook.secret)) {
     const isRotation = Boolean(hook.secret && input.secret);
     // Rotating: the old secret keeps signing beside the new one for a day, so receivers can switch.
     Object.assign(patch, {
-      secret: input.secret || null,
+      secret: input.secret ? sealSecret(input.secret) : null,
       previousSecret: isRotation ? hook.secret : null,
       previousSecretExpires: isRotation ? new Date(now.getTime() + ROTATION_OVERLAP_MS) : null,
     });
