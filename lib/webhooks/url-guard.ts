@@ -105,8 +105,26 @@ function embeddedIpv4(address: string): string | null {
   return null;
 }
 
+/**
+ * Verdicts already reached, for the allow list of the moment: an IP-literal target is judged at every
+ * attempt, and judging it walks some twenty address ranges.
+ */
+const verdicts = { key: '', byAddress: new Map<string, string | null>() };
+const VERDICTS_KEPT = 10_000;
+
 /** Why an address may not be reached, or null when it may. */
 export function refusalReason(address: string): string | null {
+  const { key } = allowed();
+  if (verdicts.key !== key) Object.assign(verdicts, { key, byAddress: new Map() });
+  const known = verdicts.byAddress.get(address);
+  if (known !== undefined) return known;
+  const reason = judge(address);
+  if (verdicts.byAddress.size >= VERDICTS_KEPT) verdicts.byAddress.clear();
+  verdicts.byAddress.set(address, reason);
+  return reason;
+}
+
+function judge(address: string): string | null {
   const family = net.isIP(address);
   if (!family) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
