@@ -9,6 +9,13 @@ if (!fs.existsSync('.next/BUILD_ID')) {
   process.exit(1);
 }
 
+// Next reads next.config.ts, and the TypeScript files it imports, with its own require hook, which cannot
+// resolve them once tsx's hooks are registered: so Next is prepared before any of Herald's modules is loaded.
+// It is given the raw PORT and HOSTNAME (its own defaults otherwise); the settings check below judges them.
+const app = next({ dev: false, hostname: process.env.HOSTNAME || undefined, port: Number(process.env.PORT) || undefined });
+const handle = app.getRequestHandler();
+await app.prepare();
+
 const { checkSettings, settings, SettingsError } = await tsImport('../lib/config/settings.ts', import.meta.url);
 try {
   checkSettings();
@@ -20,9 +27,6 @@ try {
 const { createHeraldServer, learnAllowedMethods } = await tsImport('../lib/http/server.ts', import.meta.url);
 
 const { port, hostname } = settings;
-const app = next({ dev: false, hostname, port });
-const handle = app.getRequestHandler();
-await app.prepare();
 const server = createHeraldServer(handle);
 // A deep accept queue: a burst of connections is taken in (and capped) by the server, not dropped by the kernel.
 server.listen(port, hostname, 2048, async () => {
