@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, customType, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, doublePrecision, index, integer, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { webhooks } from './webhooks';
 
 /**
@@ -17,6 +17,16 @@ export type DeliveryTrigger = (typeof DELIVERY_TRIGGERS)[number];
 /** Why an attempt got no HTTP answer; null when the receiver answered. */
 export const ATTEMPT_ERRORS = ['network', 'timeout', 'refused'] as const;
 export type AttemptError = (typeof ATTEMPT_ERRORS)[number];
+
+/**
+ * The token bucket of each rate-limited endpoint, shared by every delivering process: a claim takes
+ * tokens for what it takes (lib/webhooks/queue/claim.ts, the only statement on it).
+ */
+export const webhookRateBuckets = pgTable('webhook_rate_buckets', {
+  webhookId: integer('webhook_id').primaryKey().references(() => webhooks.id, { onDelete: 'cascade' }),
+  tokens: doublePrecision('tokens').notNull(),
+  refilledDate: timestamptz('refilled_date').notNull().defaultNow(),
+});
 
 /** One event (a change, or a ping/test): its payload stored once, however many webhooks receive it. */
 export const webhookMessages = pgTable('webhook_messages', {
@@ -62,6 +72,8 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   // Keyed by webhook first: the same index lists a webhook's series, newest first.
   primaryKey({ name: 'webhook_deliveries_pkey', columns: [t.webhookId, t.id] }),
   index('webhook_deliveries_due_idx').on(t.nextAttemptDate, t.id).where(sql`state = 'pending'`),
+  // What each endpoint still owes, in commit order: a FIFO endpoint's head, the "waiting" counts.
+  index('webhook_deliveries_pending_idx').on(t.webhookId, t.id).where(sql`state = 'pending'`),
   index('webhook_deliveries_message_idx').on(t.messageId),
   index('webhook_deliveries_key_idx').on(t.key),
 ]);

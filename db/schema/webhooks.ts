@@ -22,6 +22,10 @@ export const webhooks = pgTable('webhooks', {
   // Set null rather than cascade: a deleted project's webhooks still deliver its delete events (see `retiredDate`).
   projectId: integer('project_id').references(() => projects.id, { onDelete: 'set null' }),
   organizationId: integer('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+  /** Requests per second the receiver accepts, from every delivering process together; null: no limit. */
+  rateLimit: integer('rate_limit'),
+  /** `fifo`: one request at a time, each series waiting for the one before it to end. */
+  ordering: text('ordering').$type<'unordered' | 'fifo'>().notNull().default('unordered'),
   /** Why the system turned the webhook off (410 Gone, failing for days); cleared when a person turns it on. */
   disabledReason: text('disabled_reason'),
   /** Set when its project was deleted: it only finishes delivering what was queued, then goes. */

@@ -53,14 +53,17 @@ async function main() {
   if (process.env.SEED) return seed();
   const db = await getDb();
   if ((await getDbKind()) === 'pglite') await releaseAllLeases(db);
-  await startDispatcher();
+  const dispatcher = await startDispatcher();
+  // ATTEMPTS=1: says how many attempts this process made, for tests of several delivering processes.
+  if (process.env.ATTEMPTS) setInterval(() => process.stdout.write(`attempts ${dispatcher.attempts}\n`), 200).unref();
   const burst = Number(process.env.BURST || 0);
   const prefix = process.env.BURST_PREFIX || 'burst';
   const projectId = Number(process.env.PROJECT_ID);
   const userId = Number(process.env.USER_ID);
+  process.stdout.write('ready\n');
+  if (burst === 0) return;
   const [user] = await db.select().from(users).where(eq(users.id, userId));
   const actor = { user, baseUrl: 'http://herald.test', org: { kind: 'any' as const } };
-  process.stdout.write('ready\n');
   // Only a commit counts as an event. A save that fails (the database is away) is tried again, as a web
   // client would; if it did commit after all, the retry changes nothing and records no second event.
   let committed = 0;

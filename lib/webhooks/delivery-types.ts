@@ -25,6 +25,10 @@ export type SendTarget = {
   isActive: boolean;
   enableSsl: boolean;
   retiredDate: Date | null;
+  /** `fifo`: one request at a time, in commit order; claims hand over only the head (queue/claim.ts). */
+  ordering: 'unordered' | 'fifo';
+  /** Requests per second, held by the claims' token bucket; null: none. */
+  rateLimit: number | null;
 };
 
 export type QueuedPair = { delivery: QueuedDelivery; webhook: SendTarget | undefined };

@@ -61,6 +61,11 @@ export class Dispatcher implements DeliveryHandoff {
   private newsCount = 0;
   /** Until a claim pass drains the table, any endpoint may have series waiting there. */
   private isBacklogUnknown = true;
+  /** FIFO endpoints seen in claims: one request in flight (the claim hands over only their head). */
+  private fifo = new Set<number>();
+  /** Rate-limited endpoints out of tokens, until their next one (ms since the epoch): no claim for them before. */
+  private resting = new Map<number, number>();
+  private restTimer: NodeJS.Timeout | undefined;
   attempts = 0;
   /** The caps, read once: they are consulted at every completion. */
   private readonly cap = { endpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight, leaseMs: settings.leaseSeconds * 1000 };
@@ -81,6 +86,7 @@ export class Dispatcher implements DeliveryHandoff {
     this.isRunning = false;
     if (getHandoff() === this) setHandoff(undefined);
     this.timers.splice(0).forEach(clearInterval);
+    clearTimeout(this.restTimer);
     const unsent = [...this.ready.values()].flat();
     this.ready.clear();
     this.readyCount = 0;
@@ -130,14 +136,18 @@ export class Dispatcher implements DeliveryHandoff {
           // An endpoint may hold its cap in flight and as many ready behind them: with a cap of 1, a
           // claim per delivery would otherwise set the pace. It takes part in a claim once it has room
           // for half a cap: a claim per completion would cost the database more than the deliveries do.
-          const cap = this.cap.endpoint;
-          const threshold = Math.ceil(cap / 2);
           const saturated: number[] = [];
           const room = new Map<number, number>();
           for (const id of new Set([...this.inFlightByWebhook.keys(), ...this.ready.keys()])) {
+            const cap = this.capOf(id);
             const n = (this.inFlightByWebhook.get(id) ?? 0) + (this.ready.get(id)?.length ?? 0);
-            if (2 * cap - n < threshold) saturated.push(id);
+            if (2 * cap - n < Math.ceil(cap / 2)) saturated.push(id);
             else room.set(id, 2 * cap - n);
+          }
+          const now = Date.now();
+          for (const [id, until] of this.resting) {
+            if (until > now) saturated.push(id);
+            else this.resting.delete(id);
           }
           const held = this.inFlight + this.readyCount;
           const limit = Math.min(CLAIM_BATCH, this.cap.total + PREFETCH - held);
@@ -149,7 +159,8 @@ export class Dispatcher implements DeliveryHandoff {
           if (!isWorthLooking) break;
           this.shouldLook = false;
           const newsBefore = this.newsCount;
-          const { pairs, isDrained, cutByRoom } = await claimDue(this.db, limit, room, saturated);
+          const { pairs, isDrained, cutByRoom, starved } = await claimDue(this.db, limit, room, saturated);
+          this.rest(starved);
           for (const pair of pairs) this.addReady(pair);
           this.launchReady();
           this.isBacklogUnknown = !isDrained;
@@ -178,7 +189,7 @@ export class Dispatcher implements DeliveryHandoff {
   adoptionExclusions(): number[] | null {
     if (!this.isRunning || this.isBacklogUnknown || this.inFlight >= this.cap.total) return null;
     const excluded = new Set([...this.waiting.keys(), ...this.ready.keys()]);
-    for (const [id, n] of this.inFlightByWebhook) if (n >= this.cap.endpoint) excluded.add(id);
+    for (const [id, n] of this.inFlightByWebhook) if (n >= this.capOf(id)) excluded.add(id);
     return [...excluded];
   }
 
@@ -224,11 +235,27 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private hasSlot(webhookId: number) {
-    return this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.cap.endpoint;
+    return this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId);
+  }
+
+  private capOf(webhookId: number) {
+    return this.fifo.has(webhookId) ? 1 : this.cap.endpoint;
+  }
+
+  /** Endpoints the claim found out of tokens wait for their next one; a claim is looked for then. */
+  private rest(starved: Map<number, number>) {
+    if (starved.size === 0) return;
+    const now = Date.now();
+    for (const [id, ms] of starved) this.resting.set(id, now + Math.max(ms, 5));
+    const soonest = Math.min(...this.resting.values());
+    clearTimeout(this.restTimer);
+    this.restTimer = setTimeout(() => this.wake(), Math.max(soonest - now, 5)).unref();
   }
 
   private addReady(pair: QueuedPair) {
     const id = pair.delivery.webhookId;
+    if (pair.webhook?.ordering === 'fifo') this.fifo.add(id);
+    else this.fifo.delete(id);
     const queue = this.ready.get(id);
     if (queue) queue.push(pair);
     else this.ready.set(id, [pair]);

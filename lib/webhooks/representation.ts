@@ -34,6 +34,8 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
     last_delivery_date: iso(health.get(w.id)?.lastAttemptDate ?? null),
     /** Why Herald turned it off (410 Gone, failing for days); null otherwise. */
     disabled_reason: w.disabledReason,
+    rate_limit: w.rateLimit,
+    ordering: w.ordering,
   }));
 }
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES } from './events';
 
 export const SECRET_MAX = 64;
+/** Requests per second; beyond this a limit protects nobody. */
+export const RATE_LIMIT_MAX = 10_000;
+export const ORDERINGS = ['unordered', 'fifo'] as const;
 export const DESCRIPTION_MAX = 128;
 export const TARGET_URL_MAX = 8192;
 
@@ -56,6 +59,13 @@ const fields = {
   is_active: z.boolean(),
   enable_ssl: z.boolean(),
   events,
+  rate_limit: z
+    .number({ error: (i) => (i.input === undefined ? 'This field is required.' : 'A whole number of requests per second, or null for no limit.') })
+    .int('A whole number of requests per second, or null for no limit.')
+    .min(1, 'Ensure this value is greater than or equal to 1.')
+    .max(RATE_LIMIT_MAX, `Ensure this value is less than or equal to ${RATE_LIMIT_MAX}.`)
+    .nullable(),
+  ordering: z.enum(ORDERINGS, { error: (i) => `"${String(i.input)}" is not a valid choice. Use unordered or fifo.` }),
 };
 
 /** webhooks.md's message when a known key is not allowed for the webhook's type; null when all are. */
@@ -90,6 +100,8 @@ export const createWebhookSchema = z
     enable_ssl: fields.enable_ssl.optional().default(true),
     project_id: z.number().int().positive().max(2147483647).nullable().optional(),
     events: fields.events,
+    rate_limit: fields.rate_limit.optional().default(null),
+    ordering: fields.ordering.optional().default('unordered'),
   })
   .superRefine((v, ctx) => {
     if (v.type === 'project' && v.project_id == null) ctx.addIssue({ code: 'custom', path: ['project_id'], message: 'A project webhook needs a project_id.' });
@@ -113,6 +125,8 @@ export const updateWebhookSchema = z.strictObject({
   is_active: fields.is_active.optional(),
   enable_ssl: fields.enable_ssl.optional(),
   events: fields.events.optional(),
+  rate_limit: fields.rate_limit.optional(),
+  ordering: fields.ordering.optional(),
 });
 export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>;
 

@@ -11,7 +11,7 @@ import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
 import { createHealth, resetHealth } from './endpoint-health';
 import { WEBHOOK_TYPES } from './events';
-import { deleteWebhookRecords } from './queue';
+import { deleteWebhookRecords, setRateBucket } from './queue';
 import { representWebhooks, type WebhookRow } from './representation';
 import { invalidEventsMessage, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
 import { checkTarget } from './url-guard';
@@ -143,6 +143,8 @@ export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookIn
       isActive: input.is_active ?? true,
       enableSsl: input.enable_ssl ?? true,
       events: [...new Set(input.events)],
+      rateLimit: input.rate_limit ?? null,
+      ordering: input.ordering ?? 'unordered',
       ownerId: actor.user.id,
       ...scope,
       createdDate: now,
@@ -150,6 +152,7 @@ export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookIn
     })
     .returning();
   await createHealth(tx, hook.id);
+  await setRateBucket(tx, hook.id, hook.rateLimit);
   return (await representWebhooks(tx, [hook], actor.baseUrl))[0];
 }
 
@@ -165,8 +168,11 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
     isActive: input.is_active,
     enableSsl: input.enable_ssl,
     events: input.events ? [...new Set(input.events)] : undefined,
+    rateLimit: input.rate_limit,
+    ordering: input.ordering,
     updatedDate: now,
   };
+  if (input.rate_limit !== undefined && input.rate_limit !== hook.rateLimit) await setRateBucket(tx, id, input.rate_limit);
   if (input.secret !== undefined && (input.secret || null) !== openSecret(hook.secret)) {
     const isRotation = Boolean(hook.secret && input.secret);
     // Rotating: the old secret keeps signing beside the new one for a day, so receivers can switch.

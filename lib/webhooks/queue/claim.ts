@@ -7,13 +7,24 @@ import { buildBody, unpackPayload, type Payload } from '../payloads';
 import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
 type ClaimedRow = SeriesColumns &
-  SendColumns & { id: number | null; messageId: number; payload: Uint8Array | null; scanned: number; fitting: number; cut: number[] };
+  SendColumns & {
+    id: number | null;
+    messageId: number;
+    payload: Uint8Array | null;
+    scanned: number;
+    fitting: number;
+    cut: number[];
+    /** Rate-limited endpoints the claim took less from than they had waiting, each with ms to its next token. */
+    starved: [number, number][];
+  };
 
 /**
  * Claims due series for this process: FOR UPDATE SKIP LOCKED, so that several processes on one
  * PostgreSQL never take the same one, and a lease, so that the series of a process that died are taken
  * over once it has passed. Endpoints at their in-flight cap (`saturated`) or paused are skipped, and no
- * endpoint gets more than its `room`.
+ * endpoint gets more than its `room`. A FIFO endpoint (operations.md) offers only its oldest pending
+ * series, one at a time; a rate-limited one gets no more than the tokens its bucket holds, taken in the
+ * same statement, row-locked, so that every process together keeps to the limit.
  *
  * `isDrained`: every due series the claim could see was taken or belongs to an endpoint out of room
  * (`cutByRoom`, or skipped as saturated), so that nothing else waits in the table; series cut by the
@@ -25,20 +36,34 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
   const rows = await queryRows<ClaimedRow>(db, sql`
     -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
     -- every row it locks when its estimates of this churning table are stale.
-    with scan as materialized (
+    with fifo as materialized (
+      select id from webhooks where ordering = 'fifo'
+    ), scan as materialized (
       select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
       where d.state = 'pending' and d.next_attempt_date <= now()
         and (d.lease_until is null or d.lease_until < now())
         and d.webhook_id <> all(${idArray(saturated)})
         and d.webhook_id <> all(array(select h.webhook_id from webhook_health h where h.paused_until > now()))
+        -- A FIFO endpoint's series waits until every one before it has ended.
+        and (d.webhook_id <> all(array(select id from fifo))
+          or d.id = (select min(e.id) from webhook_deliveries e where e.webhook_id = d.webhook_id and e.state = 'pending'))
       order by d.next_attempt_date, d.id
       limit ${window}
     ), room as (
       select * from unnest(${idArray([...room.keys()])}, ${idArray([...room.values()])}) as r(webhook_id, room)
+    ), limits as materialized (
+      -- Tokens refill at the rate, up to half a second's worth (a burst stays within 5 % over any 10 s).
+      select b.webhook_id, w.rate_limit,
+        least(greatest(w.rate_limit / 2.0, 1), b.tokens + w.rate_limit * extract(epoch from now() - b.refilled_date)) as available
+      from webhook_rate_buckets b join webhooks w on w.id = b.webhook_id
+      where w.rate_limit is not null and b.webhook_id in (select webhook_id from scan)
+      order by b.webhook_id
+      for update of b
     ), ranked as materialized (
       select d.webhook_id, d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
-        coalesce(r.room, ${settings.maxInFlightPerEndpoint}) as room
-      from scan d left join room r on r.webhook_id = d.webhook_id
+        least(coalesce(r.room, ${settings.maxInFlightPerEndpoint}), coalesce(floor(l.available)::int, 2147483647)) as room,
+        l.webhook_id is not null as is_limited
+      from scan d left join room r on r.webhook_id = d.webhook_id left join limits l on l.webhook_id = d.webhook_id
     ), candidates as materialized (
       select s.webhook_id, s.id from ranked s
       where s.rn <= s.room
@@ -55,23 +80,29 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
       update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
       from picked where d.webhook_id = picked.webhook_id and d.id = picked.id
       returning d.id, d.webhook_id, d.message_id, d.key, d.attempts, d.trigger
+    ), spent as (
+      update webhook_rate_buckets b set tokens = l.available - coalesce(c.n, 0), refilled_date = now()
+      from limits l left join (select webhook_id, count(*)::int as n from claimed group by webhook_id) c on c.webhook_id = l.webhook_id
+      where b.webhook_id = l.webhook_id
     ), seen as (
       select (select count(*)::int from scan) as scanned, (select count(*)::int from ranked where rn <= room) as fitting,
-        (select coalesce(array_agg(distinct webhook_id), '{}') from ranked where rn > room) as cut
+        (select coalesce(array_agg(distinct webhook_id), '{}') from ranked where rn > room) as cut,
+        (select coalesce(json_agg(json_build_array(l.webhook_id, ceil(1000 * (1 - (l.available - floor(l.available))) / l.rate_limit)::int)), '[]')
+          from limits l where exists (select 1 from ranked k where k.webhook_id = l.webhook_id and k.rn > k.room)) as starved
     )
     -- Each message's payload once per claim, however many of its series were claimed; what the claim
     -- saw comes along even when it took nothing.
     select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.key, c.attempts, c.trigger, m.event,
       case when c.id = min(c.id) over (partition by c.message_id) then m.payload end as payload,
-      ${SEND_COLUMNS}, seen.scanned, seen.fitting, seen.cut
+      ${SEND_COLUMNS}, seen.scanned, seen.fitting, seen.cut, seen.starved
     from seen left join (claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id) on true
     order by c.id`);
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
   // Series seen but not taken are locked by another process's claim, which sends them.
-  const [{ scanned, fitting, cut }] = rows;
+  const [{ scanned, fitting, cut, starved }] = rows;
   const isDrained = scanned < window && fitting <= limit;
   const payloads = new Map<number, Payload>();
   for (const r of rows) if (r.payload !== null) payloads.set(Number(r.messageId), unpackPayload(r.payload));
   const pairs: QueuedPair[] = rows.filter((r) => r.id !== null).map((r) => toQueuedPair(r, buildBody(payloads.get(Number(r.messageId))!, r.webhookId)));
-  return { pairs, isDrained, cutByRoom: cut.map(Number) };
+  return { pairs, isDrained, cutByRoom: cut.map(Number), starved: new Map(starved.map(([id, ms]) => [Number(id), Number(ms)])) };
 }

@@ -22,7 +22,7 @@ type QueuedRow = SeriesColumns & SendColumns & { messageId: number; leaseUntil: 
  * Committed together with the change, or not at all; no message is written when nobody listens.
  *
  * `adoption`: this process delivers and has room, except for the endpoints listed. Then the series of
- * healthy endpoints are written already leased to it, to be sent as soon as the transaction commits,
+ * healthy endpoints (without a FIFO order or a rate limit, which only claims keep) are written already leased to it, to be sent as soon as the transaction commits,
  * and the webhooks are read `for share`, so that a change to one (deactivated, re-pointed, deleted)
  * waits for this commit and the attempt uses settings as current as a claim's. Should the process die
  * first, the lease passes and any process claims them.
@@ -38,7 +38,8 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
   const resourceId = resource?.id ?? resource?.key ?? null;
   // Only to a healthy endpoint: one failing or paused waits for the claim loop's pace.
   const lease = adoption
-    ? sql`case when not w.is_failing and w.id <> all(${idArray(adoption.excluded)}) then ${leaseFromNow()} end`
+    ? sql`case when not w.is_failing and w.ordering = 'unordered' and w.rate_limit is null and w.id <> all(${idArray(adoption.excluded)})
+        then ${leaseFromNow()} end`
     : sql`null::timestamptz`;
   const rows = await queryRows<QueuedRow>(tx, sql`
     with hooks as materialized (

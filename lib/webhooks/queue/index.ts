@@ -13,5 +13,6 @@ export {
   listFinishedRetiredWebhooks,
   removeEndedSeries,
 } from './retention';
+export { setRateBucket } from './rate-buckets';
 export { countAttemptsByBucket, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries } from './records';
 export type { AttemptRecord, SeriesRecord } from './records';

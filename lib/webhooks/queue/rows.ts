@@ -6,7 +6,7 @@ import type { QueuedPair, SendTarget } from '../delivery-types';
 /** The webhook's columns an attempt needs, read with the series (`w`): the outbox and claims share them. */
 export const SEND_COLUMNS = sql`w.id as "targetId", w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
   w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
-  w.enable_ssl as "enableSsl", w.retired_date as "retiredDate"`;
+  w.enable_ssl as "enableSsl", w.retired_date as "retiredDate", w.ordering, w.rate_limit as "rateLimit"`;
 
 export type SendColumns = {
   targetId: number | null;
@@ -17,6 +17,8 @@ export type SendColumns = {
   isActive: boolean;
   enableSsl: boolean;
   retiredDate: string | Date | null;
+  ordering: 'unordered' | 'fifo';
+  rateLimit: number | null;
 };
 
 export type SeriesColumns = { id: number | string; webhookId: number; key: string; attempts: number; trigger: DeliveryTrigger; event: string };
@@ -32,6 +34,8 @@ export function toSendTarget(r: SendColumns): SendTarget | undefined {
     isActive: r.isActive,
     enableSsl: r.enableSsl,
     retiredDate: r.retiredDate ? new Date(r.retiredDate) : null,
+    ordering: r.ordering,
+    rateLimit: r.rateLimit,
   };
 }
 
