@@ -14,6 +14,7 @@ import {
 } from '@/lib/testing/webhook-helpers';
 import type { Receiver } from '@/lib/testing/receiver';
 import { startDispatcher, stopDispatcher } from './dispatcher';
+import { payloadSchemaOf } from './event-payloads';
 import { eventsFor, isAllowedFor } from './events';
 
 /**
@@ -264,6 +265,9 @@ describe('every catalog event reaches its webhooks with the representation of th
       const [payload] = payloads;
       expect(Object.keys(payload)).toEqual(expectedKeys);
       expect(payload.event).toBe(key);
+      // The catalog's JSON Schema of this event describes the real payload (lib/webhooks/event-payloads.ts).
+      const checked = payloadSchemaOf(entry).safeParse(payload);
+      expect(checked.success, JSON.stringify(checked.error?.issues)).toBe(true);
       expect(payload[resource]).toEqual(outcome.expected);
       expect(payload.webhook_id).toBe(hook.id);
       expect(payload.sender).toEqual(basicUser(outcome.sender, outcome.senderNames ?? NAMES));
