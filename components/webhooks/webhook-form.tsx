@@ -1,5 +1,6 @@
 'use client';
 
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Checkbox, Flex, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
@@ -10,7 +11,8 @@ import { useApiQuery } from '@/lib/client/hooks';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
 import { generateSecret, type Webhook } from '@/lib/client/webhooks';
 import { eventsFor, groupEvents, type WebhookType } from '@/lib/webhooks/events';
-import { createWebhookSchema, DESCRIPTION_MAX, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { createWebhookSchema, DESCRIPTION_MAX, HEADER_VALUE_MAX, HEADERS_MAX, MASKED_VALUE, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import type { User } from '@/lib/client/types';
 import { useQueryClient } from '@tanstack/react-query';
 import styles from './webhooks.module.css';
 
@@ -24,9 +26,23 @@ type Values = {
   is_active: boolean;
   mode: 'all' | 'some';
   events: string[];
+  /** Custom headers as rows; a stored value shows as MASKED_VALUE and is kept unless retyped. */
+  header_rows?: { name?: string; value?: string }[];
+  /** Administrators only, on create: a server webhook instead of a project or organization one. */
+  is_server?: boolean;
 };
 
-const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'events'];
+const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'events', 'headers'];
+
+/** The rows as the API's `headers` object (rows with neither name nor value are skipped). */
+function headersOf(rows: Values['header_rows']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of rows ?? []) {
+    const name = (row?.name ?? '').trim();
+    if (name || row?.value) out[name] = row?.value ?? '';
+  }
+  return out;
+}
 
 export type WebhookFormProps =
   | { mode: 'create'; org: Organization | null; project: Project | null; isStaff: boolean; onSaved: (w: Webhook) => void; onCancel: () => void }
@@ -49,7 +65,10 @@ export function WebhookForm(props: WebhookFormProps) {
 
   const projectId = Form.useWatch('project_id', form);
   const sendMode = Form.useWatch('mode', form) ?? 'all';
-  const type: WebhookType = editing ? editing.type : projectId ? 'project' : 'organization';
+  const isServer = Form.useWatch('is_server', form) ?? false;
+  const self = useApiQuery<User>('/users/self', undefined, { global: true, staleTime: 60_000 });
+  const isAdmin = Boolean(self.data?.is_superuser);
+  const type: WebhookType = editing ? editing.type : isServer ? 'server' : projectId ? 'project' : 'organization';
 
   const initialValues = useMemo<Values>(() => {
     if (editing) {
@@ -63,6 +82,7 @@ export function WebhookForm(props: WebhookFormProps) {
         is_active: editing.is_active,
         mode: all ? 'all' : 'some',
         events: editing.events,
+        header_rows: Object.keys(editing.headers ?? {}).map((name) => ({ name, value: MASKED_VALUE })),
       };
     }
     return {
@@ -75,6 +95,8 @@ export function WebhookForm(props: WebhookFormProps) {
       is_active: true,
       mode: 'all',
       events: [],
+      header_rows: [],
+      is_server: false,
     };
     // The initial values are read once, when the form mounts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -102,6 +124,7 @@ export function WebhookForm(props: WebhookFormProps) {
       is_active: values.is_active,
       enable_ssl: values.enable_ssl,
       events,
+      headers: headersOf(values.header_rows),
     };
     const secret = values.secret ?? '';
     let body: Record<string, unknown>;
@@ -109,6 +132,9 @@ export function WebhookForm(props: WebhookFormProps) {
       // Untouched: the secret stays; "Clear": an empty secret removes it; anything typed replaces it.
       body = { ...common, ...(cleared || secret !== '' ? { secret } : {}) };
       if (!validateWith(form, updateWebhookSchema, body)) return;
+    } else if (isServer) {
+      body = { ...common, type: 'server', ...(secret !== '' ? { secret } : {}) };
+      if (!validateWith(form, createWebhookSchema, body)) return;
     } else {
       if (!values.project_id && !org) {
         form.setFields([{ name: 'project_id', errors: ['Choose a project: in the personal workspace only project webhooks exist.'] }]);
@@ -169,7 +195,12 @@ export function WebhookForm(props: WebhookFormProps) {
       <Form.Item label="Description" name="description">
         <Input maxLength={DESCRIPTION_MAX} showCount placeholder="What this webhook is for" />
       </Form.Item>
-      {props.mode === 'create' && <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />}
+      {props.mode === 'create' && isAdmin && (
+        <Form.Item name="is_server" valuePropName="checked" extra="For administrators: hears of users and organizations being created, changed and deleted on the whole installation, outside any organization.">
+          <Checkbox>Server webhook</Checkbox>
+        </Form.Item>
+      )}
+      {props.mode === 'create' && !isServer && <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />}
       <Form.Item label="Content type" name="content_type">
         <Select options={[{ value: 'application/json', label: 'application/json' }]} style={{ maxWidth: 260 }} />
       </Form.Item>
@@ -230,6 +261,7 @@ export function WebhookForm(props: WebhookFormProps) {
       <Form.Item name="is_active" valuePropName="checked" extra="Deliver events for active webhooks only">
         <Checkbox>Active</Checkbox>
       </Form.Item>
+      <HeadersField />
       {editing?.disabled_reason && <Alert type="warning" showIcon title={editing.disabled_reason} style={{ marginBottom: 16 }} />}
       <Form.Item label="Events" name="mode">
         <Radio.Group
@@ -309,6 +341,9 @@ function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value
               {keys.map((k) => (
                 <Checkbox key={k} checked={chosen.has(k)} onChange={(e) => set([k], e.target.checked)}>
                   <code style={{ fontSize: 12 }}>{k}</code>
+                  <Typography.Text type="secondary" className={styles.eventDescription} data-testid={`event-description-${k}`}>
+                    {DESCRIPTIONS.get(k)}
+                  </Typography.Text>
                 </Checkbox>
               ))}
             </Flex>
@@ -317,4 +352,47 @@ function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value
       })}
     </div>
   );
+}
+
+const DESCRIPTIONS = new Map<string, string>(eventsFor('all').map((e) => [e.key, e.description]));
+
+/** Name/value rows; the API's errors for `headers` show under them. Values are write-only, as the secret. */
+function HeadersField() {
+  return (
+    <Form.Item
+      label="Custom headers"
+      extra={`Sent with every request, e.g. Authorization for a receiver behind a gateway (at most ${HEADERS_MAX}). Saved values are not shown again: leave ${MASKED_VALUE} to keep one.`}
+    >
+      <Form.List name="header_rows">
+        {(rows, { add, remove }) => (
+          <Flex vertical gap={8}>
+            {rows.map((row, i) => (
+              <Flex key={row.key} gap={8} wrap className={styles.headerRow}>
+                <Form.Item name={[row.name, 'name']} noStyle>
+                  <Input aria-label={`Header ${i + 1} name`} placeholder="Authorization" autoComplete="off" style={{ flex: '1 1 160px', minWidth: 0 }} />
+                </Form.Item>
+                <Form.Item name={[row.name, 'value']} noStyle>
+                  <Input.Password aria-label={`Header ${i + 1} value`} placeholder="Bearer …" maxLength={HEADER_VALUE_MAX} autoComplete="new-password" style={{ flex: '2 1 220px', minWidth: 0 }} />
+                </Form.Item>
+                <Button aria-label={`Remove header ${i + 1}`} icon={<DeleteOutlined />} onClick={() => remove(row.name)} />
+              </Flex>
+            ))}
+            <div>
+              <Button icon={<PlusOutlined />} onClick={() => add({ name: '', value: '' })} disabled={rows.length >= HEADERS_MAX}>
+                Add header
+              </Button>
+            </div>
+            <Form.Item name="headers" noStyle>
+              <HeaderErrors />
+            </Form.Item>
+          </Flex>
+        )}
+      </Form.List>
+    </Form.Item>
+  );
+}
+
+/** Holds the `headers` field for its errors, which antd shows under "Custom headers" (a noStyle item's go to its parent). */
+function HeaderErrors() {
+  return null;
 }
