@@ -19,6 +19,8 @@ async function shootBoth(page: Page, name: string, fullPage = true) {
   for (const [width, height] of [[1440, 900], [390, 844]] as const) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(400);
+    // From the top, or the sticky header is drawn where the page was scrolled to.
+    if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage });
   }
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -68,7 +70,9 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     await o.getByRole('button', { name: 'Send example' }).click();
     const dialog = o.getByRole('dialog', { name: 'Send an example event' });
     await dialog.getByLabel('Event to send').click();
-    await o.getByRole('option', { name: 'create:comment' }).click();
+    // The list is virtual: search for the key, then pick it.
+    await o.keyboard.type('create:comment');
+    await o.locator('.ant-select-item-option').filter({ hasText: 'create:comment' }).click();
     await expect(dialog.getByText('A comment was added to an issue.')).toBeVisible();
     await dialog.getByRole('button', { name: 'Send' }).click();
     await expect(dialog.getByTestId('example-result')).toContainText('create:comment: delivered (200)');
@@ -78,7 +82,7 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     expect(got!.json).toMatchObject({ webhook_id: hook.id, comment: { message: expect.any(String) }, sender: { username: olga.username } });
     expect(got!.headers.authorization).toBe(TOKEN);
     await shootBoth(o, 'event-examples-send', false);
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
     await expect(o.locator('[data-testid^="series-"]').filter({ hasText: 'create:comment' })).toHaveCount(1);
     await shootBoth(o, 'event-examples-page');
   } finally {

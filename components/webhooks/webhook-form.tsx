@@ -382,17 +382,18 @@ function HeadersField() {
                 Add header
               </Button>
             </div>
-            <Form.Item name="headers" noStyle>
-              <HeaderErrors />
-            </Form.Item>
           </Flex>
         )}
       </Form.List>
+      {/* Outside the list (whose items take its name as a prefix): where the API's `headers` errors show. */}
+      <Form.Item name="headers" style={{ marginBottom: 0 }}>
+        <HeaderErrors />
+      </Form.Item>
     </Form.Item>
   );
 }
 
-/** Holds the `headers` field for its errors, which antd shows under "Custom headers" (a noStyle item's go to its parent). */
+/** Holds the `headers` field for its errors, which antd shows under the rows. */
 function HeaderErrors() {
   return null;
 }
