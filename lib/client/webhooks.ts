@@ -22,6 +22,8 @@ export type Webhook = {
   disabled_reason: string | null;
   /** Custom header names, each value shown as "********" (write-only). */
   headers: Record<string, string>;
+  rate_limit: number | null;
+  ordering: 'unordered' | 'fifo';
   /** Client only: the state of the last ping made from this page (a refusal has no status code). */
   last_state?: DeliveryState;
 };

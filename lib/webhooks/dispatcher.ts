@@ -316,6 +316,9 @@ export class Dispatcher implements DeliveryHandoff {
         try {
           await recordAttempts(this.db, results);
           for (const p of batch) p.onRecorded?.(p.result);
+          // A FIFO endpoint's next series becomes claimable only now that its head is written as ended:
+          // look at once rather than at the next tick, or an ordered endpoint would get one request a tick.
+          if (results.some((r) => this.fifo.has(r.webhookId))) this.wake();
         } catch (error) {
           // The series keep their lease; once it passes they are attempted again (at least once).
           console.error('[webhooks] recording attempts failed:', describeForLog(error));
