@@ -39,7 +39,7 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     const o = await signIn(browser, olga);
     await o.setViewportSize({ width: 1440, height: 900 });
     await o.goto(`/webhooks/create?projectId=${projectId}`);
-    await expect(o.getByRole('heading', { name: 'Setup a webhook' })).toBeVisible();
+    await expect(o.getByRole('heading', { name: 'Setup a webhook' })).toBeVisible({ timeout: 30_000 });
     await o.getByLabel('Target URL').fill(receiver.url);
     await o.getByLabel('Description').fill('Examples hook');
     await o.getByLabel('Select individual events').check();
