@@ -65,7 +65,8 @@ function CreateView({ project, org }: { project: Project | null; org: Organizati
           project={project}
           isStaff={isStaff}
           onCancel={() => router.push(back)}
-          onSaved={(w) => router.push(listHref(w, org?.slug) ?? back)}
+          // A server webhook belongs to no list of the project or organization: its own page.
+          onSaved={(w) => router.push(w.type === 'server' ? `/webhooks/${w.id}` : (listHref(w, org?.slug) ?? back))}
         />
       </Card>
     </>

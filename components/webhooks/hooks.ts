@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSelf } from '@/components/shell/user-menu';
-import { deleteWebhookAction, pingWebhookAction, redeliverAction } from '@/lib/actions/webhooks';
+import { deleteWebhookAction, pingWebhookAction, sendExampleAction, redeliverAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
 import type { OrgScope } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -59,6 +59,15 @@ export function usePing() {
   return useMutation<Delivery, Error, number>({
     mutationFn: async (id) => (await callAction(() => pingWebhookAction(undefined, id))) as Delivery,
     onSuccess: (delivery, id) => applyPing(client, id, delivery),
+  });
+}
+
+/** Send example (a server action, as POST /webhooks/{id}/test): like Ping, the delivery comes back already sent. */
+export function useSendExample() {
+  const client = useQueryClient();
+  return useMutation<Delivery, Error, { id: number; event: string }>({
+    mutationFn: async ({ id, event }) => (await callAction(() => sendExampleAction(undefined, id, { event }))) as Delivery,
+    onSuccess: (delivery, { id }) => applyPing(client, id, delivery),
   });
 }
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
@@ -10,7 +11,8 @@ import { useApiQuery } from '@/lib/client/hooks';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
 import { generateSecret, type Webhook } from '@/lib/client/webhooks';
 import { eventsFor, groupEvents, type WebhookType } from '@/lib/webhooks/events';
-import { createWebhookSchema, DESCRIPTION_MAX, RATE_LIMIT_MAX, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { createWebhookSchema, DESCRIPTION_MAX, HEADER_VALUE_MAX, HEADERS_MAX, MASKED_VALUE, RATE_LIMIT_MAX, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import type { User } from '@/lib/client/types';
 import { useQueryClient } from '@tanstack/react-query';
 import styles from './webhooks.module.css';
 
@@ -26,9 +28,23 @@ type Values = {
   ordering: 'unordered' | 'fifo';
   mode: 'all' | 'some';
   events: string[];
+  /** Custom headers as rows; a stored value shows as MASKED_VALUE and is kept unless retyped. */
+  header_rows?: { name?: string; value?: string }[];
+  /** Administrators only, on create: a server webhook instead of a project or organization one. */
+  is_server?: boolean;
 };
 
-const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'rate_limit', 'ordering', 'events'];
+const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'rate_limit', 'ordering', 'events', 'headers'];
+
+/** The rows as the API's `headers` object (rows with neither name nor value are skipped). */
+function headersOf(rows: Values['header_rows']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of rows ?? []) {
+    const name = (row?.name ?? '').trim();
+    if (name || row?.value) out[name] = row?.value ?? '';
+  }
+  return out;
+}
 
 export type WebhookFormProps =
   | { mode: 'create'; org: Organization | null; project: Project | null; isStaff: boolean; onSaved: (w: Webhook) => void; onCancel: () => void }
@@ -51,7 +67,10 @@ export function WebhookForm(props: WebhookFormProps) {
 
   const projectId = Form.useWatch('project_id', form);
   const sendMode = Form.useWatch('mode', form) ?? 'all';
-  const type: WebhookType = editing ? editing.type : projectId ? 'project' : 'organization';
+  const isServer = Form.useWatch('is_server', form) ?? false;
+  const self = useApiQuery<User>('/users/self', undefined, { global: true, staleTime: 60_000 });
+  const isAdmin = Boolean(self.data?.is_superuser);
+  const type: WebhookType = editing ? editing.type : isServer ? 'server' : projectId ? 'project' : 'organization';
 
   const initialValues = useMemo<Values>(() => {
     if (editing) {
@@ -67,6 +86,7 @@ export function WebhookForm(props: WebhookFormProps) {
         ordering: editing.ordering,
         mode: all ? 'all' : 'some',
         events: editing.events,
+        header_rows: Object.keys(editing.headers ?? {}).map((name) => ({ name, value: MASKED_VALUE })),
       };
     }
     return {
@@ -81,6 +101,8 @@ export function WebhookForm(props: WebhookFormProps) {
       ordering: 'unordered',
       mode: 'all',
       events: [],
+      header_rows: [],
+      is_server: false,
     };
     // The initial values are read once, when the form mounts.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -111,6 +133,7 @@ export function WebhookForm(props: WebhookFormProps) {
       rate_limit: values.rate_limit ?? null,
       ordering: values.ordering,
       events,
+      headers: headersOf(values.header_rows),
     };
     const secret = values.secret ?? '';
     let body: Record<string, unknown>;
@@ -118,6 +141,9 @@ export function WebhookForm(props: WebhookFormProps) {
       // Untouched: the secret stays; "Clear": an empty secret removes it; anything typed replaces it.
       body = { ...common, ...(cleared || secret !== '' ? { secret } : {}) };
       if (!validateWith(form, updateWebhookSchema, body)) return;
+    } else if (isServer) {
+      body = { ...common, type: 'server', ...(secret !== '' ? { secret } : {}) };
+      if (!validateWith(form, createWebhookSchema, body)) return;
     } else {
       if (!values.project_id && !org) {
         form.setFields([{ name: 'project_id', errors: ['Choose a project: in the personal workspace only project webhooks exist.'] }]);
@@ -178,7 +204,12 @@ export function WebhookForm(props: WebhookFormProps) {
       <Form.Item label="Description" name="description">
         <Input maxLength={DESCRIPTION_MAX} showCount placeholder="What this webhook is for" />
       </Form.Item>
-      {props.mode === 'create' && <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />}
+      {props.mode === 'create' && isAdmin && (
+        <Form.Item name="is_server" valuePropName="checked" extra="For administrators: hears of users and organizations being created, changed and deleted on the whole installation, outside any organization.">
+          <Checkbox>Server webhook</Checkbox>
+        </Form.Item>
+      )}
+      {props.mode === 'create' && !isServer && <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />}
       <Form.Item label="Content type" name="content_type">
         <Select options={[{ value: 'application/json', label: 'application/json' }]} style={{ maxWidth: 260 }} />
       </Form.Item>
@@ -254,6 +285,7 @@ export function WebhookForm(props: WebhookFormProps) {
           ]}
         />
       </Form.Item>
+      <HeadersField />
       {editing?.disabled_reason && <Alert type="warning" showIcon title={editing.disabled_reason} style={{ marginBottom: 16 }} />}
       <Form.Item label="Events" name="mode">
         <Radio.Group
@@ -333,6 +365,9 @@ function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value
               {keys.map((k) => (
                 <Checkbox key={k} checked={chosen.has(k)} onChange={(e) => set([k], e.target.checked)}>
                   <code style={{ fontSize: 12 }}>{k}</code>
+                  <Typography.Text type="secondary" className={styles.eventDescription} data-testid={`event-description-${k}`}>
+                    {DESCRIPTIONS.get(k)}
+                  </Typography.Text>
                 </Checkbox>
               ))}
             </Flex>
@@ -341,4 +376,48 @@ function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value
       })}
     </div>
   );
+}
+
+const DESCRIPTIONS = new Map<string, string>(eventsFor('all').map((e) => [e.key, e.description]));
+
+/** Name/value rows; the API's errors for `headers` show under them. Values are write-only, as the secret. */
+function HeadersField() {
+  return (
+    <Form.Item
+      label="Custom headers"
+      extra={`Sent with every request, e.g. Authorization for a receiver behind a gateway (at most ${HEADERS_MAX}). Saved values are not shown again: leave ${MASKED_VALUE} to keep one.`}
+    >
+      <Form.List name="header_rows">
+        {(rows, { add, remove }) => (
+          <Flex vertical gap={8}>
+            {rows.map((row, i) => (
+              <Flex key={row.key} gap={8} wrap className={styles.headerRow}>
+                <Form.Item name={[row.name, 'name']} noStyle>
+                  <Input aria-label={`Header ${i + 1} name`} placeholder="Authorization" autoComplete="off" style={{ flex: '1 1 160px', minWidth: 0 }} />
+                </Form.Item>
+                <Form.Item name={[row.name, 'value']} noStyle>
+                  <Input.Password aria-label={`Header ${i + 1} value`} placeholder="Bearer …" maxLength={HEADER_VALUE_MAX} autoComplete="new-password" style={{ flex: '2 1 220px', minWidth: 0 }} />
+                </Form.Item>
+                <Button aria-label={`Remove header ${i + 1}`} icon={<DeleteOutlined />} onClick={() => remove(row.name)} />
+              </Flex>
+            ))}
+            <div>
+              <Button icon={<PlusOutlined />} onClick={() => add({ name: '', value: '' })} disabled={rows.length >= HEADERS_MAX}>
+                Add header
+              </Button>
+            </div>
+          </Flex>
+        )}
+      </Form.List>
+      {/* Outside the list (whose items take its name as a prefix): where the API's `headers` errors show. */}
+      <Form.Item name="headers" style={{ marginBottom: 0 }}>
+        <HeaderErrors />
+      </Form.Item>
+    </Form.Item>
+  );
+}
+
+/** Holds the `headers` field for its errors, which antd shows under the rows. */
+function HeaderErrors() {
+  return null;
 }

@@ -11,6 +11,7 @@ import type { Organization, Project } from '@/lib/client/types';
 import { summarizeEvents, type Webhook } from '@/lib/client/webhooks';
 import { DeliveriesPanel } from './deliveries';
 import { listHref, useDeleteWebhooks, useOrganization, usePing } from './hooks';
+import { SendExampleButton } from './send-example';
 import { StatusDot } from './status-dot';
 import { VerifyPanel } from './verify-panel';
 import { WebhookForm } from './webhook-form';
@@ -68,6 +69,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
             <Button icon={<SendOutlined />} loading={ping.isPending} onClick={doPing}>
               Ping
             </Button>
+            <SendExampleButton webhook={webhook} />
             <Popconfirm title={`Delete webhook #${webhook.id}?`} description="Its delivery history is deleted with it." okText="Delete" okButtonProps={{ danger: true }} onConfirm={doDelete}>
               <Button danger icon={<DeleteOutlined />}>
                 Delete
@@ -82,7 +84,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
           column={{ xs: 1, sm: 2, lg: 3 }}
           items={[
             { key: 'url', label: 'Target URL', span: 'filled', children: <code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>{webhook.target_url}</code> },
-            { key: 'type', label: 'Type', children: webhook.type === 'project' ? `Project${project.data ? `: ${project.data.name}` : ` #${webhook.project_id}`}` : `Organization${org.data ? `: ${org.data.name || org.data.slug}` : ''}` },
+            { key: 'type', label: 'Type', children: webhook.type === 'project' ? `Project${project.data ? `: ${project.data.name}` : ` #${webhook.project_id}`}` : webhook.type === 'server' ? 'Server (the whole installation)' : `Organization${org.data ? `: ${org.data.name || org.data.slug}` : ''}` },
             { key: 'active', label: 'Active', children: webhook.is_active ? <Tag color="green">active</Tag> : <Tag>inactive</Tag> },
             { key: 'owner', label: 'Created by', children: `${userLabel(webhook.owner)}, ${formatDate(webhook.created_date)}` },
             { key: 'events', label: 'Events', span: 'filled', children: <Flex gap={4} wrap>{summarizeEvents(webhook.type, webhook.events).map((e) => <Tag key={e} style={{ marginInlineEnd: 0 }} color={e.includes(':') ? undefined : 'blue'}>{e}</Tag>)}</Flex> },
@@ -126,6 +128,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
 
 function crumbsFor(w: Webhook, org: Organization | undefined, project: Project | undefined, back: string): Crumb[] {
   const tail = [{ title: 'Webhooks', href: back }, { title: `#${w.id}` }];
+  if (w.type === 'server') return [{ title: 'Server webhooks' }, { title: `#${w.id}` }];
   if (w.type === 'project') {
     return [{ title: 'Projects', href: '/projects' }, { title: project?.name ?? `Project #${w.project_id}`, href: `/projects/${w.project_id}` }, ...tail];
   }

@@ -99,6 +99,8 @@ export const webhookAttempts = pgTable('webhook_attempts', {
   responseHeaders: text('response_headers'),
   /** HMAC-SHA256 digests sent: CVAT's (32 bytes), then one per Standard Webhooks signature. */
   signatures: bytea('signatures'),
+  /** The names of the webhook's custom headers the request carried, one a line; their values are never kept. */
+  customHeaders: text('custom_headers'),
 }, (t) => [
   index('webhook_attempts_webhook_idx').on(t.webhookId, t.id),
   index('webhook_attempts_delivery_idx').on(t.deliveryId),

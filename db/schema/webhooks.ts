@@ -1,20 +1,28 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { organizations } from './organizations';
 import { projects } from './projects';
 import { users } from './users';
+
+export type StoredHeader = { name: string; value: string };
 
 export const webhooks = pgTable('webhooks', {
   id: serial('id').primaryKey(),
   targetUrl: text('target_url').notNull(),
   description: text('description').notNull().default(''),
-  type: text('type').$type<'project' | 'organization'>().notNull(),
+  /** `server`: an administrator's, outside any organization, for the installation's users and organizations. */
+  type: text('type').$type<'project' | 'organization' | 'server'>().notNull(),
   contentType: text('content_type').notNull().default('application/json'),
   /** Write-only: used to sign, never returned. */
   secret: text('secret'),
   /** The secret before the last rotation, still signed with until `previous_secret_expires`. */
   previousSecret: text('previous_secret'),
   previousSecretExpires: timestamp('previous_secret_expires', { withTimezone: true, precision: 6 }),
+  /**
+   * Custom headers sent with every request, in the order given: names as written, values sealed like the
+   * secret (lib/crypto/secret-box.ts), opened only where an attempt is sent.
+   */
+  headers: jsonb('headers').$type<StoredHeader[]>().notNull().default([]),
   isActive: boolean('is_active').notNull().default(true),
   enableSsl: boolean('enable_ssl').notNull().default(true),
   events: text('events').array().notNull().default(sql`'{}'::text[]`),

@@ -2,8 +2,8 @@
 
 import { transaction } from '@/db/transaction';
 import { parseInput } from '@/lib/http/parse';
-import { createWebhookSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
-import { pingWebhook, redeliver } from '@/lib/webhooks/deliveries';
+import { createWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { pingWebhook, redeliver, sendExample } from '@/lib/webhooks/deliveries';
 import { createWebhook, deleteWebhook, updateWebhook } from '@/lib/webhooks/webhooks';
 import { idOf, runAction, type ActionScope } from './run-action';
 
@@ -35,6 +35,15 @@ export async function deleteWebhookAction(scope: ActionScope, id: unknown) {
 
 export async function pingWebhookAction(scope: ActionScope, id: unknown) {
   return runAction(scope, ({ db, actor }) => pingWebhook(db, actor, idOf(id)));
+}
+
+/** "Send example": an event's example payload, sent within the action as POST …/test does. */
+export async function sendExampleAction(scope: ActionScope, id: unknown, input: unknown) {
+  return runAction(scope, ({ db, actor }) => {
+    const webhookId = idOf(id);
+    const { event } = parseInput(sendExampleSchema, input);
+    return sendExample(db, actor, webhookId, event);
+  });
 }
 
 export async function redeliverAction(scope: ActionScope, webhookId: unknown, deliveryId: unknown) {

@@ -172,5 +172,27 @@ export const webhookRule: Rule<WebhookAccess> = {
   ],
   assignees: [],
   readAll: STAFF_ROLES,
-  ownersMay: (w, action) => action === 'view' || w.hook.type === 'project',
+  // Server webhooks are administrators' alone: an owner who is no longer one loses them.
+  ownersMay: (w, action) => w.hook.type !== 'server' && (action === 'view' || w.hook.type === 'project'),
 };
+
+/** The webhooks a user may list: the rule's, and never a server webhook unless an administrator. */
+export function visibleWebhooksWhere(user: UserRow): SQL | undefined {
+  if (user.isSuperuser) return undefined;
+  return sql`(${webhooks.type} <> 'server' and ${visibleWhere(user, webhookRule)})`;
+}
+
+/** A person changes their own names; administrators change anyone's, and who is active or an administrator. */
+export function mayUpdateUser(user: UserRow, target: { id: number }, fields: { isAccessChange: boolean }): boolean {
+  return user.isSuperuser || (user.id === target.id && !fields.isAccessChange);
+}
+
+/** Only administrators delete accounts, and never their own (the installation must keep one). */
+export function mayDeleteUser(user: UserRow): boolean {
+  return user.isSuperuser;
+}
+
+/** Server webhooks (operations.md) are created and managed by administrators only. */
+export function mayManageServerWebhooks(user: UserRow): boolean {
+  return user.isSuperuser;
+}

@@ -65,6 +65,7 @@ describe('bad input on every webhook endpoint', () => {
       { method: 'PATCH', path: `/api/webhooks/${hook.id}`, as: owner, body: writable },
       { method: 'PUT', path: `/api/webhooks/${hook.id}`, as: owner, body: writable },
       { method: 'POST', path: `/api/webhooks/${hook.id}/ping`, as: owner, body: {} },
+      { method: 'POST', path: `/api/webhooks/${hook.id}/test`, as: owner, body: { event: 'update:project' } },
       { method: 'POST', path: `/api/webhooks/${hook.id}/deliveries/${delivery}/redelivery`, as: owner, body: {} },
     ];
     // Values wrong for one field only, beyond the shared poison and wrong types.
@@ -76,6 +77,7 @@ describe('bad input on every webhook endpoint', () => {
       project_id: [0, 2147483648, 9999999999999999999, 2147483647],
       secret: ['s'.repeat(65)],
       description: ['d'.repeat(129)],
+      event: ['create:project', 'ping', 'nope', 'create:user', 'x'.repeat(65)],
     };
     const values = (field: string, valid: unknown): [string, unknown][] => [
       ...POISON,
@@ -110,6 +112,10 @@ describe('bad input on every webhook endpoint', () => {
       ['read a stranger\'s stats', () => api.get(`/api/webhooks/${strangerHook.id}/deliveries/stats`, { as: owner }), 403],
       ['list a stranger\'s org', () => api.get(`/api/webhooks?org=${strangerOrg.slug}`, { as: owner }), 403],
       ['no credentials', () => api.post(`/api/webhooks/${hook.id}/ping`), 401],
+      ['test a stranger\'s webhook', () => api.post(`/api/webhooks/${strangerHook.id}/test`, { event: 'update:project' }, { as: owner }), 403],
+      ['test an org webhook as worker', () => api.post(`/api/webhooks/${orgHook.id}/test`, { event: 'update:project' }, { as: worker }), 403],
+      ['a server webhook by a non-administrator', () => api.post('/api/webhooks', { ...valid, type: 'server', events: ['create:user'] }, { as: owner }), 403],
+      ['a server key on a project webhook', () => api.patch(`/api/webhooks/${hook.id}`, { events: ['create:user'] }, { as: owner }), 400, 'events'],
     ];
 
     const before = await snapshot();
@@ -121,7 +127,7 @@ describe('bad input on every webhook endpoint', () => {
     expect(receiver.received.length).toBe(sent);
     expect(await snapshot()).toEqual(before);
     expect(requests()).toBeGreaterThan(450);
-  });
+  }, 120_000);
 
   it('answers 404 for ids that cannot exist, in every path', async () => {
     const { check, failures } = answerCheck();

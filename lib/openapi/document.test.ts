@@ -76,7 +76,7 @@ describe('GET /api/schema', () => {
     const body = (p: string, m: string) => doc.paths[p][m].requestBody.content['application/json'].schema;
     const create = body('/api/webhooks', 'post');
     expect(create.required).toEqual(expect.arrayContaining(['target_url', 'type', 'events']));
-    expect(create.properties.type.enum).toEqual(['project', 'organization']);
+    expect(create.properties.type.enum).toEqual(['project', 'organization', 'server']);
     expect(create.properties.secret.maxLength).toBe(64);
     expect(create.additionalProperties).toBe(false);
     expect(body('/api/jobs/{id}', 'patch').properties.stage.enum).toEqual(['annotation', 'validation', 'acceptance']);

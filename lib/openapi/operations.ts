@@ -17,10 +17,10 @@ import { FILTER_FIELDS as PROJECT_FIELDS } from '@/lib/projects/projects';
 import { createProjectSchema, updateProjectSchema } from '@/lib/projects/schemas';
 import { attachDataSchema, createTaskSchema, updateTaskSchema } from '@/lib/tasks/schemas';
 import { FILTER_FIELDS as TASK_FIELDS } from '@/lib/tasks/tasks';
-import { loginSchema, registerSchema } from '@/lib/users/schemas';
+import { loginSchema, registerSchema, updateUserSchema } from '@/lib/users/schemas';
 import { FILTER_FIELDS as USER_FIELDS } from '@/lib/users/users';
 import { WEBHOOK_TYPES } from '@/lib/webhooks/events';
-import { createWebhookSchema, replaceWebhookSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { createWebhookSchema, replaceWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
 import { FILTER_FIELDS as WEBHOOK_FIELDS } from '@/lib/webhooks/webhooks';
 
 /**
@@ -86,6 +86,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/users', operationId: 'users_list', summary: 'List users', tag: 'users', list: { filters: USER_FIELDS, simple: ['username', 'id'] }, status: 200, response: 'A page of users' },
   { method: 'get', path: '/api/users/self', operationId: 'users_retrieve_self', summary: 'Get details of the current user', tag: 'users', status: 200, response: 'The caller' },
   { method: 'get', path: '/api/users/{id}', operationId: 'users_retrieve', summary: 'Get user details', tag: 'users', pathParams: id, status: 200, response: 'The user' },
+  { method: 'patch', path: '/api/users/{id}', operationId: 'users_partial_update', summary: 'Update a user (names: the user or an administrator; is_active, is_superuser: administrators)', tag: 'users', pathParams: id, body: updateUserSchema, status: 200, response: 'The user' },
+  { method: 'delete', path: '/api/users/{id}', operationId: 'users_destroy', summary: 'Delete a user (administrators)', tag: 'users', pathParams: id, status: 204, response: 'The user has been deleted' },
 
   ...resource({ tag: 'organizations', path: '/api/organizations', name: 'organization', filters: ORGANIZATION_FIELDS, simple: ['slug', 'name'], create: createOrganizationSchema, update: updateOrganizationSchema }),
   ...resource({ tag: 'memberships', path: '/api/memberships', name: 'membership', filters: MEMBERSHIP_FIELDS, simple: ['user', 'role', 'user_id'], update: updateMembershipSchema }),
@@ -112,7 +114,15 @@ export const OPERATIONS: Operation[] = [
 
   // webhooks
   ...resource({ tag: 'webhooks', path: '/api/webhooks', name: 'webhook', filters: WEBHOOK_FIELDS, simple: ['target_url', 'owner', 'type', 'project_id', 'id'], create: createWebhookSchema, update: updateWebhookSchema, replace: replaceWebhookSchema }),
-  { method: 'get', path: '/api/webhooks/events', operationId: 'webhooks_retrieve_events', summary: 'List available webhook events', tag: 'webhooks', query: { type: z.enum([...WEBHOOK_TYPES, 'all']).optional() }, status: 200, response: '`{webhook_type, events: [{key, group: {display_name}}]}`' },
+  { method: 'get', path: '/api/webhooks/events', operationId: 'webhooks_retrieve_events', summary: 'List available webhook events', tag: 'webhooks', query: { type: z.enum([...WEBHOOK_TYPES, 'all']).optional() }, status: 200, response: '`{webhook_type, events: [{key, group: {display_name}, description}]}`' },
+  {
+    method: 'get', path: '/api/webhooks/events/{key}/schema', operationId: 'webhooks_retrieve_events_schema', summary: "The JSON Schema of an event's payload (Herald's)", tag: 'webhooks',
+    pathParams: { key: z.string().meta({ description: 'An event key, e.g. create:task' }) }, status: 200, response: 'A JSON Schema (draft 2020-12)',
+  },
+  {
+    method: 'post', path: '/api/webhooks/{id}/test', operationId: 'webhooks_create_test', summary: "Send an event's example payload (trigger: test), within the request (Herald's)", tag: 'webhooks', pathParams: id,
+    body: sendExampleSchema, status: 200, response: 'The delivery of the example, already sent',
+  },
   { method: 'post', path: '/api/webhooks/{id}/ping', operationId: 'webhooks_create_ping', summary: 'Send a ping webhook (sent within the request)', tag: 'webhooks', pathParams: id, status: 200, response: 'The delivery of the ping, already sent' },
   {
     method: 'get', path: '/api/webhooks/{id}/deliveries', operationId: 'webhooks_list_deliveries', summary: 'List the attempts made to a webhook, newest first', tag: 'webhooks', pathParams: id,

@@ -70,8 +70,11 @@ export async function createOrganization(tx: Tx, actor: Actor, input: CreateOrga
     .values({ slug: input.slug, name: input.name ?? '', description: input.description ?? '', contact: input.contact ?? {}, ownerId: actor.user.id })
     .returning();
   await tx.insert(memberships).values({ userId: actor.user.id, organizationId: org.id, role: 'owner', isActive: true });
-  // The owner's membership is part of creating the organization, not news to anyone: no event is in the catalog for it.
-  return (await representOrganizations(tx, [org], actor.baseUrl))[0];
+  // The owner's membership is part of creating the organization: no `create:membership` for it. The
+  // installation hears of the organization itself (server webhooks' `create:organization`).
+  const [created] = await representOrganizations(tx, [org], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'create', resource: 'organization', organizationId: org.id, projectId: null, before: null, after: created });
+  return created;
 }
 
 export async function updateOrganization(tx: Tx, actor: Actor, id: number, input: UpdateOrganizationInput) {
@@ -88,8 +91,10 @@ export async function updateOrganization(tx: Tx, actor: Actor, id: number, input
 export async function deleteOrganization(tx: Tx, actor: Actor, id: number) {
   const { org, role } = await loadOrganization(tx, actor, id);
   if (!actor.user.isSuperuser && role !== 'owner') throw forbidden('Only the owner may delete the organization.');
-  // Everything in it goes by foreign-key cascade, its webhooks too: no catalog event announces an
-  // organization's deletion, and nobody is left in scope to receive one. The tasks' images are files.
+  // Everything in it goes by foreign-key cascade, its webhooks too: only the installation's server
+  // webhooks hear of it (`delete:organization`), nobody inside is left to. The tasks' images are files.
+  const [before] = await representOrganizations(tx, [org], actor.baseUrl);
+  await recordChange(tx, actor, { action: 'delete', resource: 'organization', organizationId: org.id, projectId: null, before, after: null });
   const taskRows = await tx.select({ id: tasks.id }).from(tasks).where(eq(tasks.organizationId, org.id));
   await tx.delete(organizations).where(eq(organizations.id, org.id));
   for (const task of taskRows) removeTaskMedia(tx, task.id);

@@ -45,8 +45,10 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/comments/:id', () => import('@/app/api/comments/[id]/route')],
   ['/api/webhooks', () => import('@/app/api/webhooks/route')],
   ['/api/webhooks/events', () => import('@/app/api/webhooks/events/route')],
+  ['/api/webhooks/events/:key/schema', () => import('@/app/api/webhooks/events/[key]/schema/route')],
   ['/api/webhooks/:id', () => import('@/app/api/webhooks/[id]/route')],
   ['/api/webhooks/:id/ping', () => import('@/app/api/webhooks/[id]/ping/route')],
+  ['/api/webhooks/:id/test', () => import('@/app/api/webhooks/[id]/test/route')],
   ['/api/webhooks/:id/deliveries', () => import('@/app/api/webhooks/[id]/deliveries/route')],
   // Before `:deliveryId`: a static segment wins over a dynamic one, as in Next's router.
   ['/api/webhooks/:id/deliveries/stats', () => import('@/app/api/webhooks/[id]/deliveries/stats/route')],

@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
-import { EVENT_CATALOG, eventsFor } from '@/lib/webhooks/events';
+import { eventsFor } from '@/lib/webhooks/events';
 import { startReceiver, type Received, type Receiver, type Responder } from './receiver';
 import { api, BASE, type TestUser } from './test-api';
 
-export const ALL_KEYS: string[] = EVENT_CATALOG.map((e) => e.key);
+/** Every key an organization webhook may subscribe to (server events are for server webhooks only). */
+export const ALL_KEYS: string[] = eventsFor('organization').map((e) => e.key);
 export const PROJECT_KEYS: string[] = eventsFor('project').map((e) => e.key);
 
 /** Receivers started by a test file, closed together in afterAll. */

@@ -28,3 +28,19 @@ export const loginSchema = z
   })
   .refine((v) => v.username || v.email, { path: ['username'], message: 'Must include "username" or "email".' });
 export type LoginInput = z.input<typeof loginSchema>;
+
+/** PATCH /api/users/{id}: CVAT's writable user fields; the rest of the object may be sent back and is ignored. */
+export const updateUserSchema = z.strictObject({
+  first_name: z.string().trim().max(150).optional(),
+  last_name: z.string().trim().max(150).optional(),
+  is_active: z.boolean().optional(),
+  is_superuser: z.boolean().optional(),
+  id: z.unknown().optional(),
+  url: z.unknown().optional(),
+  username: z.unknown().optional(),
+  email: z.unknown().optional(),
+  is_staff: z.unknown().optional(),
+  last_login: z.unknown().optional(),
+  date_joined: z.unknown().optional(),
+});
+export type UpdateUserInput = z.output<typeof updateUserSchema>;

@@ -1,12 +1,15 @@
 import { and, asc, count, eq, ilike, or, type SQL } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Db, Tx } from '@/db/client';
 import { users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { notFound } from '@/lib/http/errors';
+import { mayDeleteUser, mayUpdateUser } from '@/lib/auth/policy';
+import { recordChange } from '@/lib/changes/record-change';
+import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { toUser } from './representation';
+import type { UpdateUserInput } from './schemas';
 
 const SORTABLE = { id: users.id, username: users.username, first_name: users.firstName, last_name: users.lastName };
 
@@ -46,4 +49,40 @@ export async function getUser(db: Db, actor: Actor, id: number) {
   const [user] = await db.select().from(users).where(eq(users.id, id));
   if (!user) throw notFound();
   return toUser(user, actor.baseUrl, user.id === actor.user.id || actor.user.isSuperuser);
+}
+
+/**
+ * PATCH /api/users/{id}: names by the user or an administrator; `is_active` and `is_superuser` by an
+ * administrator only. Recorded as `update:user` for server webhooks, with the user as an administrator sees it.
+ */
+export async function updateUser(tx: Tx, actor: Actor, id: number, input: UpdateUserInput) {
+  const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+  if (!user) throw notFound();
+  const isAccessChange = input.is_active !== undefined || input.is_superuser !== undefined;
+  if (!mayUpdateUser(actor.user, user, { isAccessChange })) {
+    throw forbidden(isAccessChange ? 'Only administrators may change who is active or an administrator.' : 'You may change only your own account.');
+  }
+  if (user.id === actor.user.id && (input.is_active === false || input.is_superuser === false)) {
+    throw invalid(input.is_active === false ? 'is_active' : 'is_superuser', 'An administrator may not deactivate or demote themself.');
+  }
+  const [updated] = await tx
+    .update(users)
+    .set({ firstName: input.first_name, lastName: input.last_name, isActive: input.is_active, isSuperuser: input.is_superuser })
+    .where(eq(users.id, id))
+    .returning();
+  const before = toUser(user, actor.baseUrl, true);
+  const after = toUser(updated, actor.baseUrl, true);
+  await recordChange(tx, actor, { action: 'update', resource: 'user', organizationId: null, projectId: null, before, after });
+  return toUser(updated, actor.baseUrl, updated.id === actor.user.id || actor.user.isSuperuser);
+}
+
+/** DELETE /api/users/{id} (administrators; not their own account): `delete:user`, then the account goes. */
+export async function deleteUser(tx: Tx, actor: Actor, id: number) {
+  if (!mayDeleteUser(actor.user)) throw forbidden('Only administrators may delete accounts.');
+  const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
+  if (!user) throw notFound();
+  if (user.id === actor.user.id) throw invalid('non_field_errors', 'An administrator may not delete their own account.');
+  await recordChange(tx, actor, { action: 'delete', resource: 'user', organizationId: null, projectId: null, before: toUser(user, actor.baseUrl, true), after: null });
+  // What they owned stays, ownerless (the foreign keys set null); their memberships and tokens go with them.
+  await tx.delete(users).where(eq(users.id, id));
 }

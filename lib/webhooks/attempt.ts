@@ -1,5 +1,6 @@
 import { settings } from '@/lib/config/settings';
 import { openSecret } from '@/lib/crypto/secret-box';
+import type { StoredHeader } from '@/db/schema';
 import type { AttemptResult, QueuedDelivery, SendTarget } from './delivery-types';
 import { sendWebhookRequest, type SendOutcome } from './send';
 import { signDelivery } from './sign';
@@ -24,8 +25,25 @@ export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget 
     keys: { secret: openSecret(webhook.secret), previousSecret },
     now,
   });
-  const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.body, headers, verifyTls: webhook.enableSsl });
-  return { ...classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now }), deliveryId: delivery.id, webhookId: delivery.webhookId, attempt: delivery.attempt, sentAt: now, digests };
+  // Herald's own headers last: the names are refused at save, and would still not override them here.
+  const custom = openCustomHeaders(webhook.customHeaders);
+  const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.body, headers: custom ? { ...custom, ...headers } : headers, verifyTls: webhook.enableSsl });
+  return {
+    ...classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now }),
+    deliveryId: delivery.id,
+    webhookId: delivery.webhookId,
+    attempt: delivery.attempt,
+    sentAt: now,
+    digests,
+    customHeaderNames: webhook.customHeaders.map((h) => h.name),
+  };
+}
+
+function openCustomHeaders(stored: StoredHeader[]): Record<string, string> | null {
+  if (stored.length === 0) return null;
+  const out: Record<string, string> = {};
+  for (const { name, value } of stored) out[name] = openSecret(value) ?? '';
+  return out;
 }
 
 function cancelled(delivery: QueuedDelivery, response: string): AttemptResult {

@@ -9,6 +9,8 @@ import { toBasicUser } from '@/lib/users/representation';
 import { makeAttempt, parseHeaders } from './attempt';
 import { formatDeliveryId, parseDeliveryId } from './delivery-key';
 import { parseRecordFilters } from './delivery-filters';
+import { examplePayloadOf } from './event-payloads';
+import { findEvent, isAllowedFor } from './events';
 import { getHandoff } from './handoff';
 import { buildBody, unpackPayload } from './payloads';
 import {
@@ -26,6 +28,7 @@ import {
 } from './queue';
 import { recordAttempts } from './record-attempts';
 import { representWebhooks } from './representation';
+import { MASKED_VALUE } from './schemas';
 import { assembleHeaders } from './sign';
 import { loadWebhook } from './webhooks';
 
@@ -62,16 +65,24 @@ export function representAttempt(a: AttemptRecord) {
     delivery_id: webhookIdHeader,
     state: a.state,
     next_attempt_date: a.state === 'pending' ? iso(a.nextAttemptDate) : null,
-    request_headers: assembleHeaders({
-      webhookIdHeader,
-      timestamp: Math.floor(sent.getTime() / 1000),
-      event: a.event,
-      webhookId: a.webhookId,
-      digests: a.signatures,
-    }),
+    request_headers: {
+      // Custom headers by name only: their values are as secret as the webhook's secret.
+      ...maskedHeaders(a.customHeaders),
+      ...assembleHeaders({
+        webhookIdHeader,
+        timestamp: Math.floor(sent.getTime() / 1000),
+        event: a.event,
+        webhookId: a.webhookId,
+        digests: a.signatures,
+      }),
+    },
     response_headers: parseHeaders(a.responseHeaders),
     trigger: a.trigger,
   };
+}
+
+function maskedHeaders(names: string | null): Record<string, string> {
+  return names ? Object.fromEntries(names.split('\n').map((name) => [name, MASKED_VALUE])) : {};
 }
 
 export type AttemptRepresentation = ReturnType<typeof representAttempt>;
@@ -143,13 +154,28 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
   const hook = await loadWebhook(db, actor, id);
   const [webhook] = await representWebhooks(db, [hook], actor.baseUrl);
   const sender = toBasicUser(actor.user, actor.baseUrl);
-  const payload = JSON.stringify({ event: 'ping', webhook, sender });
-  const pair = await enqueueDirect(db, { webhookId: id, event: 'ping', trigger: 'ping', payload, senderId: actor.user.id });
+  return sendDirect(db, actor, { webhookId: id, event: 'ping', trigger: 'ping', payload: JSON.stringify({ event: 'ping', webhook, sender }) });
+}
+
+/**
+ * Sends the example payload of a catalog event (operations.md, "examples, tests") now, within the
+ * request as Ping is, marked `trigger: test`; any event the webhook's type allows, subscribed or not.
+ */
+export async function sendExample(db: Db, actor: Actor, id: number, event: string) {
+  const hook = await loadWebhook(db, actor, id);
+  const entry = findEvent(event);
+  if (!entry || !isAllowedFor(entry, hook.type)) throw invalid('event', `"${event}" is not a valid choice for a ${hook.type} webhook.`);
+  const payload = JSON.stringify(examplePayloadOf(entry, id, toBasicUser(actor.user, actor.baseUrl)));
+  return sendDirect(db, actor, { webhookId: id, event: entry.key, trigger: 'test', payload });
+}
+
+async function sendDirect(db: Db, actor: Actor, opts: { webhookId: number; event: string; trigger: 'ping' | 'test'; payload: string }) {
+  const pair = await enqueueDirect(db, { ...opts, senderId: actor.user.id });
   const handoff = getHandoff();
   if (handoff) await handoff.sendNow(pair);
   else await recordAttempts(db, [await makeAttempt(pair.delivery, pair.webhook)]);
-  const attempt = await findLatestAttempt(db, id, pair.delivery.id);
-  if (!attempt) throw notFound('The webhook was deleted while it was pinged.');
+  const attempt = await findLatestAttempt(db, opts.webhookId, pair.delivery.id);
+  if (!attempt) throw notFound(`The webhook was deleted while it was sent a ${opts.trigger === 'ping' ? 'ping' : 'test'}.`);
   return representAttempt(attempt);
 }
 

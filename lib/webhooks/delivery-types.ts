@@ -1,4 +1,4 @@
-import type { AttemptError, DeliveryTrigger, SeriesState } from '@/db/schema';
+import type { AttemptError, DeliveryTrigger, SeriesState, StoredHeader } from '@/db/schema';
 
 /** A series ready for its next attempt, with the exact body every attempt of it sends. */
 export type QueuedDelivery = {
@@ -29,6 +29,8 @@ export type SendTarget = {
   ordering: 'unordered' | 'fifo';
   /** Requests per second, held by the claims' token bucket; null: none. */
   rateLimit: number | null;
+  /** Custom headers, values sealed as stored: the attempt opens them to send. */
+  customHeaders: StoredHeader[];
 };
 
 export type QueuedPair = { delivery: QueuedDelivery; webhook: SendTarget | undefined };
@@ -48,6 +50,8 @@ export type AttemptResult = {
   response: string;
   responseHeaders: string | null;
   digests: Buffer | null;
+  /** The names of the custom headers sent (their values are never kept). */
+  customHeaderNames?: string[];
   /** The series' state after this attempt. */
   state: SeriesState;
   /** When the next attempt of the series is due; null when the series ends here. */

@@ -14,7 +14,8 @@ import {
 } from '@/lib/testing/webhook-helpers';
 import type { Receiver } from '@/lib/testing/receiver';
 import { startDispatcher, stopDispatcher } from './dispatcher';
-import { EVENT_CATALOG } from './events';
+import { payloadSchemaOf } from './event-payloads';
+import { eventsFor, isAllowedFor } from './events';
 
 /**
  * One test per catalog key: the operation is made through the API, and the payload an organization
@@ -244,11 +245,11 @@ describe('every catalog event reaches its webhooks with the representation of th
     expect(PROJECT_KEYS).toHaveLength(14);
   });
 
-  it.each(EVENT_CATALOG.map((e) => [e.key, e]))('%s', async (key, entry) => {
+  it.each(eventsFor('organization').map((e) => [e.key, e]))('%s', async (key, entry) => {
     const [action, resource] = key.split(':');
     const outcome = await SCENARIOS[key]();
     const hooks: { id: number; receiver: Receiver }[] = [{ id: orgHook.id, receiver: orgReceiver }];
-    if (entry.project) {
+    if (isAllowedFor(entry, 'project')) {
       expect(outcome.projectHook, 'project keys are checked on a project webhook too').toBeDefined();
       hooks.push(outcome.projectHook!);
     } else {
@@ -264,6 +265,9 @@ describe('every catalog event reaches its webhooks with the representation of th
       const [payload] = payloads;
       expect(Object.keys(payload)).toEqual(expectedKeys);
       expect(payload.event).toBe(key);
+      // The catalog's JSON Schema of this event describes the real payload (lib/webhooks/event-payloads.ts).
+      const checked = payloadSchemaOf(entry).safeParse(payload);
+      expect(checked.success, JSON.stringify(checked.error?.issues)).toBe(true);
       expect(payload[resource]).toEqual(outcome.expected);
       expect(payload.webhook_id).toBe(hook.id);
       expect(payload.sender).toEqual(basicUser(outcome.sender, outcome.senderNames ?? NAMES));
@@ -276,7 +280,7 @@ describe('every catalog event reaches its webhooks with the representation of th
       }
     }
     // Project webhooks hear nothing of organization-only keys: no project webhook of this org got it.
-    if (!entry.project) for (const p of projectHooksSeen()) expect(payloadsOf(p, key)).toEqual([]);
+    if (!isAllowedFor(entry, 'project')) for (const p of projectHooksSeen()) expect(payloadsOf(p, key)).toEqual([]);
   });
 });
 
@@ -288,13 +292,14 @@ describe('GET /api/webhooks/events', () => {
   it.each([
     ['project', 14],
     ['organization', 21],
-    ['all', 21],
+    ['server', 5],
+    ['all', 26],
   ] as const)('type=%s lists %i keys in catalog order with their group', async (type, n) => {
     const reply = await api.get(`/api/webhooks/events?type=${type}`, { as: owner });
     expect(reply.status).toBe(200);
     expect(Object.keys(reply.body)).toEqual(['webhook_type', 'events']);
     expect(reply.body.webhook_type).toBe(type);
-    const expected = EVENT_CATALOG.filter((e) => type !== 'project' || e.project).map((e) => ({ key: e.key, group: { display_name: e.group } }));
+    const expected = eventsFor(type).map((e) => ({ key: e.key, group: { display_name: e.group }, description: e.description }));
     expect(reply.body.events).toEqual(expected);
     expect(reply.body.events).toHaveLength(n);
     if (type === 'project') expect(reply.body.events.map((e: any) => e.key)).not.toContain('create:project');

@@ -4,6 +4,7 @@ import { iso } from '@/lib/http/dates';
 import { loadBasicUsers, pick } from '@/lib/users/load-basic-users';
 import { loadHealth } from './endpoint-health';
 import { EVENT_KEYS } from './events';
+import { MASKED_VALUE } from './schemas';
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 
@@ -36,6 +37,8 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
     disabled_reason: w.disabledReason,
     rate_limit: w.rateLimit,
     ordering: w.ordering,
+    /** Custom header names; the values are write-only. */
+    headers: Object.fromEntries(w.headers.map((h) => [h.name, MASKED_VALUE])),
   }));
 }
 

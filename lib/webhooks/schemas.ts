@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES } from './events';
+import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES, type WebhookType } from './events';
 
 export const SECRET_MAX = 64;
 /** Requests per second; beyond this a limit protects nobody. */
@@ -7,6 +7,47 @@ export const RATE_LIMIT_MAX = 10_000;
 export const ORDERINGS = ['unordered', 'fifo'] as const;
 export const DESCRIPTION_MAX = 128;
 export const TARGET_URL_MAX = 8192;
+/** Custom headers per webhook (operations.md). */
+export const HEADERS_MAX = 20;
+export const HEADER_NAME_MAX = 128;
+/** Long enough for a JWT bearer token; a receiver's proxy refuses header sections much beyond 8 KiB. */
+export const HEADER_VALUE_MAX = 4096;
+/** What responses show for a custom header's value, and what a PATCH sends to keep the stored one. */
+export const MASKED_VALUE = '********';
+
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Herald's own headers, the ones HTTP itself manages, and the hop-by-hop ones: never set by a webhook. */
+const RESERVED_HEADERS = new Set(['host', 'content-type', 'content-length', 'user-agent', 'x-signature-256', 'connection', 'keep-alive', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'expect']);
+const RESERVED_PREFIXES = ['webhook-', 'x-herald-', 'proxy-'];
+
+export function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || RESERVED_PREFIXES.some((p) => lower.startsWith(p));
+}
+
+const headers = z
+  .record(z.string(), z.string({ error: 'A header value must be a string.' }), { error: 'Send headers as an object of {name: value}.' })
+  .superRefine((value, ctx) => {
+    const names = Object.keys(value);
+    if (names.length > HEADERS_MAX) ctx.addIssue({ code: 'custom', message: `At most ${HEADERS_MAX} custom headers.` });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const v = value[name];
+      if (!HEADER_NAME.test(name) || name.length > HEADER_NAME_MAX) {
+        ctx.addIssue({ code: 'custom', message: `"${name.slice(0, HEADER_NAME_MAX)}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~, at most ${HEADER_NAME_MAX}).` });
+      } else if (isReservedHeader(name)) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is reserved: Herald sets it (or HTTP does) and a webhook may not.` });
+      } else if (seen.has(name.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', message: `"${name}" is given twice (header names are case-insensitive).` });
+      }
+      seen.add(name.toLowerCase());
+      // The value itself never goes into a message: it is as secret as the webhook's secret.
+      if (v.length > HEADER_VALUE_MAX) ctx.addIssue({ code: 'custom', message: `The value of "${name}" is longer than ${HEADER_VALUE_MAX} characters.` });
+      else if (/[\r\n\0]/.test(v)) ctx.addIssue({ code: 'custom', message: `The value of "${name}" may not contain CR, LF or NUL.` });
+      else if (v.trim() === '') ctx.addIssue({ code: 'custom', message: `The value of "${name}" may not be empty.` });
+    }
+  });
 
 /** RFC 1123 labels (and `_`, common in service names); IP literals are checked by the URL parser. */
 const HOST_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/i;
@@ -66,10 +107,11 @@ const fields = {
     .max(RATE_LIMIT_MAX, `Ensure this value is less than or equal to ${RATE_LIMIT_MAX}.`)
     .nullable(),
   ordering: z.enum(ORDERINGS, { error: (i) => `"${String(i.input)}" is not a valid choice. Use unordered or fifo.` }),
+  headers,
 };
 
 /** webhooks.md's message when a known key is not allowed for the webhook's type; null when all are. */
-export function invalidEventsMessage(type: 'project' | 'organization', keys: string[]): string | null {
+export function invalidEventsMessage(type: WebhookType, keys: string[]): string | null {
   const allowed = new Set<string>(eventsFor(type).map((e) => e.key));
   const isInvalid = keys.some((k) => (EVENT_KEYS as readonly string[]).includes(k) && !allowed.has(k));
   return isInvalid ? `Invalid events list for ${type} webhook` : null;
@@ -102,11 +144,15 @@ export const createWebhookSchema = z
     events: fields.events,
     rate_limit: fields.rate_limit.optional().default(null),
     ordering: fields.ordering.optional().default('unordered'),
+    headers: fields.headers.optional().default({}),
   })
   .superRefine((v, ctx) => {
     if (v.type === 'project' && v.project_id == null) ctx.addIssue({ code: 'custom', path: ['project_id'], message: 'A project webhook needs a project_id.' });
-    if (v.type === 'organization' && v.project_id != null) {
-      ctx.addIssue({ code: 'custom', path: ['project_id'], message: 'An organization webhook cannot have a project_id.' });
+    if (v.type !== 'project' && v.project_id != null) {
+      ctx.addIssue({ code: 'custom', path: ['project_id'], message: `An ${v.type} webhook cannot have a project_id.` });
+    }
+    for (const [name, value] of Object.entries(v.headers ?? {})) {
+      if (value === MASKED_VALUE) ctx.addIssue({ code: 'custom', path: ['headers'], message: `"${name}" has no stored value to keep: send its value.` });
     }
     const message = v.events ? invalidEventsMessage(v.type, v.events) : null;
     if (message) ctx.addIssue({ code: 'custom', path: ['events'], message });
@@ -127,9 +173,16 @@ export const updateWebhookSchema = z.strictObject({
   events: fields.events.optional(),
   rate_limit: fields.rate_limit.optional(),
   ordering: fields.ordering.optional(),
+  /** Replaces the whole set; a value sent as MASKED_VALUE keeps the stored value of that name. */
+  headers: fields.headers.optional(),
 });
 export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>;
 
 /** PUT replaces the writable fields: target_url and events are required as on create. */
 export const replaceWebhookSchema = updateWebhookSchema.extend({ target_url: fields.target_url, events: fields.events });
 
+
+/** `POST /api/webhooks/{id}/test`: which event's example to send (the webhook's type decides which are allowed). */
+export const sendExampleSchema = z.strictObject({
+  event: z.string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'An event key of the catalog, e.g. "create:task".') }).max(64),
+});

@@ -1,8 +1,8 @@
 import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { projects, users, webhooks } from '@/db/schema';
+import { projects, users, webhooks, type StoredHeader } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, isOrgStaff, orgContextWhere, visibleWhere, webhookRule } from '@/lib/auth/policy';
+import { isAllowed, isOrgStaff, mayManageServerWebhooks, orgContextWhere, visibleWebhooksWhere, webhookRule } from '@/lib/auth/policy';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -13,7 +13,7 @@ import { createHealth, resetHealth } from './endpoint-health';
 import { WEBHOOK_TYPES } from './events';
 import { deleteWebhookRecords, setRateBucket } from './queue';
 import { representWebhooks, type WebhookRow } from './representation';
-import { invalidEventsMessage, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
+import { invalidEventsMessage, MASKED_VALUE, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
 import { checkTarget } from './url-guard';
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -42,7 +42,7 @@ export const FILTER_FIELDS: FilterFields = {
 
 /** webhooks.md's permission table as a list filter: the policy's webhook rule (lib/auth/policy.ts). */
 function visibleTo(actor: Actor): SQL | undefined {
-  return visibleWhere(actor.user, webhookRule);
+  return visibleWebhooksWhere(actor.user);
 }
 
 export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
@@ -112,6 +112,11 @@ async function ensureTargetAllowed(targetUrl: string) {
 
 /** Where a new webhook belongs, and whether the actor may put it there (webhooks.md, "create"). */
 async function resolveScope(tx: Tx, actor: Actor, input: CreateWebhookInput) {
+  if (input.type === 'server') {
+    if (!mayManageServerWebhooks(actor.user)) throw forbidden('Only administrators may add server webhooks.');
+    // Outside any organization, whatever the request's context: it hears of the whole installation.
+    return { organizationId: null, projectId: null };
+  }
   if (input.type === 'organization') {
     if (actor.org.kind !== 'org') {
       throw invalid('organization', 'An organization webhook needs an organization: send org, org_id or X-Organization.');
@@ -145,6 +150,7 @@ export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookIn
       events: [...new Set(input.events)],
       rateLimit: input.rate_limit ?? null,
       ordering: input.ordering ?? 'unordered',
+      headers: sealHeaders(input.headers ?? {}, []),
       ownerId: actor.user.id,
       ...scope,
       createdDate: now,
@@ -170,6 +176,7 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
     events: input.events ? [...new Set(input.events)] : undefined,
     rateLimit: input.rate_limit,
     ordering: input.ordering,
+    headers: input.headers === undefined ? undefined : sealHeaders(input.headers, hook.headers),
     updatedDate: now,
   };
   if (input.rate_limit !== undefined && input.rate_limit !== hook.rateLimit) await setRateBucket(tx, id, input.rate_limit);
@@ -189,6 +196,20 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
   }
   const [updated] = await tx.update(webhooks).set(patch).where(eq(webhooks.id, id)).returning();
   return (await representWebhooks(tx, [updated], actor.baseUrl))[0];
+}
+
+/**
+ * Custom headers as stored, in the order given: each value sealed, or for MASKED_VALUE the stored value
+ * of that name kept as it is (still sealed: it is never opened here).
+ */
+function sealHeaders(input: Record<string, string>, stored: StoredHeader[]): StoredHeader[] {
+  const kept = new Map(stored.map((h) => [h.name.toLowerCase(), h.value]));
+  return Object.entries(input).map(([name, value]) => {
+    if (value !== MASKED_VALUE) return { name, value: sealSecret(value) };
+    const previous = kept.get(name.toLowerCase());
+    if (previous === undefined) throw invalid('headers', `"${name}" has no stored value to keep: send its value.`);
+    return { name, value: previous };
+  });
 }
 
 export async function deleteWebhook(tx: Tx, actor: Actor, id: number) {

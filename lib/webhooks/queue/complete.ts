@@ -22,6 +22,7 @@ export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promis
       response: r.response,
       headers: r.responseHeaders,
       digests: r.digests?.toString('base64') ?? null,
+      custom: r.customHeaderNames?.length ? r.customHeaderNames.join('\n') : null,
       state: r.state,
       next: r.retryAt?.toISOString() ?? null,
     })),
@@ -29,10 +30,10 @@ export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promis
   await tx.execute(sql`
     with r as (
       select * from json_to_recordset(${data}::json) as r(id bigint, webhook int, attempt int, sent timestamptz, duration int,
-        status int, error text, response text, headers text, digests text, state text, next timestamptz)
+        status int, error text, response text, headers text, digests text, custom text, state text, next timestamptz)
     ), logged as (
-      insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date, request_duration, status_code, error_kind, response, response_headers, signatures)
-      select r.id, r.webhook, r.attempt, r.sent, r.duration, r.status, r.error, r.response, r.headers, decode(r.digests, 'base64')
+      insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date, request_duration, status_code, error_kind, response, response_headers, signatures, custom_headers)
+      select r.id, r.webhook, r.attempt, r.sent, r.duration, r.status, r.error, r.response, r.headers, decode(r.digests, 'base64'), r.custom
       from r where r.sent is not null
       -- Grouped by webhook, so that each webhook's entries of the log's (webhook_id, id) index arrive
       -- in a run at the end of its range and fill pages instead of splitting them in halves.

@@ -5,11 +5,11 @@ import type { DeliveryTrigger } from '@/db/schema';
 import type { Change } from '@/lib/changes/change';
 import { settings } from '@/lib/config/settings';
 import type { AdoptedPair, QueuedPair } from '../delivery-types';
-import { EVENT_CATALOG } from '../events';
+import { eventsFor, isServerEvent } from '../events';
 import { buildBody, changedFields, packPayload, serializeChangePayload } from '../payloads';
 import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
-const PROJECT_EVENTS = new Set<string>(EVENT_CATALOG.filter((e) => e.project).map((e) => e.key));
+const PROJECT_EVENTS = new Set<string>(eventsFor('project').map((e) => e.key));
 
 /** A lease that counts from the insert (clock_timestamp), not from the start of a transaction that may be long. */
 const leaseFromNow = () => sql`clock_timestamp() + make_interval(secs => ${settings.leaseSeconds})`;
@@ -30,7 +30,9 @@ type QueuedRow = SeriesColumns & SendColumns & { messageId: number; leaseUntil: 
 export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded: number[] } | null) {
   const key = `${change.action}:${change.resource}`;
   const scopes: SQL[] = [];
-  if (change.organizationId !== null) scopes.push(sql`(w.type = 'organization' and w.organization_id = ${change.organizationId})`);
+  // The installation's events (users, organizations coming and going) reach its administrators' server webhooks only.
+  if (isServerEvent(key)) scopes.push(sql`w.type = 'server'`);
+  else if (change.organizationId !== null) scopes.push(sql`(w.type = 'organization' and w.organization_id = ${change.organizationId})`);
   if (change.projectId !== null && PROJECT_EVENTS.has(key)) scopes.push(sql`(w.type = 'project' and w.project_id = ${change.projectId})`);
   if (scopes.length === 0) return { adopted: [] as AdoptedPair[], leftInTable: [] as number[], count: 0 };
   const { head, tail } = serializeChangePayload(change);

@@ -17,6 +17,8 @@ export type AttemptRecord = {
   response: string | null;
   responseHeaders: string | null;
   signatures: Uint8Array | null;
+  /** Names of the custom headers sent, one a line. */
+  customHeaders: string | null;
   key: string;
   state: SeriesState;
   nextAttemptDate: Date | null;
@@ -50,7 +52,7 @@ export type SeriesRecord = {
 };
 
 const ATTEMPT_COLUMNS = sql`a.id::float8 as id, a.webhook_id as "webhookId", a.attempt, a.sent_date as "sentDate", a.request_duration as "requestDuration",
-  a.status_code as "statusCode", a.error_kind as "errorKind", a.response, a.response_headers as "responseHeaders", a.signatures,
+  a.status_code as "statusCode", a.error_kind as "errorKind", a.response, a.response_headers as "responseHeaders", a.signatures, a.custom_headers as "customHeaders",
   d.key, d.state, d.next_attempt_date as "nextAttemptDate", d.trigger, d.redelivery,
   m.event, m.payload, m.changed_fields as "changedFields"`;
 const ATTEMPT_FROM = sql`webhook_attempts a join webhook_deliveries d on d.webhook_id = a.webhook_id and d.id = a.delivery_id join webhook_messages m on m.id = d.message_id`;

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
-import type { DeliveryTrigger } from '@/db/schema';
+import type { DeliveryTrigger, StoredHeader } from '@/db/schema';
 import { formatDeliveryId } from '../delivery-key';
 import type { QueuedPair, SendTarget } from '../delivery-types';
 
 /** The webhook's columns an attempt needs, read with the series (`w`): the outbox and claims share them. */
 export const SEND_COLUMNS = sql`w.id as "targetId", w.target_url as "targetUrl", w.secret, w.previous_secret as "previousSecret",
   w.previous_secret_expires as "previousSecretExpires", w.is_active as "isActive",
-  w.enable_ssl as "enableSsl", w.retired_date as "retiredDate", w.ordering, w.rate_limit as "rateLimit"`;
+  w.enable_ssl as "enableSsl", w.retired_date as "retiredDate", w.ordering, w.rate_limit as "rateLimit", w.headers as "customHeaders"`;
 
 export type SendColumns = {
   targetId: number | null;
@@ -19,6 +19,7 @@ export type SendColumns = {
   retiredDate: string | Date | null;
   ordering: 'unordered' | 'fifo';
   rateLimit: number | null;
+  customHeaders: StoredHeader[] | string | null;
 };
 
 export type SeriesColumns = { id: number | string; webhookId: number; key: string; attempts: number; trigger: DeliveryTrigger; event: string };
@@ -36,6 +37,8 @@ export function toSendTarget(r: SendColumns): SendTarget | undefined {
     retiredDate: r.retiredDate ? new Date(r.retiredDate) : null,
     ordering: r.ordering,
     rateLimit: r.rateLimit,
+    // A driver may give jsonb as text.
+    customHeaders: typeof r.customHeaders === 'string' ? (JSON.parse(r.customHeaders) as StoredHeader[]) : (r.customHeaders ?? []),
   };
 }
 
