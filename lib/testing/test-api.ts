@@ -47,6 +47,7 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/webhooks/events', () => import('@/app/api/webhooks/events/route')],
   ['/api/webhooks/:id', () => import('@/app/api/webhooks/[id]/route')],
   ['/api/webhooks/:id/ping', () => import('@/app/api/webhooks/[id]/ping/route')],
+  ['/api/webhooks/:id/recover', () => import('@/app/api/webhooks/[id]/recover/route')],
   ['/api/webhooks/:id/deliveries', () => import('@/app/api/webhooks/[id]/deliveries/route')],
   // Before `:deliveryId`: a static segment wins over a dynamic one, as in Next's router.
   ['/api/webhooks/:id/deliveries/stats', () => import('@/app/api/webhooks/[id]/deliveries/stats/route')],

@@ -66,6 +66,12 @@ export class Dispatcher implements DeliveryHandoff {
   /** Rate-limited endpoints out of tokens, until their next one (ms since the epoch): no claim for them before. */
   private resting = new Map<number, number>();
   private restTimer: NodeJS.Timeout | undefined;
+  /**
+   * Endpoints with failed attempts not yet recorded, each with their number: none of their ready series
+   * leaves until the record says whether the endpoint is paused now (operations.md: no attempt of a
+   * paused endpoint before `paused_until`, whichever process holds its series). Pings still go.
+   */
+  private held = new Map<number, number>();
   attempts = 0;
   /** The caps, read once: they are consulted at every completion. */
   private readonly cap = { endpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight, leaseMs: settings.leaseSeconds * 1000 };
@@ -234,8 +240,34 @@ export class Dispatcher implements DeliveryHandoff {
     );
   }
 
-  private hasSlot(webhookId: number) {
-    return this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId);
+  /** `isUrgent`: a ping or test, sent to an endpoint held or paused too (a successful one ends its pause). */
+  private hasSlot(webhookId: number, isUrgent = false) {
+    return (
+      this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId) && (isUrgent || !this.held.has(webhookId))
+    );
+  }
+
+  /** The records of these attempts are written: their endpoints are no longer held for them. */
+  private unhold(results: AttemptResult[]) {
+    for (const r of results) if (r.isFailure && r.sentAt !== null) bump(this.held, r.webhookId, -1);
+  }
+
+  /**
+   * Endpoints paused now (by this process's attempts or another's): what is ready here for them goes back
+   * to the table, where no claim takes it before the pause ends; a pass is due then.
+   */
+  private applyPauses(paused: Map<number, number>) {
+    const now = Date.now();
+    for (const [id, until] of paused) {
+      if (until <= now) continue;
+      const queue = this.ready.get(id);
+      if (queue) {
+        this.ready.delete(id);
+        this.readyCount -= queue.length;
+        this.returnToTable(queue.map((p) => p.delivery), now + this.cap.leaseMs);
+      }
+      setTimeout(() => this.wake(), until - now + 5).unref();
+    }
   }
 
   private capOf(webhookId: number) {
@@ -267,7 +299,7 @@ export class Dispatcher implements DeliveryHandoff {
     if (this.urgent.length) {
       const waiting: Urgent[] = [];
       for (const item of this.urgent) {
-        if (this.hasSlot(item.pair.delivery.webhookId)) this.launch(item.pair, item.onRecorded);
+        if (this.hasSlot(item.pair.delivery.webhookId, true)) this.launch(item.pair, item.onRecorded);
         else waiting.push(item);
       }
       this.urgent = waiting;
@@ -287,6 +319,7 @@ export class Dispatcher implements DeliveryHandoff {
     bump(this.inFlightByWebhook, delivery.webhookId, +1);
     void makeAttempt(delivery, webhook).then((result) => {
       this.attempts++;
+      if (result.isFailure && result.sentAt !== null) bump(this.held, delivery.webhookId, +1);
       this.inFlight--;
       bump(this.inFlightByWebhook, delivery.webhookId, -1);
       this.results.push({ result, onRecorded });
@@ -314,9 +347,14 @@ export class Dispatcher implements DeliveryHandoff {
         const batch = this.results.splice(0, FLUSH_BATCH);
         const results = batch.map((p) => p.result);
         try {
-          await recordAttempts(this.db, results);
+          const { paused, resumed } = await recordAttempts(this.db, results);
+          this.unhold(results);
+          this.applyPauses(paused);
+          // A paused endpoint that answered has its waiting series due now: claim them now.
+          if (resumed.length) this.wake();
           for (const p of batch) p.onRecorded?.(p.result);
         } catch (error) {
+          this.unhold(results);
           // The series keep their lease; once it passes they are attempted again (at least once).
           console.error('[webhooks] recording attempts failed:', describeForLog(error));
           for (const p of batch) p.onRecorded?.(p.result, error);
@@ -325,6 +363,8 @@ export class Dispatcher implements DeliveryHandoff {
     })().finally(() => {
       this.flushing = null;
       if (this.results.length) this.scheduleFlush();
+      // Endpoints that were held and are not paused go on with what is ready for them.
+      this.launchReady();
       this.wakeForBacklog();
       this.notifyIdle();
     });

@@ -9,7 +9,7 @@ import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
-import { createHealth, resetHealth } from './endpoint-health';
+import { createHealth, HEALTH_STATES, healthStateWhere, resetHealth, type HealthState } from './endpoint-health';
 import { WEBHOOK_TYPES } from './events';
 import { deleteWebhookRecords, setRateBucket } from './queue';
 import { representWebhooks, type WebhookRow } from './representation';
@@ -62,6 +62,11 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
   }
   const projectId = intFilter(query, 'project_id');
   if (projectId !== undefined) filters.push(eq(webhooks.projectId, projectId));
+  const state = query.filters.get('health');
+  if (state !== undefined) {
+    if (!(HEALTH_STATES as readonly string[]).includes(state)) throw invalid('health', `"${state}" is not a valid choice. Use one of: ${HEALTH_STATES.join(', ')}.`);
+    filters.push(healthStateWhere(state as HealthState));
+  }
   const id = intFilter(query, 'id');
   if (id !== undefined) filters.push(eq(webhooks.id, id));
   const where = and(...filters);
