@@ -111,7 +111,7 @@ export const OPERATIONS: Operation[] = [
   ...resource({ tag: 'comments', path: '/api/comments', name: 'comment', filters: COMMENT_FIELDS, simple: ['issue_id', 'job_id', 'owner'], create: createCommentSchema, update: updateCommentSchema }),
 
   // webhooks
-  ...resource({ tag: 'webhooks', path: '/api/webhooks', name: 'webhook', filters: WEBHOOK_FIELDS, simple: ['target_url', 'owner', 'type', 'project_id', 'id', 'health'], create: createWebhookSchema, update: updateWebhookSchema, replace: replaceWebhookSchema }),
+  ...resource({ tag: 'webhooks', path: '/api/webhooks', name: 'webhook', filters: WEBHOOK_FIELDS, simple: ['target_url', 'owner', 'type', 'project_id', 'id', 'health', 'manageable'], create: createWebhookSchema, update: updateWebhookSchema, replace: replaceWebhookSchema }),
   { method: 'get', path: '/api/webhooks/events', operationId: 'webhooks_retrieve_events', summary: 'List available webhook events', tag: 'webhooks', query: { type: z.enum([...WEBHOOK_TYPES, 'all']).optional() }, status: 200, response: '`{webhook_type, events: [{key, group: {display_name}}]}`' },
   { method: 'post', path: '/api/webhooks/{id}/ping', operationId: 'webhooks_create_ping', summary: 'Send a ping webhook (sent within the request)', tag: 'webhooks', pathParams: id, status: 200, response: 'The delivery of the ping, already sent' },
   {

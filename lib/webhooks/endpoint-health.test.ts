@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startChild } from '@/lib/testing/burst';
+import { createTeam } from '@/lib/testing/fixtures';
 import { api, createUser, type TestUser } from '@/lib/testing/test-api';
 import { receiverPool, waitUntil } from '@/lib/testing/webhook-helpers';
 import { startDispatcher, stopDispatcher } from './dispatcher';
@@ -128,10 +129,27 @@ describe('the health object', () => {
     expect(disabled.results.map((w: { id: number }) => w.id)).toContain(hook.id);
     expect(disabled.results.every((w: { health: { state: string } }) => w.health.state === 'disabled')).toBe(true);
     expect((await api.get('/api/webhooks?health=disabled', { as: stranger })).body.count).toBe(0);
+    const managed = (await api.get('/api/webhooks?health=disabled&manageable=true', { as: owner })).body.results;
+    expect(managed.map((w: { id: number }) => w.id)).toContain(hook.id);
+    expect((await api.get('/api/webhooks?manageable=maybe', { as: owner })).status).toBe(400);
     expect((await api.get('/api/webhooks?health=broken', { as: owner })).status).toBe(400);
     const on = await api.patch(`/api/webhooks/${hook.id}`, { is_active: true }, { as: owner });
     expect(on.body.disabled_reason).toBeNull();
     expect(on.body.health).toMatchObject({ state: 'healthy', failing_since: null, paused_until: null, disabled_reason: null });
+  });
+});
+
+describe('manageable=true', () => {
+  it('lists only the webhooks the caller may change (a demoted maintainer still sees the org webhook they created)', async () => {
+    const t = await createTeam();
+    const hook = await api.post(`/api/webhooks?org=${t.org.slug}`, { target_url: 'http://127.0.0.1:9/x', type: 'organization', events: ['update:project'] }, { as: t.maintainer });
+    expect(hook.status).toBe(201);
+    const demoted = await api.patch(`/api/memberships/${t.memberships.maintainer.id}?org=${t.org.slug}`, { role: 'worker' }, { as: t.owner });
+    expect(demoted.status).toBe(200);
+    const ids = async (user: TestUser, q: string) => (await api.get(`/api/webhooks?org=${t.org.slug}${q}`, { as: user })).body.results.map((w: { id: number }) => w.id);
+    expect(await ids(t.maintainer, '')).toEqual([hook.body.id]);
+    expect(await ids(t.maintainer, '&manageable=true')).toEqual([]);
+    expect(await ids(t.owner, '&manageable=true')).toEqual([hook.body.id]);
   });
 });
 

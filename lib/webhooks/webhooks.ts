@@ -2,7 +2,7 @@ import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-
 import type { Db, Tx } from '@/db/client';
 import { projects, users, webhooks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, isOrgStaff, orgContextWhere, visibleWhere, webhookRule } from '@/lib/auth/policy';
+import { isAllowed, isOrgStaff, manageableWebhooksWhere, orgContextWhere, visibleWhere, webhookRule } from '@/lib/auth/policy';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -66,6 +66,12 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
   if (state !== undefined) {
     if (!(HEALTH_STATES as readonly string[]).includes(state)) throw invalid('health', `"${state}" is not a valid choice. Use one of: ${HEALTH_STATES.join(', ')}.`);
     filters.push(healthStateWhere(state as HealthState));
+  }
+  // `manageable=true`: only those the caller may change (the shell's badge of disabled webhooks).
+  const manageable = query.filters.get('manageable');
+  if (manageable !== undefined) {
+    if (manageable !== 'true' && manageable !== 'false') throw invalid('manageable', 'Use true or false.');
+    if (manageable === 'true') filters.push(manageableWebhooksWhere(actor.user));
   }
   const id = intFilter(query, 'id');
   if (id !== undefined) filters.push(eq(webhooks.id, id));
