@@ -147,7 +147,7 @@ const isoDate = z
 export const recoverWebhookSchema = z
   .strictObject({
     since: isoDate,
-    until: isoDate.nullable().optional(),
+    until: isoDate.optional(),
     states: z
       .array(z.string(), { error: 'A list of states: ["failed"] or ["failed", "delivered"].' })
       .min(1, 'Name at least one state: failed, delivered.')
