@@ -20,7 +20,7 @@ const FLUSH_DELAY_MS = 3;
 const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
 
 type Recorded = (result: AttemptResult, error?: unknown) => void;
-type Pending = { result: AttemptResult; onRecorded?: Recorded };
+type Pending = { result: AttemptResult; onRecorded?: Recorded; isHolding: boolean };
 type Urgent = { pair: QueuedPair; onRecorded: Recorded };
 
 /**
@@ -67,11 +67,16 @@ export class Dispatcher implements DeliveryHandoff {
   private resting = new Map<number, number>();
   private restTimer: NodeJS.Timeout | undefined;
   /**
-   * Endpoints with failed attempts not yet recorded, each with their number: none of their ready series
-   * leaves until the record says whether the endpoint is paused now (operations.md: no attempt of a
-   * paused endpoint before `paused_until`, whichever process holds its series). Pings still go.
+   * Endpoints with a failed attempt not yet recorded that pauses them (a 429/503 with Retry-After, or a
+   * failure that reaches the streak's threshold as this process counts it), each with their number: none
+   * of their ready series leaves until the record says until when the endpoint is paused (operations.md:
+   * no attempt of a paused endpoint before `paused_until`, whichever process holds its series). Below the
+   * threshold a failing endpoint is not held, so that one that fails now and then keeps its pace; a pause
+   * that other processes' failures start is learnt from the record. Pings still go.
    */
   private held = new Map<number, number>();
+  /** Failures in a row per endpoint, as this process saw them. */
+  private streaks = new Map<number, number>();
   attempts = 0;
   /** The caps, read once: they are consulted at every completion. */
   private readonly cap = { endpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight, leaseMs: settings.leaseSeconds * 1000 };
@@ -248,8 +253,21 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   /** The records of these attempts are written: their endpoints are no longer held for them. */
-  private unhold(results: AttemptResult[]) {
-    for (const r of results) if (r.isFailure && r.sentAt !== null) bump(this.held, r.webhookId, -1);
+  private unhold(batch: Pending[]) {
+    for (const p of batch) if (p.isHolding) bump(this.held, p.result.webhookId, -1);
+  }
+
+  /** Whether this outcome may pause its endpoint, so that nothing more is sent to it until it is recorded. */
+  private isPausing(result: AttemptResult): boolean {
+    if (result.sentAt === null) return false;
+    const id = result.webhookId;
+    if (!result.isFailure) {
+      this.streaks.delete(id);
+      return false;
+    }
+    const streak = (this.streaks.get(id) ?? 0) + 1;
+    this.streaks.set(id, streak);
+    return result.pauseSeconds !== null || streak >= settings.pauseAfterFailures;
   }
 
   /**
@@ -319,10 +337,11 @@ export class Dispatcher implements DeliveryHandoff {
     bump(this.inFlightByWebhook, delivery.webhookId, +1);
     void makeAttempt(delivery, webhook).then((result) => {
       this.attempts++;
-      if (result.isFailure && result.sentAt !== null) bump(this.held, delivery.webhookId, +1);
+      const isHolding = this.isPausing(result);
+      if (isHolding) bump(this.held, delivery.webhookId, +1);
       this.inFlight--;
       bump(this.inFlightByWebhook, delivery.webhookId, -1);
-      this.results.push({ result, onRecorded });
+      this.results.push({ result, onRecorded, isHolding });
       this.scheduleFlush();
       this.launchReady();
       this.wakeForBacklog();
@@ -348,13 +367,13 @@ export class Dispatcher implements DeliveryHandoff {
         const results = batch.map((p) => p.result);
         try {
           const { paused, resumed } = await recordAttempts(this.db, results);
-          this.unhold(results);
+          this.unhold(batch);
           this.applyPauses(paused);
           // A paused endpoint that answered has its waiting series due now: claim them now.
           if (resumed.length) this.wake();
           for (const p of batch) p.onRecorded?.(p.result);
         } catch (error) {
-          this.unhold(results);
+          this.unhold(batch);
           // The series keep their lease; once it passes they are attempted again (at least once).
           console.error('[webhooks] recording attempts failed:', describeForLog(error));
           for (const p of batch) p.onRecorded?.(p.result, error);
