@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { OrgProvider, useOrg } from '@/lib/client/org-context';
+import { DisabledWebhooksBadge } from './disabled-webhooks-badge';
 import { InvitationsBanner } from './invitations-banner';
 import { OrgSwitcher } from './org-switcher';
 import styles from './shell.module.css';
@@ -46,6 +47,7 @@ function TopBar() {
         <Menu mode="horizontal" selectedKeys={selected} items={items} style={{ borderBottom: 'none', minWidth: 0 }} />
       </nav>
       <div className={styles.tools}>
+        <DisabledWebhooksBadge />
         <OrgSwitcher className={styles.orgSelect} />
         <UserMenu nameClassName={styles.username} />
       </div>

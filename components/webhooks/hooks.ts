@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSelf } from '@/components/shell/user-menu';
-import { deleteWebhookAction, pingWebhookAction, sendExampleAction, redeliverAction } from '@/lib/actions/webhooks';
+import { deleteWebhookAction, pingWebhookAction, recoverDeliveriesAction, redeliverAction, sendExampleAction, updateWebhookAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
 import type { OrgScope } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -58,7 +58,11 @@ export function usePing() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, number>({
     mutationFn: async (id) => (await callAction(() => pingWebhookAction(undefined, id))) as Delivery,
-    onSuccess: (delivery, id) => applyPing(client, id, delivery),
+    onSuccess: async (delivery, id) => {
+      await applyPing(client, id, delivery);
+      // A ping moves the endpoint's health (a successful one ends a pause): the lists and the page read it again.
+      await client.invalidateQueries({ predicate: (q) => isWebhookList(q.queryKey) || (q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}`) });
+    },
   });
 }
 
@@ -100,4 +104,22 @@ export function listHref(w: Pick<Webhook, 'type' | 'project_id'>, orgSlug: strin
   if (w.type === 'project' && w.project_id) return `/projects/${w.project_id}/webhooks`;
   if (orgSlug) return `/organizations/${encodeURIComponent(orgSlug)}/webhooks`;
   return null;
+}
+
+/** Recover (a server action, as POST …/recover): with `dry_run` only the count; else the deliveries are refetched. */
+export function useRecover(webhookId: number) {
+  const client = useQueryClient();
+  return useMutation<{ count: number }, Error, { since: string; states?: string[]; dry_run?: boolean }>({
+    mutationFn: async (input) => (await callAction(() => recoverDeliveriesAction(undefined, webhookId, input))) as { count: number },
+    onSuccess: (_, input) => (input.dry_run ? undefined : client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) })),
+  });
+}
+
+/** Turns a webhook (disabled by Herald) on again: its reason and failure streak are cleared. */
+export function useTurnOn(webhookId: number) {
+  const client = useQueryClient();
+  return useMutation<unknown, Error, void>({
+    mutationFn: () => callAction(() => updateWebhookAction(undefined, webhookId, { is_active: true })),
+    onSuccess: () => client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'api' && typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith('/webhooks') }),
+  });
 }

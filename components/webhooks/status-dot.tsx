@@ -1,8 +1,8 @@
 'use client';
 
-import { Tooltip } from 'antd';
+import { Tag, Tooltip } from 'antd';
 import { formatDate } from '@/components/common/user-name';
-import { HEALTH_COLOR, webhookHealth, type Webhook } from '@/lib/client/webhooks';
+import { describeHealth, HEALTH_COLOR, HEALTH_STATE_COLOR, HEALTH_STATE_LABEL, webhookHealth, type Webhook } from '@/lib/client/webhooks';
 
 function describe(w: Pick<Webhook, 'last_status' | 'last_delivery_date' | 'last_state'>): string {
   if (!w.last_delivery_date) return 'Never delivered';
@@ -24,6 +24,21 @@ export function StatusDot({ webhook }: { webhook: Pick<Webhook, 'id' | 'last_sta
         data-health={health}
         style={{ display: 'inline-block', width: 12, height: 12, borderRadius: '50%', background: HEALTH_COLOR[health], flex: 'none', verticalAlign: 'middle' }}
       />
+    </Tooltip>
+  );
+}
+
+/** The endpoint's state in a word (Healthy, Failing, Paused, Disabled), with the details in a tooltip. */
+export function HealthTag({ webhook }: { webhook: Pick<Webhook, 'id' | 'health'> }) {
+  const health = webhook.health;
+  if (!health) return null;
+  const label = HEALTH_STATE_LABEL[health.state];
+  const details = describeHealth(health, null) ?? (health.success_rate_24h === null ? 'No attempt in the last 24 hours' : `${Math.round(health.success_rate_24h * 100)}% of ${health.attempts_24h} attempts succeeded in the last 24 hours`);
+  return (
+    <Tooltip title={details}>
+      <Tag color={HEALTH_STATE_COLOR[health.state]} data-testid={`health-${webhook.id}`} data-state={health.state} tabIndex={0} aria-label={`${label}: ${details}`} style={{ marginInlineEnd: 0 }}>
+        {label}
+      </Tag>
     </Tooltip>
   );
 }

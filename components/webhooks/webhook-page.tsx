@@ -11,8 +11,9 @@ import type { Organization, Project } from '@/lib/client/types';
 import { summarizeEvents, type Webhook } from '@/lib/client/webhooks';
 import { DeliveriesPanel } from './deliveries';
 import { listHref, useDeleteWebhooks, useOrganization, usePing } from './hooks';
+import { HealthBanner, RecoverButton } from './health-banner';
 import { SendExampleButton } from './send-example';
-import { StatusDot } from './status-dot';
+import { HealthTag, StatusDot } from './status-dot';
 import { VerifyPanel } from './verify-panel';
 import { WebhookForm } from './webhook-form';
 
@@ -70,6 +71,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
               Ping
             </Button>
             <SendExampleButton webhook={webhook} />
+            <RecoverButton webhook={webhook} />
             <Popconfirm title={`Delete webhook #${webhook.id}?`} description="Its delivery history is deleted with it." okText="Delete" okButtonProps={{ danger: true }} onConfirm={doDelete}>
               <Button danger icon={<DeleteOutlined />}>
                 Delete
@@ -78,6 +80,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
           </>
         }
       />
+      <HealthBanner webhook={webhook} />
       <Card size="small" style={{ marginBottom: 16 }}>
         <Descriptions
           size="small"
@@ -85,6 +88,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
           items={[
             { key: 'url', label: 'Target URL', span: 'filled', children: <code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>{webhook.target_url}</code> },
             { key: 'type', label: 'Type', children: webhook.type === 'project' ? `Project${project.data ? `: ${project.data.name}` : ` #${webhook.project_id}`}` : webhook.type === 'server' ? 'Server (the whole installation)' : `Organization${org.data ? `: ${org.data.name || org.data.slug}` : ''}` },
+            { key: 'health', label: 'Health', children: <HealthSummary webhook={webhook} /> },
             { key: 'active', label: 'Active', children: webhook.is_active ? <Tag color="green">active</Tag> : <Tag>inactive</Tag> },
             { key: 'owner', label: 'Created by', children: `${userLabel(webhook.owner)}, ${formatDate(webhook.created_date)}` },
             { key: 'events', label: 'Events', span: 'filled', children: <Flex gap={4} wrap>{summarizeEvents(webhook.type, webhook.events).map((e) => <Tag key={e} style={{ marginInlineEnd: 0 }} color={e.includes(':') ? undefined : 'blue'}>{e}</Tag>)}</Flex> },
@@ -134,4 +138,16 @@ function crumbsFor(w: Webhook, org: Organization | undefined, project: Project |
   }
   const orgHref = org ? `/organizations/${encodeURIComponent(org.slug)}` : undefined;
   return [{ title: 'Organization', href: orgHref }, { title: org ? org.name || org.slug : '…', href: orgHref }, ...tail];
+}
+
+function HealthSummary({ webhook }: { webhook: Webhook }) {
+  const h = webhook.health;
+  if (!h) return '—';
+  const rate = h.success_rate_24h === null ? 'no attempt in 24 h' : `${Math.round(h.success_rate_24h * 100)}% of ${h.attempts_24h} in 24 h`;
+  return (
+    <Flex gap={6} align="center" wrap>
+      <HealthTag webhook={webhook} />
+      <span>{rate}</span>
+    </Flex>
+  );
 }

@@ -14,7 +14,7 @@ import type { Paginated } from '@/lib/client/types';
 import { summarizeEvents, type Webhook } from '@/lib/client/webhooks';
 import { useDeleteWebhooks, usePing } from './hooks';
 import styles from './webhooks.module.css';
-import { StatusDot } from './status-dot';
+import { HealthTag, StatusDot } from './status-dot';
 
 const SORTS = [
   { value: '-id', label: 'Newest first' },
@@ -179,7 +179,10 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, toolbar
                     <Link href={`/webhooks/${w.id}`} style={{ fontWeight: 500, overflowWrap: 'anywhere' }}>
                       #{w.id}: {w.description || <i>no description</i>}
                     </Link>
-                    {!w.is_active && (
+                    <span style={{ marginInlineStart: 8 }}>
+                      <HealthTag webhook={w} />
+                    </span>
+                    {!w.is_active && w.health?.state !== 'disabled' && (
                       <Tag style={{ marginInlineStart: 8 }} color="default">
                         inactive
                       </Tag>

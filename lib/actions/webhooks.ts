@@ -2,8 +2,8 @@
 
 import { transaction } from '@/db/transaction';
 import { parseInput } from '@/lib/http/parse';
-import { createWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
-import { pingWebhook, redeliver, sendExample } from '@/lib/webhooks/deliveries';
+import { createWebhookSchema, recoverWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { pingWebhook, recoverDeliveries, redeliver, sendExample } from '@/lib/webhooks/deliveries';
 import { createWebhook, deleteWebhook, updateWebhook } from '@/lib/webhooks/webhooks';
 import { idOf, runAction, type ActionScope } from './run-action';
 
@@ -52,5 +52,14 @@ export async function redeliverAction(scope: ActionScope, webhookId: unknown, de
     const delivery = idOf(deliveryId, 'delivery');
     await transaction(db, (tx) => redeliver(tx, actor, hook, delivery));
     return {};
+  });
+}
+
+/** Recover (as POST …/recover): with `dry_run` only the count, else the matching messages are queued again. */
+export async function recoverDeliveriesAction(scope: ActionScope, webhookId: unknown, input: unknown) {
+  return runAction(scope, ({ db, actor }) => {
+    const hook = idOf(webhookId);
+    const body = parseInput(recoverWebhookSchema, input);
+    return transaction(db, (tx) => recoverDeliveries(tx, actor, hook, body));
   });
 }

@@ -196,3 +196,15 @@ export function mayDeleteUser(user: UserRow): boolean {
 export function mayManageServerWebhooks(user: UserRow): boolean {
   return user.isSuperuser;
 }
+
+/**
+ * The webhooks the user may manage (update, ping, redeliver, recover) as a list filter: `isAllowed` of the
+ * webhook rule for `update`, in SQL. Organization staff manage all of their organizations'; a webhook or
+ * project owner manages the project webhooks of workspaces they belong to.
+ */
+export function manageableWebhooksWhere(user: UserRow): SQL | undefined {
+  if (user.isSuperuser) return undefined;
+  const org = webhookRule.organization.column;
+  const owners = webhookRule.owners.map((p) => p.is(user.id));
+  return sql`(${org} in ${orgIdsWhere(user, STAFF_ROLES)} or (${webhooks.type} = 'project' and (${org} is null or ${org} in ${orgIdsWhere(user)}) and (${sql.join(owners, sql` or `)})))`;
+}

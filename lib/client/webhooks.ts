@@ -24,9 +24,46 @@ export type Webhook = {
   headers: Record<string, string>;
   rate_limit: number | null;
   ordering: 'unordered' | 'fifo';
+  /** operations.md, "Endpoint health". */
+  health?: WebhookHealth;
   /** Client only: the state of the last ping made from this page (a refusal has no status code). */
   last_state?: DeliveryState;
 };
+
+export type HealthState = 'healthy' | 'failing' | 'paused' | 'disabled';
+export type WebhookHealth = {
+  state: HealthState;
+  failing_since: string | null;
+  paused_until: string | null;
+  disabled_reason: string | null;
+  last_success_date: string | null;
+  success_rate_24h: number | null;
+  attempts_24h: number;
+};
+
+export const HEALTH_STATE_LABEL: Record<HealthState, string> = { healthy: 'Healthy', failing: 'Failing', paused: 'Paused', disabled: 'Disabled' };
+export const HEALTH_STATE_COLOR: Record<HealthState, string> = { healthy: 'success', failing: 'error', paused: 'warning', disabled: 'default' };
+
+/** A time of today as 10:42, of another day with its date. */
+export function formatMoment(iso: string): string {
+  const date = new Date(iso);
+  const isToday = date.toDateString() === new Date().toDateString();
+  return isToday ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * The banner's sentence (operations.md): "Failing since 10:42 · paused until 10:52 · 3 deliveries
+ * waiting", or "Disabled: <reason>"; null for a healthy endpoint with nothing waiting.
+ */
+export function describeHealth(health: WebhookHealth, waiting: number | null): string | null {
+  const parts: string[] = [];
+  if (health.state === 'disabled') parts.push(`Disabled: ${health.disabled_reason ?? 'turned off by Herald'}`);
+  else if (health.failing_since) parts.push(`Failing since ${formatMoment(health.failing_since)}`);
+  if (health.paused_until && health.state !== 'disabled') parts.push(`${parts.length ? 'paused' : 'Paused'} until ${formatMoment(health.paused_until)}`);
+  if (health.state === 'healthy' && parts.length === 0) return null;
+  if (waiting) parts.push(`${waiting} ${waiting === 1 ? 'delivery' : 'deliveries'} waiting`);
+  return parts.join(' · ');
+}
 
 /** The state of a series (delivery.md): every attempt of it shows where the series stands now. */
 export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';

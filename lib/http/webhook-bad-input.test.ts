@@ -54,7 +54,7 @@ beforeAll(async () => {
 afterAll(() => pool.closeAll());
 
 describe('bad input on every webhook endpoint', () => {
-  it('answers 4xx naming the field, writes nothing and sends nothing', async () => {
+  it('answers 4xx naming the field, writes nothing and sends nothing', { timeout: 120_000 }, async () => {
     const { owner, worker, supervisor, org } = t;
     const writable = {
       target_url: receiver.url, description: 'd', content_type: 'application/json', secret: 's', is_active: true, enable_ssl: true, events: ['update:project'],
@@ -67,6 +67,8 @@ describe('bad input on every webhook endpoint', () => {
       { method: 'POST', path: `/api/webhooks/${hook.id}/ping`, as: owner, body: {} },
       { method: 'POST', path: `/api/webhooks/${hook.id}/test`, as: owner, body: { event: 'update:project' } },
       { method: 'POST', path: `/api/webhooks/${hook.id}/deliveries/${delivery}/redelivery`, as: owner, body: {} },
+      // A dry run: the sweep's valid requests count and queue nothing.
+      { method: 'POST', path: `/api/webhooks/${hook.id}/recover`, as: owner, body: { since: '2026-01-01T00:00:00Z', until: '2099-01-01T00:00:00Z', states: ['failed'], events: ['update:project'], dry_run: true } },
     ];
     // Values wrong for one field only, beyond the shared poison and wrong types.
     const specific: Record<string, unknown[]> = {
@@ -78,6 +80,9 @@ describe('bad input on every webhook endpoint', () => {
       secret: ['s'.repeat(65)],
       description: ['d'.repeat(129)],
       event: ['create:project', 'ping', 'nope', 'create:user', 'x'.repeat(65)],
+      since: ['yesterday', '2026-13-01', '2026-01-01T25:00:00Z', ''],
+      until: ['2000-01-01T00:00:00Z', 'tomorrow'],
+      states: [['pending'], [], ['failed', 'nope']],
     };
     const values = (field: string, valid: unknown): [string, unknown][] => [
       ...POISON,
@@ -99,6 +104,8 @@ describe('bad input on every webhook endpoint', () => {
       ['PUT a stranger\'s org webhook', () => api.put(`/api/webhooks/${strangerOrgHook.id}`, valid, { as: owner }), 403],
       ['PATCH an org webhook as worker', () => api.patch(`/api/webhooks/${orgHook.id}`, { is_active: false }, { as: worker }), 403],
       ['PATCH an org webhook as supervisor', () => api.patch(`/api/webhooks/${orgHook.id}`, { is_active: false }, { as: supervisor }), 403],
+      ['recover a stranger\'s webhook', () => api.post(`/api/webhooks/${strangerHook.id}/recover`, { since: '2026-01-01', dry_run: true }, { as: owner }), 403],
+      ['recover an org webhook as worker', () => api.post(`/api/webhooks/${orgHook.id}/recover`, { since: '2026-01-01', dry_run: true }, { as: worker }), 403],
       ['DELETE a stranger\'s webhook', () => api.delete(`/api/webhooks/${strangerHook.id}`, { as: owner }), 403],
       ['DELETE an org webhook as worker', () => api.delete(`/api/webhooks/${orgHook.id}`, { as: worker }), 403],
       ['ping a stranger\'s webhook', () => api.post(`/api/webhooks/${strangerHook.id}/ping`, undefined, { as: owner }), 403],
@@ -127,7 +134,7 @@ describe('bad input on every webhook endpoint', () => {
     expect(receiver.received.length).toBe(sent);
     expect(await snapshot()).toEqual(before);
     expect(requests()).toBeGreaterThan(450);
-  }, 120_000);
+  });
 
   it('answers 404 for ids that cannot exist, in every path', async () => {
     const { check, failures } = answerCheck();

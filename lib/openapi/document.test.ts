@@ -65,6 +65,7 @@ describe('GET /api/schema', () => {
     expect(op('/api/webhooks/{id}/ping', 'post')).toBe('webhooks_create_ping');
     expect(op('/api/webhooks/{id}/deliveries', 'get')).toBe('webhooks_list_deliveries');
     expect(op('/api/webhooks/{id}/deliveries/{delivery_id}/redelivery', 'post')).toBe('webhooks_create_deliveries_redelivery');
+    expect(op('/api/webhooks/{id}/recover', 'post')).toBe('webhooks_create_recover');
     expect(op('/api/projects/{id}', 'patch')).toBe('projects_partial_update');
     expect(op('/api/tasks/{id}/data', 'post')).toBe('tasks_create_data');
     expect(op('/api/users/self', 'get')).toBe('users_retrieve_self');
@@ -80,6 +81,9 @@ describe('GET /api/schema', () => {
     expect(create.properties.secret.maxLength).toBe(64);
     expect(create.additionalProperties).toBe(false);
     expect(body('/api/jobs/{id}', 'patch').properties.stage.enum).toEqual(['annotation', 'validation', 'acceptance']);
+    const recover = body('/api/webhooks/{id}/recover', 'post');
+    expect(recover.required).toEqual(['since']);
+    expect(Object.keys(recover.properties)).toEqual(['since', 'until', 'states', 'events', 'dry_run']);
     const filter = doc.paths['/api/webhooks'].get.parameters.find((p: { name: string }) => p.name === 'filter');
     expect(filter.description).toContain('Available filter_fields: target_url, owner, type, description, id, project_id, updated_date.');
   });

@@ -20,7 +20,7 @@ import { FILTER_FIELDS as TASK_FIELDS } from '@/lib/tasks/tasks';
 import { loginSchema, registerSchema, updateUserSchema } from '@/lib/users/schemas';
 import { FILTER_FIELDS as USER_FIELDS } from '@/lib/users/users';
 import { WEBHOOK_TYPES } from '@/lib/webhooks/events';
-import { createWebhookSchema, replaceWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { createWebhookSchema, recoverWebhookSchema, replaceWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
 import { FILTER_FIELDS as WEBHOOK_FIELDS } from '@/lib/webhooks/webhooks';
 
 /**
@@ -113,7 +113,7 @@ export const OPERATIONS: Operation[] = [
   ...resource({ tag: 'comments', path: '/api/comments', name: 'comment', filters: COMMENT_FIELDS, simple: ['issue_id', 'job_id', 'owner'], create: createCommentSchema, update: updateCommentSchema }),
 
   // webhooks
-  ...resource({ tag: 'webhooks', path: '/api/webhooks', name: 'webhook', filters: WEBHOOK_FIELDS, simple: ['target_url', 'owner', 'type', 'project_id', 'id'], create: createWebhookSchema, update: updateWebhookSchema, replace: replaceWebhookSchema }),
+  ...resource({ tag: 'webhooks', path: '/api/webhooks', name: 'webhook', filters: WEBHOOK_FIELDS, simple: ['target_url', 'owner', 'type', 'project_id', 'id', 'health', 'manageable'], create: createWebhookSchema, update: updateWebhookSchema, replace: replaceWebhookSchema }),
   { method: 'get', path: '/api/webhooks/events', operationId: 'webhooks_retrieve_events', summary: 'List available webhook events', tag: 'webhooks', query: { type: z.enum([...WEBHOOK_TYPES, 'all']).optional() }, status: 200, response: '`{webhook_type, events: [{key, group: {display_name}, description}]}`' },
   {
     method: 'get', path: '/api/webhooks/events/{key}/schema', operationId: 'webhooks_retrieve_events_schema', summary: "The JSON Schema of an event's payload (Herald's)", tag: 'webhooks',
@@ -135,6 +135,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/webhooks/{id}/messages/{delivery_id}', operationId: 'webhooks_retrieve_messages', summary: "A series with `history`: every attempt that carried its webhook-id (Herald's)", tag: 'webhooks', pathParams: webhookAndSeries, status: 200, response: 'The series and its attempts' },
   { method: 'get', path: '/api/webhooks/{id}/deliveries/stats', operationId: 'webhooks_retrieve_deliveries_stats', summary: "Successes and failures over time (Herald's, for the chart)", tag: 'webhooks', pathParams: id, query: { bucket: z.enum(['minute', 'hour', 'day']).optional() }, status: 200, response: '`{bucket, bucket_seconds, results: [{time, success, failure}]}`' },
   { method: 'get', path: '/api/webhooks/{id}/deliveries/{delivery_id}', operationId: 'webhooks_retrieve_deliveries', summary: 'Get details of a webhook delivery', tag: 'webhooks', pathParams: webhookAndDelivery, status: 200, response: 'The delivery attempt' },
+  {
+    method: 'post', path: '/api/webhooks/{id}/recover', operationId: 'webhooks_create_recover',
+    summary: "Recover: queue again, in the order they were created, the webhook's messages since a date whose delivery failed (or also those delivered); with dry_run only count them (Herald's)",
+    tag: 'webhooks', pathParams: id, body: recoverWebhookSchema, status: 200, response: '`{count}`: the messages matched (queued unless dry_run)',
+  },
   { method: 'post', path: '/api/webhooks/{id}/deliveries/{delivery_id}/redelivery', operationId: 'webhooks_create_deliveries_redelivery', summary: 'Redeliver a webhook delivery (queued again)', tag: 'webhooks', pathParams: webhookAndDelivery, status: 200, response: '`{}`' },
 
   // server

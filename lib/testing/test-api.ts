@@ -49,6 +49,7 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/webhooks/:id', () => import('@/app/api/webhooks/[id]/route')],
   ['/api/webhooks/:id/ping', () => import('@/app/api/webhooks/[id]/ping/route')],
   ['/api/webhooks/:id/test', () => import('@/app/api/webhooks/[id]/test/route')],
+  ['/api/webhooks/:id/recover', () => import('@/app/api/webhooks/[id]/recover/route')],
   ['/api/webhooks/:id/deliveries', () => import('@/app/api/webhooks/[id]/deliveries/route')],
   // Before `:deliveryId`: a static segment wins over a dynamic one, as in Next's router.
   ['/api/webhooks/:id/deliveries/stats', () => import('@/app/api/webhooks/[id]/deliveries/stats/route')],

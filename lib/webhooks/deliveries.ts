@@ -16,6 +16,7 @@ import { buildBody, unpackPayload } from './payloads';
 import {
   countAttemptsByBucket,
   enqueueDirect,
+  enqueueRecovery,
   enqueueRedelivery,
   findAttempt,
   findLatestAttempt,
@@ -29,8 +30,10 @@ import {
 import { recordAttempts } from './record-attempts';
 import { representWebhooks } from './representation';
 import { MASKED_VALUE } from './schemas';
+import type { recoverWebhookSchema } from './schemas';
 import { assembleHeaders } from './sign';
 import { loadWebhook } from './webhooks';
+import type { z } from 'zod';
 
 function parseBody(body: string): unknown {
   try {
@@ -143,6 +146,18 @@ export async function redeliver(tx: Tx, actor: Actor, webhookId: number, attempt
   await loadWebhook(tx, actor, webhookId);
   if (!(await enqueueRedelivery(tx, webhookId, attemptId))) throw notFound('No such delivery for this webhook.');
   afterCommit(tx, () => getHandoff()?.wake());
+}
+
+/**
+ * Recovery (operations.md): one new series per matching message, in the order the messages were
+ * created, or with `dry_run` only their number. Permission as for a redelivery.
+ */
+export async function recoverDeliveries(tx: Tx, actor: Actor, webhookId: number, input: z.output<typeof recoverWebhookSchema>) {
+  await loadWebhook(tx, actor, webhookId);
+  const filter = { since: input.since, until: input.until ?? null, states: input.states, events: input.events ? [...new Set(input.events)] : null };
+  const count = await enqueueRecovery(tx, webhookId, filter, input.dry_run);
+  if (!input.dry_run && count > 0) afterCommit(tx, () => getHandoff()?.wake());
+  return { count };
 }
 
 /**

@@ -20,7 +20,7 @@ const FLUSH_DELAY_MS = 3;
 const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
 
 type Recorded = (result: AttemptResult, error?: unknown) => void;
-type Pending = { result: AttemptResult; onRecorded?: Recorded };
+type Pending = { result: AttemptResult; onRecorded?: Recorded; isHolding: boolean };
 type Urgent = { pair: QueuedPair; onRecorded: Recorded };
 
 /**
@@ -66,6 +66,17 @@ export class Dispatcher implements DeliveryHandoff {
   /** Rate-limited endpoints out of tokens, until their next one (ms since the epoch): no claim for them before. */
   private resting = new Map<number, number>();
   private restTimer: NodeJS.Timeout | undefined;
+  /**
+   * Endpoints with a failed attempt not yet recorded that pauses them (a 429/503 with Retry-After, or a
+   * failure that reaches the streak's threshold as this process counts it), each with their number: none
+   * of their ready series leaves until the record says until when the endpoint is paused (operations.md:
+   * no attempt of a paused endpoint before `paused_until`, whichever process holds its series). Below the
+   * threshold a failing endpoint is not held, so that one that fails now and then keeps its pace; a pause
+   * that other processes' failures start is learnt from the record. Pings still go.
+   */
+  private held = new Map<number, number>();
+  /** Failures in a row per endpoint, as this process saw them. */
+  private streaks = new Map<number, number>();
   attempts = 0;
   /** The caps, read once: they are consulted at every completion. */
   private readonly cap = { endpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight, leaseMs: settings.leaseSeconds * 1000 };
@@ -234,8 +245,47 @@ export class Dispatcher implements DeliveryHandoff {
     );
   }
 
-  private hasSlot(webhookId: number) {
-    return this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId);
+  /** `isUrgent`: a ping or test, sent to an endpoint held or paused too (a successful one ends its pause). */
+  private hasSlot(webhookId: number, isUrgent = false) {
+    return (
+      this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId) && (isUrgent || !this.held.has(webhookId))
+    );
+  }
+
+  /** The records of these attempts are written: their endpoints are no longer held for them. */
+  private unhold(batch: Pending[]) {
+    for (const p of batch) if (p.isHolding) bump(this.held, p.result.webhookId, -1);
+  }
+
+  /** Whether this outcome may pause its endpoint, so that nothing more is sent to it until it is recorded. */
+  private isPausing(result: AttemptResult): boolean {
+    if (result.sentAt === null) return false;
+    const id = result.webhookId;
+    if (!result.isFailure) {
+      this.streaks.delete(id);
+      return false;
+    }
+    const streak = (this.streaks.get(id) ?? 0) + 1;
+    this.streaks.set(id, streak);
+    return result.pauseSeconds !== null || streak >= settings.pauseAfterFailures;
+  }
+
+  /**
+   * Endpoints paused now (by this process's attempts or another's): what is ready here for them goes back
+   * to the table, where no claim takes it before the pause ends; a pass is due then.
+   */
+  private applyPauses(paused: Map<number, number>) {
+    const now = Date.now();
+    for (const [id, until] of paused) {
+      if (until <= now) continue;
+      const queue = this.ready.get(id);
+      if (queue) {
+        this.ready.delete(id);
+        this.readyCount -= queue.length;
+        this.returnToTable(queue.map((p) => p.delivery), now + this.cap.leaseMs);
+      }
+      setTimeout(() => this.wake(), until - now + 5).unref();
+    }
   }
 
   private capOf(webhookId: number) {
@@ -267,7 +317,7 @@ export class Dispatcher implements DeliveryHandoff {
     if (this.urgent.length) {
       const waiting: Urgent[] = [];
       for (const item of this.urgent) {
-        if (this.hasSlot(item.pair.delivery.webhookId)) this.launch(item.pair, item.onRecorded);
+        if (this.hasSlot(item.pair.delivery.webhookId, true)) this.launch(item.pair, item.onRecorded);
         else waiting.push(item);
       }
       this.urgent = waiting;
@@ -287,9 +337,11 @@ export class Dispatcher implements DeliveryHandoff {
     bump(this.inFlightByWebhook, delivery.webhookId, +1);
     void makeAttempt(delivery, webhook).then((result) => {
       this.attempts++;
+      const isHolding = this.isPausing(result);
+      if (isHolding) bump(this.held, delivery.webhookId, +1);
       this.inFlight--;
       bump(this.inFlightByWebhook, delivery.webhookId, -1);
-      this.results.push({ result, onRecorded });
+      this.results.push({ result, onRecorded, isHolding });
       this.scheduleFlush();
       this.launchReady();
       this.wakeForBacklog();
@@ -314,12 +366,17 @@ export class Dispatcher implements DeliveryHandoff {
         const batch = this.results.splice(0, FLUSH_BATCH);
         const results = batch.map((p) => p.result);
         try {
-          await recordAttempts(this.db, results);
+          const { paused, resumed } = await recordAttempts(this.db, results);
+          this.unhold(batch);
+          this.applyPauses(paused);
+          // A paused endpoint that answered has its waiting series due now: claim them now.
+          if (resumed.length) this.wake();
           for (const p of batch) p.onRecorded?.(p.result);
           // A FIFO endpoint's next series becomes claimable only now that its head is written as ended:
           // look at once rather than at the next tick, or an ordered endpoint would get one request a tick.
           if (results.some((r) => this.fifo.has(r.webhookId))) this.wake();
         } catch (error) {
+          this.unhold(batch);
           // The series keep their lease; once it passes they are attempted again (at least once).
           console.error('[webhooks] recording attempts failed:', describeForLog(error));
           for (const p of batch) p.onRecorded?.(p.result, error);
@@ -328,6 +385,8 @@ export class Dispatcher implements DeliveryHandoff {
     })().finally(() => {
       this.flushing = null;
       if (this.results.length) this.scheduleFlush();
+      // Endpoints that were held and are not paused go on with what is ready for them.
+      this.launchReady();
       this.wakeForBacklog();
       this.notifyIdle();
     });

@@ -1,9 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { webhooks } from '@/db/schema';
 import type { Db, Tx } from '@/db/client';
 import { idArray, queryRows } from '@/db/raw';
 import { settings } from '@/lib/config/settings';
+import { iso } from '@/lib/http/dates';
 import { describeForLog } from '@/lib/http/errors';
 import type { AttemptResult } from './delivery-types';
+import { countRecentAttempts } from './queue';
 
 /**
  * Endpoint health: the failure streak, the pause of the endpoint as a whole, and turning it off (410
@@ -55,7 +58,11 @@ export function summarizeOutcomes(results: AttemptResult[]): Outcome[] {
 }
 
 export type EndpointVerdict = { webhookId: number; reason: string };
-export type HealthChanges = { deactivate: EndpointVerdict[]; resumed: number[] };
+/**
+ * `paused`: each endpoint of the batch that is paused now, with the end of its pause (ms since the epoch),
+ * so that the recording process sends none of what it holds for it before then.
+ */
+export type HealthChanges = { deactivate: EndpointVerdict[]; resumed: number[]; paused: Map<number, number> };
 
 /**
  * Writes what a batch of attempts says of each endpoint, inside the transaction that records them.
@@ -63,9 +70,9 @@ export type HealthChanges = { deactivate: EndpointVerdict[]; resumed: number[] }
  */
 export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<HealthChanges> {
   const outcomes = summarizeOutcomes(results);
-  if (outcomes.length === 0) return { deactivate: [], resumed: [] };
+  if (outcomes.length === 0) return { deactivate: [], resumed: [], paused: new Map() };
   const streak = sql`(case when o.reset then o.failures else h.consecutive_failures + o.failures end)`;
-  const rows = await queryRows<{ webhookId: number; failingFor: number | null; gone: boolean; isResumed: boolean }>(tx, sql`
+  const rows = await queryRows<{ webhookId: number; failingFor: number | null; gone: boolean; isResumed: boolean; pausedUntil: number | null }>(tx, sql`
     with o as (
       select * from json_to_recordset(${JSON.stringify(outcomes)}::json) as o(webhook int, reset boolean, failures int,
         first_failure timestamptz, last_date timestamptz, last_status int, last_success timestamptz, pause float8, gone boolean)
@@ -89,9 +96,11 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
     from o join locked l on l.webhook_id = o.webhook
     where h.webhook_id = o.webhook
     returning h.webhook_id as "webhookId", o.gone, (o.reset and l.was_paused_until is not null) as "isResumed",
+      case when h.paused_until > now() then (extract(epoch from h.paused_until) * 1000)::float8 end as "pausedUntil",
       extract(epoch from now() - h.failing_since)::float8 as "failingFor"`);
   const verdicts: EndpointVerdict[] = [];
   const resumed = rows.filter((r) => r.isResumed).map((r) => r.webhookId);
+  const paused = new Map(rows.filter((r) => r.pausedUntil !== null).map((r) => [r.webhookId, Number(r.pausedUntil)]));
   for (const r of rows) {
     if (r.gone) verdicts.push({ webhookId: r.webhookId, reason: `Deactivated on ${new Date().toISOString()}: the receiver answered 410 Gone.` });
     else if (r.failingFor !== null && r.failingFor > settings.disableAfterFailingSeconds) {
@@ -101,7 +110,7 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
       });
     }
   }
-  return { deactivate: verdicts, resumed };
+  return { deactivate: verdicts, resumed, paused };
 }
 
 /** Turns endpoints off with the reason, one statement each: each holds one row lock and waits for nothing else. */
@@ -150,4 +159,60 @@ export async function loadHealth(tx: Tx, webhookIds: number[]): Promise<Map<numb
       last_success_date as "lastSuccessDate"
     from webhook_health where webhook_id = any(${idArray(webhookIds)})`);
   return new Map(rows.map((r) => [r.webhookId, r]));
+}
+
+export const HEALTH_STATES = ['healthy', 'failing', 'paused', 'disabled'] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** The window of `success_rate_24h` and `attempts_24h`. */
+const RECENT_SECONDS = 24 * 3600;
+
+/**
+ * The `health` object of operations.md for a page of webhooks: the streak, pause and last success kept
+ * in `webhook_health`, and the last 24 hours of attempts counted in one statement. `disabled` is a
+ * webhook Herald turned off (with its reason); one a person turned off keeps the state of its endpoint.
+ */
+export async function describeHealth(tx: Tx, hooks: { id: number; isActive: boolean; disabledReason: string | null }[]) {
+  const ids = hooks.map((w) => w.id);
+  const [rows, recent] = await Promise.all([loadHealth(tx, ids), countRecentAttempts(tx, ids, new Date(Date.now() - RECENT_SECONDS * 1000))]);
+  const now = Date.now();
+  return new Map(
+    hooks.map((w) => {
+      const h = rows.get(w.id);
+      const counts = recent.get(w.id);
+      const pausedUntil = h?.pausedUntil && new Date(h.pausedUntil).getTime() > now ? new Date(h.pausedUntil) : null;
+      const isDisabled = !w.isActive && w.disabledReason !== null;
+      const state: HealthState = isDisabled ? 'disabled' : pausedUntil ? 'paused' : (h?.consecutiveFailures ?? 0) > 0 ? 'failing' : 'healthy';
+      const attempts = counts?.attempts ?? 0;
+      return [
+        w.id,
+        {
+          row: h,
+          health: {
+            state,
+            failing_since: iso(h?.failingSince ?? null),
+            paused_until: iso(pausedUntil),
+            disabled_reason: isDisabled ? w.disabledReason : null,
+            last_success_date: iso(h?.lastSuccessDate ?? null),
+            success_rate_24h: attempts === 0 ? null : Math.round((counts!.successes / attempts) * 10_000) / 10_000,
+            attempts_24h: attempts,
+          },
+        },
+      ] as const;
+    }),
+  );
+}
+
+/**
+ * The webhooks in a health state, as a condition on `webhooks` (the list's `health` filter, and the shell's
+ * badge for disabled ones). The same rules as `describeHealth`.
+ */
+export function healthStateWhere(state: HealthState): SQL {
+  const paused = sql`exists (select 1 from webhook_health h where h.webhook_id = ${webhooks.id} and h.paused_until > now())`;
+  const failing = sql`exists (select 1 from webhook_health h where h.webhook_id = ${webhooks.id} and h.consecutive_failures > 0)`;
+  const disabled = sql`(not ${webhooks.isActive} and ${webhooks.disabledReason} is not null)`;
+  if (state === 'disabled') return disabled;
+  if (state === 'paused') return sql`(not ${disabled} and ${paused})`;
+  if (state === 'failing') return sql`(not ${disabled} and not ${paused} and ${failing})`;
+  return sql`(not ${disabled} and not ${paused} and not ${failing})`;
 }

@@ -2,7 +2,7 @@ import type { Tx } from '@/db/client';
 import type { webhooks } from '@/db/schema';
 import { iso } from '@/lib/http/dates';
 import { loadBasicUsers, pick } from '@/lib/users/load-basic-users';
-import { loadHealth } from './endpoint-health';
+import { describeHealth } from './endpoint-health';
 import { EVENT_KEYS } from './events';
 import { MASKED_VALUE } from './schemas';
 
@@ -15,7 +15,7 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
   if (rows.length === 0) return [];
   const people = await loadBasicUsers(tx, rows.map((w) => w.ownerId), baseUrl);
   // The latest attempt (pings included) is kept with the endpoint's health.
-  const health = await loadHealth(tx, rows.map((w) => w.id));
+  const health = await describeHealth(tx, rows);
   return rows.map((w) => ({
     id: w.id,
     url: `${baseUrl}/api/webhooks/${w.id}`,
@@ -31,10 +31,12 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
     project_id: w.projectId,
     organization: w.organizationId,
     events: [...w.events].sort((a, b) => (a < b ? -1 : a > b ? 1 : (CATALOG_ORDER.get(a) ?? 0) - (CATALOG_ORDER.get(b) ?? 0))),
-    last_status: health.get(w.id)?.lastStatusCode ?? null,
-    last_delivery_date: iso(health.get(w.id)?.lastAttemptDate ?? null),
+    last_status: health.get(w.id)?.row?.lastStatusCode ?? null,
+    last_delivery_date: iso(health.get(w.id)?.row?.lastAttemptDate ?? null),
     /** Why Herald turned it off (410 Gone, failing for days); null otherwise. */
     disabled_reason: w.disabledReason,
+    /** operations.md, "Endpoint health". */
+    health: health.get(w.id)!.health,
     rate_limit: w.rateLimit,
     ordering: w.ordering,
     /** Custom header names; the values are write-only. */

@@ -128,6 +128,7 @@ const readOnly = {
   last_status: z.unknown().optional(),
   last_delivery_date: z.unknown().optional(),
   disabled_reason: z.unknown().optional(),
+  health: z.unknown().optional(),
 };
 
 export const createWebhookSchema = z
@@ -186,3 +187,36 @@ export const replaceWebhookSchema = updateWebhookSchema.extend({ target_url: fie
 export const sendExampleSchema = z.strictObject({
   event: z.string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'An event key of the catalog, e.g. "create:task".') }).max(64),
 });
+
+export const RECOVERABLE_STATES = ['failed', 'delivered'] as const;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const isoDate = z
+  .string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'Enter an ISO 8601 date, such as 2026-12-01 or 2026-12-01T10:42:00Z.') })
+  .refine((v) => ISO_DATE.test(v) && !Number.isNaN(new Date(v).getTime()), 'Enter an ISO 8601 date, such as 2026-12-01 or 2026-12-01T10:42:00Z.')
+  .transform((v) => new Date(v));
+
+/** POST /api/webhooks/{id}/recover (operations.md, "Recovery"). */
+export const recoverWebhookSchema = z
+  .strictObject({
+    since: isoDate,
+    until: isoDate.optional(),
+    states: z
+      .array(z.string(), { error: 'A list of states: ["failed"] or ["failed", "delivered"].' })
+      .min(1, 'Name at least one state: failed, delivered.')
+      .max(RECOVERABLE_STATES.length * 2)
+      .superRefine((states, ctx) => {
+        for (const state of states) {
+          if (!(RECOVERABLE_STATES as readonly string[]).includes(state)) ctx.addIssue({ code: 'custom', message: `"${state}" is not a valid choice. Use failed or delivered.` });
+        }
+      })
+      .transform((states) => [...new Set(states)] as (typeof RECOVERABLE_STATES)[number][])
+      .optional()
+      .default(['failed']),
+    events: fields.events.min(1, 'Name at least one event, or leave events out for all of them.').optional(),
+    dry_run: z.boolean({ error: 'Must be a boolean.' }).optional().default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.until && v.until < v.since) ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must not be before since.' });
+  });
+export type RecoverWebhookInput = z.input<typeof recoverWebhookSchema>;

@@ -2,14 +2,14 @@ import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-
 import type { Db, Tx } from '@/db/client';
 import { projects, users, webhooks, type StoredHeader } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, isOrgStaff, mayManageServerWebhooks, orgContextWhere, visibleWebhooksWhere, webhookRule } from '@/lib/auth/policy';
+import { isAllowed, isOrgStaff, manageableWebhooksWhere, mayManageServerWebhooks, orgContextWhere, visibleWebhooksWhere, webhookRule } from '@/lib/auth/policy';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
-import { createHealth, resetHealth } from './endpoint-health';
+import { createHealth, HEALTH_STATES, healthStateWhere, resetHealth, type HealthState } from './endpoint-health';
 import { WEBHOOK_TYPES } from './events';
 import { deleteWebhookRecords, setRateBucket } from './queue';
 import { representWebhooks, type WebhookRow } from './representation';
@@ -62,6 +62,17 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
   }
   const projectId = intFilter(query, 'project_id');
   if (projectId !== undefined) filters.push(eq(webhooks.projectId, projectId));
+  const state = query.filters.get('health');
+  if (state !== undefined) {
+    if (!(HEALTH_STATES as readonly string[]).includes(state)) throw invalid('health', `"${state}" is not a valid choice. Use one of: ${HEALTH_STATES.join(', ')}.`);
+    filters.push(healthStateWhere(state as HealthState));
+  }
+  // `manageable=true`: only those the caller may change (the shell's badge of disabled webhooks).
+  const manageable = query.filters.get('manageable');
+  if (manageable !== undefined) {
+    if (manageable !== 'true' && manageable !== 'false') throw invalid('manageable', 'Use true or false.');
+    if (manageable === 'true') filters.push(manageableWebhooksWhere(actor.user));
+  }
   const id = intFilter(query, 'id');
   if (id !== undefined) filters.push(eq(webhooks.id, id));
   const where = and(...filters);

@@ -113,3 +113,38 @@ export async function enqueueRedelivery(tx: Tx, webhookId: number, attemptId: nu
     returning id`);
   return rows.length > 0;
 }
+
+export type RecoveryFilter = { since: Date; until: Date | null; states: ('failed' | 'delivered')[]; events: string[] | null };
+
+/**
+ * Recovery (operations.md): the webhook's messages created in [since, until] whose latest series to it
+ * (pings and tests aside) ended in one of `states`, optionally only of these events. Without `dryRun`,
+ * each gets a new series, `trigger: recovery`, `redelivery: true`, keeping the `webhook-id` of the one it
+ * repeats, inserted in the order the messages were created, so that claims (and with them the endpoint's
+ * rate limit and ordering) take them in that order. A message already being recovered (its latest
+ * series pending) is not queued twice. Returns how many messages matched.
+ */
+export async function enqueueRecovery(tx: Tx, webhookId: number, f: RecoveryFilter, dryRun: boolean): Promise<number> {
+  const matching = sql`
+    select * from (
+      select distinct on (d.message_id) d.message_id, d.key, d.state, m.created_date, m.event
+      from webhook_deliveries d join webhook_messages m on m.id = d.message_id
+      where d.webhook_id = ${webhookId} and d.trigger not in ('ping', 'test')
+        and m.created_date >= ${f.since.toISOString()}::timestamptz
+        ${f.until ? sql`and m.created_date <= ${f.until.toISOString()}::timestamptz` : sql``}
+        ${f.events ? sql`and m.event = any(${`{${f.events.join(',')}}`}::text[])` : sql``}
+      order by d.message_id, d.id desc
+    ) latest
+    where latest.state = any(${`{${f.states.join(',')}}`}::text[])`;
+  if (dryRun) {
+    const [{ count }] = await queryRows<{ count: number }>(tx, sql`select count(*)::int as count from (${matching}) x`);
+    return count;
+  }
+  const rows = await queryRows<{ id: number }>(tx, sql`
+    insert into webhook_deliveries (message_id, webhook_id, key, trigger, redelivery)
+    select x.message_id, ${webhookId}, x.key, 'recovery', true
+    from (${matching}) x
+    order by x.created_date, x.message_id
+    returning id`);
+  return rows.length;
+}

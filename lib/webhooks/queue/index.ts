@@ -2,7 +2,8 @@
  * The delivery store: every statement on webhook_messages, webhook_deliveries and webhook_attempts is in
  * this folder (lib/webhooks/queue/ownership.test.ts keeps it so).
  */
-export { enqueueChange, enqueueDirect, enqueueRedelivery } from './enqueue';
+export { enqueueChange, enqueueDirect, enqueueRecovery, enqueueRedelivery } from './enqueue';
+export type { RecoveryFilter } from './enqueue';
 export { claimDue } from './claim';
 export { completeAttempts, makeWaitingDue, releaseAllLeases, releaseLeases } from './complete';
 export {
@@ -14,5 +15,5 @@ export {
   removeEndedSeries,
 } from './retention';
 export { setRateBucket } from './rate-buckets';
-export { countAttemptsByBucket, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries } from './records';
-export type { AttemptRecord, SeriesRecord } from './records';
+export { countAttemptsByBucket, countRecentAttempts, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries } from './records';
+export type { AttemptRecord, RecentAttemptCounts, SeriesRecord } from './records';

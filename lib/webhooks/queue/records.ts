@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { queryRows } from '@/db/raw';
+import { idArray, queryRows } from '@/db/raw';
 import type { AttemptError, DeliveryTrigger, SeriesState } from '@/db/schema';
 import type { Page } from '@/lib/http/pagination';
 import type { RecordFilters } from '../delivery-filters';
@@ -163,4 +163,21 @@ export async function countAttemptsByBucket(db: Db, webhookId: number, bucketSec
     from webhook_attempts a
     where a.webhook_id = ${webhookId} and a.sent_date > now() - make_interval(secs => ${bucketSeconds * buckets})
     group by 1 order by 1`);
+}
+
+export type RecentAttemptCounts = { webhookId: number; attempts: number; successes: number };
+
+/**
+ * Attempts (pings and tests included) and successes per webhook since `since`, for a page of webhooks
+ * in one statement. Bounded by `sent_date`, the log's partition key, so only the partitions of that
+ * span are read.
+ */
+export async function countRecentAttempts(db: Db, webhookIds: number[], since: Date): Promise<Map<number, RecentAttemptCounts>> {
+  if (webhookIds.length === 0) return new Map();
+  const rows = await queryRows<RecentAttemptCounts>(db, sql`
+    select a.webhook_id as "webhookId", count(*)::int as attempts, count(*) filter (where ${IS_SUCCESS})::int as successes
+    from webhook_attempts a
+    where a.webhook_id = any(${idArray(webhookIds)}) and a.sent_date >= ${since.toISOString()}::timestamptz
+    group by a.webhook_id`);
+  return new Map(rows.map((r) => [r.webhookId, r]));
 }
