@@ -14,5 +14,5 @@ export {
   removeEndedSeries,
 } from './retention';
 export { setRateBucket } from './rate-buckets';
-export { countAttemptsByBucket, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries } from './records';
+export { countAttemptsByBucket, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries, measureWaitingSeries } from './records';
 export type { AttemptRecord, SeriesRecord } from './records';
