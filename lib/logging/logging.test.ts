@@ -75,8 +75,16 @@ describe('a wrong password', () => {
       headers: { authorization: `Basic ${Buffer.from(`logged:${wrongPassword}`).toString('base64')}`, 'x-request-id': 'basic-attempt-1' },
     });
     expect(basic.status).toBe(401);
-    await waitUntil(() => entries().filter((e) => e.request_id === 'basic-attempt-1').length >= 2, 5000, 'log lines');
-    for (const id of ['login-attempt-1', 'basic-attempt-1']) {
+    // The sign-in page's form, as a browser posts it.
+    const csrf = await request(server.url, 'GET', '/api/auth/csrf');
+    const jar = ((csrf.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split(';')[0]).join('; ');
+    const page = await request(server.url, 'POST', '/api/auth/callback/credentials', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-auth-return-redirect': '1', cookie: jar, origin: server.url, 'x-request-id': 'page-attempt-1' },
+      body: new URLSearchParams({ username: 'logged', password: wrongPassword, csrfToken: csrf.json.csrfToken, callbackUrl: `${server.url}/projects` }).toString(),
+    });
+    expect(page.json?.url ?? '', page.body).toMatch(/error=CredentialsSignin/);
+    await waitUntil(() => ['basic-attempt-1', 'page-attempt-1'].every((id) => entries().filter((e) => e.request_id === id).length >= 2), 5000, 'log lines');
+    for (const id of ['login-attempt-1', 'basic-attempt-1', 'page-attempt-1']) {
       const lines = entries().filter((e) => e.request_id === id && e.msg !== 'request');
       expect(lines, JSON.stringify(lines)).toEqual([expect.objectContaining({ level: 'warn', msg: 'sign-in refused: wrong credentials', component: 'auth' })]);
     }
