@@ -39,6 +39,7 @@ async function main() {
   const { measureStorage } = await import('./figures/storage');
   const { measureRetention } = await import('./figures/retention');
   const { measureExactlyOnce, measureScaleOut } = await import('./figures/workers');
+  const { measureFifo, measureRateLimit } = await import('./figures/operations');
 
   const results: Record<string, unknown> = {
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -79,6 +80,8 @@ async function main() {
   if (runs('storage')) record('storage', await measureStorage(b, quick ? 300 : 2000));
   if (runs('retention')) record('retention', await measureRetention(b, quick ? 100_000 : 1_000_000));
   if (runs('exactly_once')) record('exactly_once', await measureExactlyOnce(b, quick ? 300 : 2000));
+  if (runs('rate_limit')) record('rate_limit', await measureRateLimit(b, quick ? 20 : 60, quick ? 5000 : 20_000));
+  if (runs('fifo')) record('fifo', await measureFifo(b, quick ? 1000 : 10_000));
   if (runs('scale_out')) record('scale_out', await measureScaleOut(b, quick ? 10_000 : 60_000));
 
   await b.closeDb();

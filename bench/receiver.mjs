@@ -5,6 +5,9 @@ import http from 'node:http';
 const delay = process.env.DELAY_MS ?? '0';
 let count = 0;
 const arrivals = [];
+/** FAIL_SEQ=N: the first request carrying event N (`"name":"fifo-N"`) is answered 500, once. */
+const failSeq = process.env.FAIL_SEQ;
+let hasFailed = false;
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
@@ -16,6 +19,16 @@ const server = http.createServer((req, res) => {
       if (match) arrivals.push([Number(match[1]), performance.timeOrigin + performance.now(), req.headers['webhook-id']]);
     }
     if (process.env.RECORD_IDS) arrivals.push(req.headers['webhook-id']);
+    if (process.env.RECORD_TIMES) arrivals.push(performance.timeOrigin + performance.now());
+    if (process.env.RECORD_ORDER) {
+      const match = /"name":"fifo-(\d+)"/.exec(Buffer.concat(chunks).toString());
+      if (match && failSeq === match[1] && !hasFailed) {
+        hasFailed = true;
+        res.statusCode = 500;
+        return res.end('injected failure');
+      }
+      if (match) arrivals.push(Number(match[1]));
+    }
     if (delay === 'hang') return;
     const answer = () => res.end('ok');
     if (delay === '0') answer();

@@ -4,7 +4,7 @@ import { updateProject } from '@/lib/projects/projects';
 import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
 import { log, round, runPool, sleep, startReceiver, waitForCount, type Bench } from '../context';
 
-async function startWorkers(n: number): Promise<ChildProcess[]> {
+export async function startWorkers(n: number): Promise<ChildProcess[]> {
   const workers = Array.from({ length: n }, () =>
     spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] }),
   );
@@ -12,7 +12,7 @@ async function startWorkers(n: number): Promise<ChildProcess[]> {
   return workers;
 }
 
-async function stopWorkers(workers: ChildProcess[]) {
+export async function stopWorkers(workers: ChildProcess[]) {
   await Promise.all(workers.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.kill('SIGTERM')))));
 }
 

@@ -1,6 +1,6 @@
 'use client';
 
-import { Alert, App, Button, Checkbox, Flex, Form, Input, Radio, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
@@ -10,7 +10,7 @@ import { useApiQuery } from '@/lib/client/hooks';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
 import { generateSecret, type Webhook } from '@/lib/client/webhooks';
 import { eventsFor, groupEvents, type WebhookType } from '@/lib/webhooks/events';
-import { createWebhookSchema, DESCRIPTION_MAX, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import { createWebhookSchema, DESCRIPTION_MAX, RATE_LIMIT_MAX, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
 import { useQueryClient } from '@tanstack/react-query';
 import styles from './webhooks.module.css';
 
@@ -22,11 +22,13 @@ type Values = {
   secret?: string;
   enable_ssl: boolean;
   is_active: boolean;
+  rate_limit: number | null;
+  ordering: 'unordered' | 'fifo';
   mode: 'all' | 'some';
   events: string[];
 };
 
-const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'events'];
+const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'rate_limit', 'ordering', 'events'];
 
 export type WebhookFormProps =
   | { mode: 'create'; org: Organization | null; project: Project | null; isStaff: boolean; onSaved: (w: Webhook) => void; onCancel: () => void }
@@ -61,6 +63,8 @@ export function WebhookForm(props: WebhookFormProps) {
         secret: '',
         enable_ssl: editing.enable_ssl,
         is_active: editing.is_active,
+        rate_limit: editing.rate_limit,
+        ordering: editing.ordering,
         mode: all ? 'all' : 'some',
         events: editing.events,
       };
@@ -73,6 +77,8 @@ export function WebhookForm(props: WebhookFormProps) {
       secret: '',
       enable_ssl: true,
       is_active: true,
+      rate_limit: null,
+      ordering: 'unordered',
       mode: 'all',
       events: [],
     };
@@ -101,6 +107,9 @@ export function WebhookForm(props: WebhookFormProps) {
       content_type: values.content_type,
       is_active: values.is_active,
       enable_ssl: values.enable_ssl,
+      // An emptied number field reads as null: no limit.
+      rate_limit: values.rate_limit ?? null,
+      ordering: values.ordering,
       events,
     };
     const secret = values.secret ?? '';
@@ -229,6 +238,21 @@ export function WebhookForm(props: WebhookFormProps) {
       </Form.Item>
       <Form.Item name="is_active" valuePropName="checked" extra="Deliver events for active webhooks only">
         <Checkbox>Active</Checkbox>
+      </Form.Item>
+      <Form.Item
+        label="Rate limit"
+        name="rate_limit"
+        extra="Requests per second at most, across every Herald process. Empty: no limit."
+      >
+        <InputNumber min={1} max={RATE_LIMIT_MAX} precision={0} placeholder="No limit" suffix="per second" style={{ width: 220 }} />
+      </Form.Item>
+      <Form.Item label="Ordering" name="ordering" extra="In order: one request at a time, each delivered (or given up) before the next is sent.">
+        <Radio.Group
+          options={[
+            { value: 'unordered', label: 'As fast as possible' },
+            { value: 'fifo', label: 'In order of the changes' },
+          ]}
+        />
       </Form.Item>
       {editing?.disabled_reason && <Alert type="warning" showIcon title={editing.disabled_reason} style={{ marginBottom: 16 }} />}
       <Form.Item label="Events" name="mode">

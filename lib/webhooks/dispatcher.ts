@@ -317,6 +317,9 @@ export class Dispatcher implements DeliveryHandoff {
         try {
           await recordAttempts(this.db, results);
           for (const p of batch) p.onRecorded?.(p.result);
+          // A FIFO endpoint's next series becomes claimable only now that its head is written as ended:
+          // look at once rather than at the next tick, or an ordered endpoint would get one request a tick.
+          if (results.some((r) => this.fifo.has(r.webhookId))) this.wake();
         } catch (error) {
           // The series keep their lease; once it passes they are attempted again (at least once).
           log.error({ err: error, attempts: batch.length, webhook_ids: [...new Set(results.map((r) => r.webhookId))] }, 'recording attempts failed');

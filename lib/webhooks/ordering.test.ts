@@ -85,10 +85,12 @@ describe('rate_limit', () => {
     const freeDone = Date.now() - started;
     await limited.waitFor(40, 30_000);
     const times = limited.received.map((r) => r.at);
-    // 40 at 10/s, with a bucket of half a second: no sooner than 3.5 s, never more than 10 in a second (and a half-second burst).
+    // 40 at 10/s, with a bucket of half a second: no sooner than 3.5 s, never more than 10 in a second (and a
+    // half-second burst). The limit holds when requests leave; arrivals on a loaded machine bunch by a few.
+    // Unlimited, all 40 arrive within a second.
     expect(Math.max(...times) - started).toBeGreaterThanOrEqual(3400);
-    expect(busiest(times, 1000)).toBeLessThanOrEqual(10 + 5);
-    expect(busiest(times, 2000)).toBeLessThanOrEqual(20 + 5);
+    expect(busiest(times, 1000)).toBeLessThanOrEqual(10 + 5 + 2);
+    expect(busiest(times, 2000)).toBeLessThanOrEqual(20 + 5 + 2);
     expect(freeDone).toBeLessThan(Math.max(...times) - started);
     expect(new Set(limited.received.map(step)).size).toBe(40);
     expect(other.status).toBe(201);

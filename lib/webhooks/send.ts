@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { settings } from '@/lib/config/settings';
 import { guardedLookup, hostOf, isHostAllowed, refusalMessage, refusalReason } from './url-guard';
 
@@ -62,21 +62,7 @@ export async function sendWebhookRequest(opts: { url: string; body: string; head
     });
     const remaining = timeoutMs - (performance.now() - started);
     timer = setTimeout(() => response.body.destroy(Object.assign(new Error(`no full answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), Math.max(remaining, 0));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let isTruncated = false;
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      chunks.push(size + buffer.length > RESPONSE_LIMIT ? buffer.subarray(0, RESPONSE_LIMIT - size) : buffer);
-      size += buffer.length;
-      if (size >= RESPONSE_LIMIT) {
-        isTruncated = size > RESPONSE_LIMIT || !response.body.readableEnded;
-        response.body.destroy();
-        break;
-      }
-    }
-    let body = Buffer.concat(chunks).toString('utf8');
-    if (isTruncated) body += '\n[truncated at 64 KiB]';
+    let body = await readBody(response.body, response.headers['content-length']);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -91,6 +77,33 @@ export async function sendWebhookRequest(opts: { url: string; body: string; head
   } finally {
     clearTimeout(timer);
   }
+}
+
+type ResponseBody = Dispatcher.ResponseData['body'];
+
+/**
+ * The answer's body, kept up to RESPONSE_LIMIT. An answer that declares a length within it is read in
+ * one piece (undici holds it to that length): walking the stream costs more than the rest of a small
+ * answer's handling.
+ */
+async function readBody(stream: ResponseBody, contentLength: string | string[] | undefined): Promise<string> {
+  const declared = typeof contentLength === 'string' && /^\d+$/.test(contentLength) ? Number(contentLength) : null;
+  if (declared !== null && declared <= RESPONSE_LIMIT) return stream.text();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let isTruncated = false;
+  for await (const chunk of stream) {
+    const buffer = chunk as Buffer;
+    chunks.push(size + buffer.length > RESPONSE_LIMIT ? buffer.subarray(0, RESPONSE_LIMIT - size) : buffer);
+    size += buffer.length;
+    if (size >= RESPONSE_LIMIT) {
+      isTruncated = size > RESPONSE_LIMIT || !stream.readableEnded;
+      stream.destroy();
+      break;
+    }
+  }
+  const body = Buffer.concat(chunks).toString('utf8');
+  return isTruncated ? `${body}\n[truncated at 64 KiB]` : body;
 }
 
 function describeError(error: unknown, durationMs: number): SendOutcome {

@@ -32,7 +32,7 @@ type ClaimedRow = SeriesColumns &
  */
 export async function claimDue(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   // How far the claim looks: enough to fill `limit` past endpoints that have little room.
-  const window = limit * 10;
+  const window = limit * 3;
   const rows = await queryRows<ClaimedRow>(db, sql`
     -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
     -- every row it locks when its estimates of this churning table are stale.
