@@ -5,8 +5,9 @@ import { PAGE_UPLOAD_MAX_BYTES } from './lib/tasks/upload-limits';
 const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules, not bundled. The sign-in
   // throttle's store (rate-limiter-flexible) imports drizzle-orm at run time: both come from node_modules,
-  // so that it and Herald share one drizzle.
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'drizzle-orm', 'rate-limiter-flexible'],
+  // so that it and Herald share one drizzle. pino and prom-client too: one copy per process, shared by
+  // every bundle and by lib/http/server.ts (their logger and registry live on globalThis).
+  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'drizzle-orm', 'rate-limiter-flexible', 'pino', 'prom-client'],
   poweredByHeader: false,
   // CVAT clients call /api/tasks; a trailing slash is tolerated by redirect.
   trailingSlash: false,

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { eq, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { apiTokens, users } from '@/db/schema';
+import { ApiError } from '@/lib/http/errors';
+import { loggerFor } from '@/lib/logging/logger';
 import { DUMMY_HASH, verifyPassword } from '@/lib/users/password';
 import { throttleSignIn } from './sign-in-throttle';
 
@@ -26,10 +28,19 @@ function accountKey(user: { id: number } | null, login: string): string {
  */
 export async function verifyCredentials(db: Db, login: string, password: string, address: string) {
   const user = await findUserByLogin(db, login);
-  return throttleSignIn(db, accountKey(user, login), address, async () => {
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    return ok && user && user.isActive ? user : null;
-  });
+  // One warning per refusal, naming the account by id only: what was typed as a login may be a password.
+  const who = { user_id: user?.id ?? null, client: address };
+  try {
+    const verified = await throttleSignIn(db, accountKey(user, login), address, async () => {
+      const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+      return ok && user && user.isActive ? user : null;
+    });
+    if (!verified) loggerFor('auth').warn(who, 'sign-in refused: wrong credentials');
+    return verified;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'too_many_requests') loggerFor('auth').warn(who, 'sign-in refused: too many failed attempts');
+    throw error;
+  }
 }
 
 /** The throttle key of a login as typed, for a check made before the attempt (the sign-in page). */

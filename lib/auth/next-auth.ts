@@ -3,6 +3,7 @@ import Credentials from 'next-auth/providers/credentials';
 import { getDb } from '@/db/client';
 import { clientAddress } from '@/lib/http/client-address';
 import { ApiError } from '@/lib/http/errors';
+import { loggerFor } from '@/lib/logging/logger';
 import { findUserById } from '@/lib/users/register-user';
 import { endBrowserSessions, verifyCredentials } from './credentials';
 import { safeRedirectPath } from './safe-redirect';
@@ -20,11 +21,19 @@ export const { handlers, auth } = NextAuth(
     trustHost: true,
     session: { strategy: 'jwt' },
     pages: { signIn: '/login' },
-    // A wrong password is an ordinary event: one warning line, not a stack trace.
+    // A wrong password is an ordinary event, logged once as a warning where it is checked
+    // (credentials.ts): here it is no error and no stack trace.
     logger: {
       error(error) {
-        if (error.name === 'CredentialsSignin' || (error as { type?: string }).type === 'CredentialsSignin') console.warn('[auth] sign-in refused: wrong credentials');
-        else console.error('[auth]', error);
+        const log = loggerFor('auth');
+        if (error.name === 'CredentialsSignin' || (error as { type?: string }).type === 'CredentialsSignin') log.debug('sign-in page refused the credentials');
+        else log.error({ err: error }, 'sign-in failed');
+      },
+      warn(code) {
+        loggerFor('auth').warn({ code }, 'next-auth warning');
+      },
+      debug(message) {
+        loggerFor('auth').debug({ detail: message }, 'next-auth');
       },
     },
     providers: [

@@ -102,6 +102,11 @@ export function mayCreateInOrg(user: UserRow, role: Role | null): boolean {
   return user.isSuperuser || isReaderRole(role);
 }
 
+/** The installation's metrics (GET /api/metrics): administrators, or a scraper holding METRICS_TOKEN (lib/metrics/access.ts). */
+export function mayReadMetrics(user: UserRow): boolean {
+  return user.isSuperuser;
+}
+
 export function isOrgStaff(user: UserRow, role: Role | null): boolean {
   return user.isSuperuser || isStaffRole(role);
 }

@@ -77,6 +77,9 @@ export function parseKey(raw: string): Buffer | null {
   return null;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const DEFINITIONS = {
   DATABASE_URL: z.preprocess(absent, z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional()),
   DATABASE_POOL_SIZE: count(20, 1000),
@@ -161,6 +164,14 @@ const DEFINITIONS = {
   WEBHOOK_POLL_INTERVAL_MS: positive(500),
   WEBHOOK_CONNECT_TIMEOUT_MS: positive(3000),
   WEBHOOK_REQUEST_TIMEOUT_MS: positive(10_000),
+
+  /** The lowest level of log line written (JSON lines on standard output). */
+  LOG_LEVEL: z.preprocess(
+    (raw) => (typeof absent(raw) === 'string' ? String(raw).trim().toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional().default('info'),
+  ),
+  /** A bearer token that may read GET /api/metrics besides administrators (a Prometheus scraper's). */
+  METRICS_TOKEN: z.preprocess(absent, z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()),
 } satisfies Record<string, z.ZodType>;
 
 type Name = keyof typeof DEFINITIONS;
@@ -312,5 +323,16 @@ export const settings = {
   },
   get requestTimeoutMs(): number {
     return read('WEBHOOK_REQUEST_TIMEOUT_MS');
+  },
+  get logLevel(): LogLevel {
+    return read('LOG_LEVEL');
+  },
+  /** Read without throwing: the logger is made before settings are checked, and must log that check's failure. */
+  get logLevelOrDefault(): LogLevel {
+    const result = DEFINITIONS.LOG_LEVEL.safeParse(process.env.LOG_LEVEL);
+    return result.success ? result.data : 'info';
+  },
+  get metricsToken(): string | undefined {
+    return read('METRICS_TOKEN');
   },
 };

@@ -5,7 +5,8 @@ import { resolveOrgContext } from '@/lib/organizations/resolve-org-context';
 import { settings } from '@/lib/config/settings';
 import { getBaseUrl } from './base-url';
 import { readBoundedBody, tooLarge } from './bounded-body';
-import { ApiError, describeForLog, invalid, notFound } from './errors';
+import { loggerFor } from '@/lib/logging/logger';
+import { ApiError, invalid, notFound } from './errors';
 import { NULL_CHARACTER_MESSAGE } from './parse';
 import { paginated, parsePage, type Page } from './pagination';
 import { parseListQuery, type ListQuery } from './list-query';
@@ -101,6 +102,6 @@ export function errorResponse(error: unknown): Response {
   const code = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   const known = code ? PG_CLIENT_ERRORS[code] : undefined;
   if (known) return json({ non_field_errors: [known.message] }, known.status);
-  console.error('[api] unexpected error:', describeForLog(error));
+  loggerFor('api').error({ err: error }, 'unexpected error');
   return json({ detail: 'Internal server error.' }, 500);
 }

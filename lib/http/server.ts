@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import path from 'node:path';
 import { settings } from '@/lib/config/settings';
+import { loggerFor, runWithRequest } from '@/lib/logging/logger';
 import { CLIENT_HEADER } from './client-address';
 import { SECURITY_HEADERS } from './security-headers';
 
@@ -19,12 +20,18 @@ import { SECURITY_HEADERS } from './security-headers';
  *   answer closes the connection, so the unread rest of a body is never taken in;
  * - a path that is not valid percent-encoding is a 404, a method no route serves a 405 with `Allow`;
  * - security headers go on every answer, and the connection's peer address is handed to the routes
- *   (lib/http/client-address.ts) under a token a client cannot forge.
+ *   (lib/http/client-address.ts) under a token a client cannot forge;
+ * - every request has an id (a sane `X-Request-Id` it came with, or a new one), echoed in the answer's
+ *   `X-Request-Id` and on every log line written for it, and one access log line (`info`) once answered.
  */
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const PAGE_METHODS = 'GET, HEAD, POST';
 const UPLOAD_ROUTE = /^\/api\/tasks\/[^/]+\/data\/?$/;
+
+/** What an incoming X-Request-Id may be to be kept (a proxy's or a client's); anything else is replaced. */
+const REQUEST_ID = /^[A-Za-z0-9._:@=+\/-]{1,128}$/;
+const REQUEST_ID_HEADER = 'x-request-id';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 type Route = { pattern: RegExp; specificity: number; allow: string };
@@ -54,14 +61,21 @@ export function createHeraldServer(handle: Handler): http.Server {
     },
     (req, res) => {
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-      watchAnswer(req, res);
-      if (!admit(req, res)) return;
-      delete req.headers[CLIENT_HEADER];
-      req.headers[CLIENT_HEADER] = `${token} ${req.socket.remoteAddress ?? 'unknown'}`;
-      Promise.resolve(handle(req, res)).catch((error) => {
-        console.error('[http] request failed:', (error as Error)?.message);
-        if (!res.headersSent) sendJson(res, 500, { detail: 'Internal server error.' });
-        else res.destroy();
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      req.headers[REQUEST_ID_HEADER] = requestId;
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      runWithRequest({ requestId }, () => {
+        logAccess(req, res, requestId);
+        watchAnswer(req, res);
+        if (!admit(req, res)) return;
+        delete req.headers[CLIENT_HEADER];
+        req.headers[CLIENT_HEADER] = `${token} ${req.socket.remoteAddress ?? 'unknown'}`;
+        Promise.resolve(handle(req, res)).catch((error) => {
+          log.error({ err: error }, 'request failed');
+          if (!res.headersSent) sendJson(res, 500, { detail: 'Internal server error.' });
+          else res.destroy();
+        });
       });
     },
   );
@@ -81,6 +95,24 @@ export function createHeraldServer(handle: Handler): http.Server {
     socket.end(`HTTP/1.1 ${status}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
   });
   return server;
+}
+
+const log = loggerFor('http');
+
+/**
+ * One line per answer: method, path (never the query, which may carry what a client should not have put
+ * there), status and time. Next.js's static files only at `debug`, pages and the API at `info`.
+ */
+function logAccess(req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {
+  const path = pathOf(req.url);
+  const level = path.startsWith('/_next/') || path === '/favicon.ico' ? 'debug' : 'info';
+  if (!log.isLevelEnabled(level)) return;
+  const started = process.hrtime.bigint();
+  // Named here: the socket's 'close' comes outside the request's async context.
+  res.once('close', () => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    log[level]({ request_id: requestId, method: req.method, path, status: res.statusCode, duration_ms: Math.round(durationMs * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }) }, 'request');
+  });
 }
 
 /** 405s get the route's `Allow`; a 413 or 408 closes the connection, leaving the rest of the body unread. */

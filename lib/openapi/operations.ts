@@ -147,6 +147,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/api/schema', operationId: 'schema_retrieve', summary: 'This OpenAPI 3.1 document', tag: 'schema', status: 200, response: 'The OpenAPI document', isPublic: true },
   { method: 'get', path: '/api/docs', operationId: 'docs_retrieve', summary: 'The interactive API reference (an HTML page built on this document)', tag: 'schema', status: 200, response: 'An HTML page', isPublic: true },
   { method: 'get', path: '/api/docs/{asset}', operationId: 'docs_retrieve_asset', summary: 'Files of the interactive reference (served by Herald, no CDN)', tag: 'schema', pathParams: { asset: z.string() }, status: 200, response: 'A script or style sheet', isPublic: true },
+  { method: 'get', path: '/api/metrics', operationId: 'metrics_retrieve', summary: 'Prometheus metrics (text format), for administrators or `Authorization: Bearer <METRICS_TOKEN>`', tag: 'server', status: 200, response: 'Prometheus text exposition format' },
   { method: 'get', path: '/api/health', operationId: 'health_retrieve', summary: 'Ready when the database answers', tag: 'server', status: 200, response: '`{status: "ok"}`', isPublic: true },
 ];
 

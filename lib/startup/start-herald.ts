@@ -4,12 +4,15 @@ import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
 import { checkSettings, settings, SettingsError } from '@/lib/config/settings';
 import { ensureEncryptionKey } from '@/lib/crypto/encryption-key';
 import { SecretUnreadableError } from '@/lib/crypto/secret-box';
+import { loggerFor } from '@/lib/logging/logger';
 import { sealStoredSecrets } from '@/lib/webhooks/seal-stored-secrets';
 import { ensureAuthSecret } from './auth-secret';
 import { bootstrapAdmin, describeAdminLogin } from './bootstrap-admin';
 
+const log = loggerFor('startup');
+
 function stop(message: string): never {
-  console.error(`\n[herald] ${message}\n`);
+  log.fatal(message);
   process.exit(1);
 }
 
@@ -32,7 +35,9 @@ export async function startHerald(): Promise<void> {
   await startDispatcher();
   const where = settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`;
   const url = settings.publicUrl ?? `http://localhost:${settings.port}`;
-  console.log(`\n  Herald is ready at ${url}\n  Database: ${where}\n  Admin login: ${describeAdminLogin(admin)}\n`);
+  log.info({ url, database: (await getDbKind()) === 'pglite' ? 'pglite' : 'postgresql' }, 'Herald started');
+  // For the person who started it, once, not a log line: the only place a generated password is shown.
+  process.stdout.write(`\n  Herald is ready at ${url}\n  Database: ${where}\n  Admin login: ${describeAdminLogin(admin)}\n\n`);
 }
 
 let isStopping = false;
@@ -44,7 +49,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const timer = setTimeout(() => process.exit(0), 3000);
     stopDispatcher()
       .then(() => closeDb())
-      .catch((error) => console.error('[herald] closing the database failed:', error))
+      .catch((error) => log.error({ err: error }, 'closing the database failed'))
       .finally(() => {
         clearTimeout(timer);
         process.exit(0);

@@ -18,6 +18,8 @@ describe('settings', () => {
       ['PUBLIC_URL', 'ftp://herald'],
       ['HERALD_ENCRYPTION_KEY', 'too-short'],
       ['TRUST_PROXY', 'maybe'],
+      ['LOG_LEVEL', 'loud'],
+      ['METRICS_TOKEN', 'has a space'],
     ]) {
       const server = await startProductionServer({ env: { [name]: value }, waitFor: null, databaseUrl: null });
       expect(await server.exited, server.output()).toBe(1);

@@ -58,6 +58,7 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/webhooks/:id/messages', () => import('@/app/api/webhooks/[id]/messages/route')],
   ['/api/webhooks/:id/messages/:deliveryId', () => import('@/app/api/webhooks/[id]/messages/[deliveryId]/route')],
   ['/api/server/about', () => import('@/app/api/server/about/route')],
+  ['/api/metrics', () => import('@/app/api/metrics/route')],
   ['/api/schema', () => import('@/app/api/schema/route')],
   ['/api/docs', () => import('@/app/api/docs/route')],
   ['/api/docs/:asset', () => import('@/app/api/docs/[asset]/route')],

@@ -1,6 +1,8 @@
 import { settings } from '@/lib/config/settings';
 import { openSecret } from '@/lib/crypto/secret-box';
 import type { StoredHeader } from '@/db/schema';
+import { loggerFor } from '@/lib/logging/logger';
+import { countAttempt, type StatusClass } from '@/lib/metrics/registry';
 import type { AttemptResult, QueuedDelivery, SendTarget } from './delivery-types';
 import { sendWebhookRequest, type SendOutcome } from './send';
 import { signDelivery } from './sign';
@@ -28,7 +30,7 @@ export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget 
   // Herald's own headers last: the names are refused at save, and would still not override them here.
   const custom = openCustomHeaders(webhook.customHeaders);
   const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.body, headers: custom ? { ...custom, ...headers } : headers, verifyTls: webhook.enableSsl });
-  return {
+  const result: AttemptResult = {
     ...classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now }),
     deliveryId: delivery.id,
     webhookId: delivery.webhookId,
@@ -37,6 +39,24 @@ export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget 
     digests,
     customHeaderNames: webhook.customHeaders.map((h) => h.name),
   };
+  const outcomeName = result.state === 'delivered' ? 'delivered' : result.state === 'pending' ? 'retrying' : 'failed';
+  const statusClass = statusClassOf(result);
+  countAttempt({ outcome: outcomeName, statusClass, durationMs: result.durationMs, firstAttemptLatencyMs: delivery.attempt === 1 ? now - delivery.queuedAt : null });
+  // Only when asked for (LOG_LEVEL=debug): a line per attempt is more than the delivery path should pay for.
+  if (log.isLevelEnabled('debug')) {
+    log.debug(
+      { webhook_id: delivery.webhookId, delivery_id: delivery.webhookIdHeader, attempt: delivery.attempt, trigger: delivery.trigger, event: delivery.event, status: result.statusCode, status_class: statusClass, outcome: outcomeName, duration_ms: result.durationMs },
+      'attempt',
+    );
+  }
+  return result;
+}
+
+const log = loggerFor('webhooks');
+
+function statusClassOf(result: AttemptResult): StatusClass {
+  if (result.errorKind !== null || result.statusCode === null) return result.errorKind ?? 'network';
+  return `${Math.min(Math.max(Math.floor(result.statusCode / 100), 1), 5)}xx` as StatusClass;
 }
 
 function openCustomHeaders(stored: StoredHeader[]): Record<string, string> | null {

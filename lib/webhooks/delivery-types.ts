@@ -12,6 +12,11 @@ export type QueuedDelivery = {
   /** The number this attempt will have (1 for the first). */
   attempt: number;
   trigger: DeliveryTrigger;
+  /**
+   * When the series was queued (its row written in the change's transaction), on this process's clock
+   * (ms since the epoch): the first-attempt latency metric counts from it.
+   */
+  queuedAt: number;
 };
 
 /** What an attempt needs of its webhook, read with the series so that it uses the latest settings. */

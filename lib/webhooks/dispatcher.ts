@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getDeliveryDb, type Db } from '@/db/client';
 import { settings } from '@/lib/config/settings';
-import { describeForLog } from '@/lib/http/errors';
+import { loggerFor } from '@/lib/logging/logger';
 import { makeAttempt } from './attempt';
 import type { AdoptedPair, AttemptResult, QueuedPair } from './delivery-types';
 import { getHandoff, setHandoff, type DeliveryHandoff } from './handoff';
@@ -18,6 +18,7 @@ const PREFETCH = 200;
 const FLUSH_BATCH = 200;
 const FLUSH_DELAY_MS = 3;
 const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
+const log = loggerFor('webhooks');
 
 type Recorded = (result: AttemptResult, error?: unknown) => void;
 type Pending = { result: AttemptResult; onRecorded?: Recorded; isHolding: boolean };
@@ -134,7 +135,7 @@ export class Dispatcher implements DeliveryHandoff {
     try {
       await runMaintenance(this.db);
     } catch (error) {
-      console.error('[webhooks] maintenance failed:', describeForLog(error));
+      log.error({ err: error }, 'maintenance failed');
     }
   }
 
@@ -186,7 +187,7 @@ export class Dispatcher implements DeliveryHandoff {
       } while (this.hasMoreWork && this.isRunning);
     } catch (error) {
       this.isBacklogUnknown = true;
-      console.error('[webhooks] claiming deliveries failed:', describeForLog(error));
+      log.error({ err: error }, 'claiming deliveries failed');
     } finally {
       this.isPassing = false;
       this.notifyIdle();
@@ -241,7 +242,7 @@ export class Dispatcher implements DeliveryHandoff {
       // The dispatcher running now, which may not be this one (stopped meanwhile).
       () => getHandoff()?.wake(),
       // Their lease passes in any case, and then they are claimed like any other series.
-      (error) => console.error('[webhooks] returning deliveries to the queue failed:', describeForLog(error)),
+      (error) => log.error({ err: error, series: series.length }, 'returning deliveries to the queue failed'),
     );
   }
 
@@ -378,7 +379,7 @@ export class Dispatcher implements DeliveryHandoff {
         } catch (error) {
           this.unhold(batch);
           // The series keep their lease; once it passes they are attempted again (at least once).
-          console.error('[webhooks] recording attempts failed:', describeForLog(error));
+          log.error({ err: error, attempts: batch.length, webhook_ids: [...new Set(results.map((r) => r.webhookId))] }, 'recording attempts failed');
           for (const p of batch) p.onRecorded?.(p.result, error);
         }
       }

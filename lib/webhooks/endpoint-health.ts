@@ -4,7 +4,7 @@ import type { Db, Tx } from '@/db/client';
 import { idArray, queryRows } from '@/db/raw';
 import { settings } from '@/lib/config/settings';
 import { iso } from '@/lib/http/dates';
-import { describeForLog } from '@/lib/http/errors';
+import { loggerFor } from '@/lib/logging/logger';
 import type { AttemptResult } from './delivery-types';
 import { countRecentAttempts } from './queue';
 
@@ -119,9 +119,10 @@ export async function deactivateEndpoints(db: Db, verdicts: EndpointVerdict[]): 
     try {
       await db.execute(sql`update webhooks set is_active = false, disabled_reason = ${v.reason} where id = ${v.webhookId} and is_active`);
       await db.execute(sql`update webhook_health set paused_until = null where webhook_id = ${v.webhookId}`);
+      loggerFor('webhooks').warn({ webhook_id: v.webhookId, reason: v.reason }, 'webhook turned off');
     } catch (error) {
       // The next failing batch decides again.
-      console.error('[webhooks] turning off a failing webhook failed:', describeForLog(error));
+      loggerFor('webhooks').error({ err: error, webhook_id: v.webhookId }, 'turning off a failing webhook failed');
     }
   }
 }
@@ -215,4 +216,27 @@ export function healthStateWhere(state: HealthState): SQL {
   if (state === 'paused') return sql`(not ${disabled} and ${paused})`;
   if (state === 'failing') return sql`(not ${disabled} and not ${paused} and ${failing})`;
   return sql`(not ${disabled} and not ${paused} and not ${failing})`;
+}
+
+export type EndpointStateCounts = Record<'healthy' | 'failing' | 'paused' | 'disabled', number>;
+
+/**
+ * Webhooks by health, for the metrics: `disabled` when turned off (by Herald, with its reason, or by a
+ * person), `paused` while backed off, `failing` while the latest attempt failed, else `healthy`.
+ * Webhooks of deleted projects, which only finish what was queued, are not counted.
+ */
+export async function countEndpointsByState(db: Db): Promise<EndpointStateCounts> {
+  const rows = await queryRows<{ state: keyof EndpointStateCounts; n: number }>(db, sql`
+    select case
+        when not w.is_active then 'disabled'
+        when h.paused_until > now() then 'paused'
+        when h.consecutive_failures > 0 then 'failing'
+        else 'healthy' end as state,
+      count(*)::int as n
+    from webhooks w left join webhook_health h on h.webhook_id = w.id
+    where w.retired_date is null
+    group by 1`);
+  const counts: EndpointStateCounts = { healthy: 0, failing: 0, paused: 0, disabled: 0 };
+  for (const r of rows) counts[r.state] = Number(r.n);
+  return counts;
 }

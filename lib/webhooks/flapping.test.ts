@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTeam } from '@/lib/testing/fixtures';
 import { api } from '@/lib/testing/test-api';
+import { captureLogLines } from '@/lib/testing/log-capture';
 import { ALL_KEYS, receiverPool, waitUntil } from '@/lib/testing/webhook-helpers';
 import { startDispatcher, stopDispatcher } from './dispatcher';
 
@@ -12,14 +13,9 @@ import { startDispatcher, stopDispatcher } from './dispatcher';
  * their own projects as fast as they can: every save succeeds, and every batch of attempts is recorded.
  */
 const pool = receiverPool();
-let errors: string[] = [];
-const originalError = console.error;
+const logs = captureLogLines({ passThrough: true });
 
 beforeAll(async () => {
-  console.error = (...args: unknown[]) => {
-    errors.push(args.map(String).join(' '));
-    originalError(...args);
-  };
   // What is tested here is that saves and records never collide, not the pause: sixteen failures in
   // flight at once count as a streak of sixteen and pause an endpoint for the maximum, during which
   // (operations.md) nothing is sent to it, and this test would wait for nothing.
@@ -28,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   delete process.env.WEBHOOK_PAUSE_AFTER_FAILURES;
-  console.error = originalError;
+  logs.restore();
   await stopDispatcher();
   await pool.closeAll();
 });
@@ -50,7 +46,7 @@ describe('receivers that flap while people save', () => {
       hooks.push(reply.body.id as number);
     }
     const projects = await Promise.all([...Array(8).keys()].map(async (i) => (await api.post(`/api/projects?org=${org.slug}`, { name: `mine ${i}` }, { as: owner })).body));
-    errors = [];
+    logs.clear();
     const statuses = new Map<number, number>();
     let saves = 0;
     await Promise.all(
@@ -66,6 +62,7 @@ describe('receivers that flap while people save', () => {
     // The path was exercised: failures and successes were recorded for the endpoints while people saved.
     const count = async (status: number) => (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=${status}`, { as: owner })).body.count;
     await waitUntil(async () => (await count(500)) > 5 && (await count(200)) > 5, 30_000, 'failures and successes recorded');
-    expect(errors.filter((e) => /deadlock|recording attempts failed|could not serialize/i.test(e))).toEqual([]);
+    const errors = logs.entries().filter((e) => e.level === 'error' || e.level === 'fatal');
+    expect(errors.filter((e) => /deadlock|recording attempts failed|could not serialize/i.test(`${e.msg} ${e.err?.message ?? ''}`))).toEqual([]);
   });
 });

@@ -182,7 +182,7 @@ describe('secrets and passwords', () => {
       await db.execute(sql`drop index leak_test_secret`);
     }
     // The failures were logged, so the log check below is not vacuous.
-    expect(logs.join('\n')).toMatch(/\[api\] unexpected error:[\s\S]*violates check constraint/);
+    expect(logs.join('\n')).toMatch(/"component":"api".*"message":"[^\n]*violates check constraint.*"msg":"unexpected error"/);
 
     const [{ passwordHash }] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.username, username));
     const needles = { password, 'password hash': passwordHash.split('$').at(-1)!, ...secrets };

@@ -4,7 +4,7 @@ import { idArray, queryRows } from '@/db/raw';
 import { settings } from '@/lib/config/settings';
 import type { QueuedPair } from '../delivery-types';
 import { buildBody, unpackPayload, type Payload } from '../payloads';
-import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
+import { SEND_COLUMNS, seriesAge, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
 type ClaimedRow = SeriesColumns &
   SendColumns & {
@@ -79,7 +79,7 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
     ), claimed as (
       update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
       from picked where d.webhook_id = picked.webhook_id and d.id = picked.id
-      returning d.id, d.webhook_id, d.message_id, d.key, d.attempts, d.trigger
+      returning d.id, d.webhook_id, d.message_id, d.key, d.attempts, d.trigger, d.created_date
     ), spent as (
       update webhook_rate_buckets b set tokens = l.available - coalesce(c.n, 0), refilled_date = now()
       from limits l left join (select webhook_id, count(*)::int as n from claimed group by webhook_id) c on c.webhook_id = l.webhook_id
@@ -92,7 +92,7 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
     )
     -- Each message's payload once per claim, however many of its series were claimed; what the claim
     -- saw comes along even when it took nothing.
-    select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.key, c.attempts, c.trigger, m.event,
+    select c.id, c.webhook_id as "webhookId", c.message_id as "messageId", c.key, c.attempts, c.trigger, m.event, ${seriesAge('c')},
       case when c.id = min(c.id) over (partition by c.message_id) then m.payload end as payload,
       ${SEND_COLUMNS}, seen.scanned, seen.fitting, seen.cut, seen.starved
     from seen left join (claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id) on true

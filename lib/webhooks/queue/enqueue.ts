@@ -7,7 +7,7 @@ import { settings } from '@/lib/config/settings';
 import type { AdoptedPair, QueuedPair } from '../delivery-types';
 import { eventsFor, isServerEvent } from '../events';
 import { buildBody, changedFields, packPayload, serializeChangePayload } from '../payloads';
-import { SEND_COLUMNS, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
+import { SEND_COLUMNS, seriesAge, toQueuedPair, type SendColumns, type SeriesColumns } from './rows';
 
 const PROJECT_EVENTS = new Set<string>(eventsFor('project').map((e) => e.key));
 
@@ -61,9 +61,9 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
       select message.id, w.id, ${lease}
       from message cross join hooks w
       order by w.id
-      returning id, webhook_id, message_id, key, attempts, trigger, lease_until
+      returning id, webhook_id, message_id, key, attempts, trigger, lease_until, created_date
     )
-    select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.key, q.attempts, q.trigger, ${key} as event,
+    select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.key, q.attempts, q.trigger, ${key} as event, ${seriesAge('q')},
       (extract(epoch from q.lease_until) * 1000)::float8 as "leaseUntil", ${SEND_COLUMNS}
     from queued q join hooks w on w.id = q.webhook_id
     order by q.id`);
@@ -90,9 +90,9 @@ export async function enqueueDirect(
     ), queued as (
       insert into webhook_deliveries (message_id, webhook_id, trigger, lease_until)
       select message.id, ${opts.webhookId}, ${opts.trigger}, ${leaseFromNow()} from message
-      returning id, webhook_id, message_id, key, attempts, trigger
+      returning id, webhook_id, message_id, key, attempts, trigger, created_date
     )
-    select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.key, q.attempts, q.trigger, ${opts.event} as event, ${SEND_COLUMNS}
+    select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.key, q.attempts, q.trigger, ${opts.event} as event, ${seriesAge('q')}, ${SEND_COLUMNS}
     from queued q left join webhooks w on w.id = q.webhook_id`);
   return toQueuedPair(row, opts.payload);
 }

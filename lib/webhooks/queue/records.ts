@@ -181,3 +181,14 @@ export async function countRecentAttempts(db: Db, webhookIds: number[], since: D
     group by a.webhook_id`);
   return new Map(rows.map((r) => [r.webhookId, r]));
 }
+
+/**
+ * Series not yet ended (delivered, failed for good or cancelled), and how long the oldest has waited
+ * since it was queued, by the database's clock: the metrics' queue gauges, read at each scrape.
+ */
+export async function measureWaitingSeries(db: Db): Promise<{ count: number; oldestSeconds: number }> {
+  const [row] = await queryRows<{ count: number; oldest: number | null }>(db, sql`
+    select count(*)::int as count, extract(epoch from clock_timestamp() - min(created_date))::float8 as oldest
+    from webhook_deliveries where state = 'pending'`);
+  return { count: Number(row.count), oldestSeconds: Math.max(0, Number(row.oldest ?? 0)) };
+}

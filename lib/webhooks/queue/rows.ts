@@ -22,7 +22,19 @@ export type SendColumns = {
   customHeaders: StoredHeader[] | string | null;
 };
 
-export type SeriesColumns = { id: number | string; webhookId: number; key: string; attempts: number; trigger: DeliveryTrigger; event: string };
+export type SeriesColumns = {
+  id: number | string;
+  webhookId: number;
+  key: string;
+  attempts: number;
+  trigger: DeliveryTrigger;
+  event: string;
+  /** How long ago the series was written, by the database's clock (ms): turned into this process's time, whatever the skew. */
+  ageMs: number | string;
+};
+
+/** The `ageMs` of a series row `alias` (which must have `created_date`). */
+export const seriesAge = (alias: string) => sql.raw(`(extract(epoch from clock_timestamp() - ${alias}.created_date) * 1000)::float8 as "ageMs"`);
 
 export function toSendTarget(r: SendColumns): SendTarget | undefined {
   if (r.targetId === null) return undefined;
@@ -52,6 +64,7 @@ export function toQueuedPair(r: SeriesColumns & SendColumns, body: string): Queu
       body,
       attempt: r.attempts + 1,
       trigger: r.trigger,
+      queuedAt: Date.now() - Number(r.ageMs),
     },
     webhook: toSendTarget(r),
   };
