@@ -20,6 +20,8 @@ export type Webhook = {
   last_status: number | null;
   last_delivery_date: string | null;
   disabled_reason: string | null;
+  /** Whether deliveries are signed (the secret itself is write-only). */
+  has_secret: boolean;
   /** Client only: the state of the last ping made from this page (a refusal has no status code). */
   last_state?: DeliveryState;
 };

@@ -20,6 +20,7 @@ import { FILTER_FIELDS as TASK_FIELDS } from '@/lib/tasks/tasks';
 import { loginSchema, registerSchema } from '@/lib/users/schemas';
 import { FILTER_FIELDS as USER_FIELDS } from '@/lib/users/users';
 import { WEBHOOK_TYPES } from '@/lib/webhooks/events';
+import { PERMISSION_SUBJECTS } from '@/lib/permissions/subjects';
 import { createWebhookSchema, replaceWebhookSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
 import { FILTER_FIELDS as WEBHOOK_FIELDS } from '@/lib/webhooks/webhooks';
 
@@ -112,6 +113,11 @@ export const OPERATIONS: Operation[] = [
 
   // webhooks
   ...resource({ tag: 'webhooks', path: '/api/webhooks', name: 'webhook', filters: WEBHOOK_FIELDS, simple: ['target_url', 'owner', 'type', 'project_id', 'id'], create: createWebhookSchema, update: updateWebhookSchema, replace: replaceWebhookSchema }),
+  {
+    method: 'get', path: '/api/permissions', operationId: 'permissions_retrieve', summary: 'What the caller may do to or within one object (the pages offer only these controls)', tag: 'users',
+    query: { subject: z.enum([...PERMISSION_SUBJECTS]), id: z.number().int().optional() }, status: 200,
+    response: '`{subject, id, can: {<action>: {allowed, reason}}}`',
+  },
   { method: 'get', path: '/api/webhooks/events', operationId: 'webhooks_retrieve_events', summary: 'List available webhook events', tag: 'webhooks', query: { type: z.enum([...WEBHOOK_TYPES, 'all']).optional() }, status: 200, response: '`{webhook_type, events: [{key, group: {display_name}}]}`' },
   { method: 'post', path: '/api/webhooks/{id}/ping', operationId: 'webhooks_create_ping', summary: 'Send a ping webhook (sent within the request)', tag: 'webhooks', pathParams: id, status: 200, response: 'The delivery of the ping, already sent' },
   {

@@ -36,6 +36,8 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
     disabled_reason: w.disabledReason,
     rate_limit: w.rateLimit,
     ordering: w.ordering,
+    /** Whether deliveries are signed; the secret itself stays write-only. */
+    has_secret: Boolean(w.secret),
   }));
 }
 
