@@ -9,7 +9,7 @@ export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } }));
   return (
     <AntdRegistry>
-      <ConfigProvider theme={{ token: { colorPrimary: '#3b5bdb', borderRadius: 6 } }}>
+      <ConfigProvider theme={{ token: { colorPrimary: '#3b5bdb', colorLink: '#3b5bdb', borderRadius: 6 } }}>
         <AntApp>
           <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
         </AntApp>

@@ -57,7 +57,7 @@ for (const viewport of [DESKTOP, PHONE]) {
   test(`every page at ${viewport.width}px: skip link, one h1, tab title, no overflow, no 404, no serious axe violation`, async ({ browser, team }) => {
     test.setTimeout(300_000);
     const signedIn = await signInAt(browser, team.owner, viewport);
-    const anonymous = await browser.newPage({ viewport });
+    const anonymous = await (await browser.newContext({ viewport })).newPage();
     for (const c of PAGES) {
       const page = c.signedIn === false ? anonymous : signedIn;
       const missing: string[] = [];
@@ -68,13 +68,13 @@ for (const viewport of [DESKTOP, PHONE]) {
       await page.goto(c.path(team));
       await settle(page);
       page.off('response', onResponse);
-      expect(missing, `${c.name}: answers 404`).toEqual([]);
-      await expect(page, c.name).toHaveTitle(c.title(team));
-      await expect(page.locator('h1'), `${c.name}: one h1`).toHaveCount(1);
+      expect.soft(missing, `${c.name}: answers 404`).toEqual([]);
+      await expect.soft(page, c.name).toHaveTitle(c.title(team));
+      await expect.soft(page.locator('h1'), `${c.name}: one h1`).toHaveCount(1);
 
       // The skip link is the first Tab stop (the first focusable element) and takes the focus to the main content.
       const first = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.textContent?.trim());
-      expect(first, `${c.name}: first Tab stop`).toBe('Skip to main content');
+      expect.soft(first, `${c.name}: first Tab stop`).toBe('Skip to main content');
       const skip = page.getByRole('link', { name: 'Skip to main content' });
       await skip.focus();
       await expect(skip, c.name).toBeFocused();
@@ -83,17 +83,17 @@ for (const viewport of [DESKTOP, PHONE]) {
 
       if (viewport.width === PHONE.width) {
         const o = await overflowing(page);
-        expect(o.out, `${c.name}: wider than the screen`).toEqual([]);
-        expect(o.scrollWidth, `${c.name}: page scrolls sideways`).toBeLessThanOrEqual(o.width);
+        expect.soft(o.out, `${c.name}: wider than the screen`).toEqual([]);
+        expect.soft(o.scrollWidth, `${c.name}: page scrolls sideways`).toBeLessThanOrEqual(o.width);
       }
       const axe = await new AxeBuilder({ page }).analyze();
       const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-      expect(bad, `${c.name}: axe`).toEqual([]);
+      expect.soft(bad, `${c.name}: axe`).toEqual([]);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `e2e/screenshots/ui-${c.name}-${viewport.width}.png`, fullPage: true });
     }
     await signedIn.context().close();
-    await anonymous.close();
+    await anonymous.context().close();
   });
 }
 
