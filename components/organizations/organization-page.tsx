@@ -143,7 +143,7 @@ function DetailsCard({ org, editable, refusal }: { org: Organization; editable: 
         onFinish={onFinish}
       >
         <Form.Item label="Short name">
-          <Input value={org.slug} disabled />
+          <Input value={org.slug} disabled aria-label="Short name" />
         </Form.Item>
         <Form.Item label="Full name" name="name" rules={zodRule(shape.name)}>
           <Input />
