@@ -32,7 +32,8 @@ export default defineConfig({
     stdout: 'pipe',
     env: {
       PORT: String(PORT),
-      HOSTNAME: '127.0.0.1',
+      // As in production (settings' default): the listen address is not the host people come in on.
+      HOSTNAME: process.env.E2E_HOSTNAME || '0.0.0.0',
       HERALD_DATA_DIR: E2E_DATA_DIR,
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD: 'e2e-admin-password',

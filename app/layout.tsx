@@ -4,7 +4,8 @@ import { Providers } from '@/components/providers';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Herald',
+  // One convention for every tab: "<what the page shows> · Herald" (pages give the first part).
+  title: { default: 'Herald', template: '%s · Herald' },
   description: 'Webhooks for data-annotation teams',
   icons: { icon: '/favicon.ico', apple: '/icon-192.png' },
 };

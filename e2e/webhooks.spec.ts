@@ -225,7 +225,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     const w = await signIn(browser, people.wendy);
     await w.goto(`/organizations/${orgSlug}/webhooks`);
     await expect(w.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
-    await expect(w.getByText('No webhooks yet')).toBeVisible();
+    await expect(w.getByText('No webhooks you may see')).toBeVisible();
     await expect(w.getByRole('link', { name: 'Add a webhook' })).toHaveCount(0);
     const refused = await apiAs(request, people.wendy, 'post', '/api/webhooks', { target_url: receiver.url, type: 'organization', events: ['update:task'] }, orgSlug);
     expect(refused.status).toBe(403);

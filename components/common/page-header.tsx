@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 
 export type Crumb = { title: string; href?: string };
 
-/** The heading of a console page: breadcrumbs, a title and the page's actions. */
+/** The heading of a console page: breadcrumbs, its one `h1` (ui.md) and the page's actions. */
 export function PageHeader({ title, crumbs = [], extra }: { title: ReactNode; crumbs?: Crumb[]; extra?: ReactNode }) {
   return (
     <div style={{ marginBottom: 16 }}>
@@ -15,7 +15,7 @@ export function PageHeader({ title, crumbs = [], extra }: { title: ReactNode; cr
         />
       )}
       <Flex justify="space-between" align="center" gap={12} wrap>
-        <Typography.Title level={3} style={{ margin: 0, minWidth: 0, overflowWrap: 'anywhere' }}>
+        <Typography.Title level={1} style={{ margin: 0, minWidth: 0, overflowWrap: 'anywhere', fontSize: 24, lineHeight: 1.35 }}>
           {title}
         </Typography.Title>
         {extra && <Flex gap={8} wrap>{extra}</Flex>}

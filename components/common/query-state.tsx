@@ -4,6 +4,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Result, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { ApiError } from '@/lib/client/api';
+import { NotFoundView } from './not-found-view';
 
 /** The spinner every page shows while it loads. */
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -28,9 +29,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       />
     );
   }
-  if (error instanceof ApiError && error.status === 404) {
-    return <Result status="404" title="Not found" subTitle={error.message} />;
-  }
+  if (error instanceof ApiError && error.status === 404) return <NotFoundView />;
   const message = error instanceof Error ? error.message : String(error);
   return (
     <Alert

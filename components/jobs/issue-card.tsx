@@ -2,9 +2,11 @@
 
 import { CheckOutlined, DeleteOutlined, EditOutlined, RedoOutlined } from '@ant-design/icons';
 import { App, Button, Card, Empty, Flex, Input, Popconfirm, Space, Spin, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorState } from '@/components/common/query-state';
 import { formatDate } from '@/components/common/user-name';
+import { Guarded } from '@/components/common/guarded';
+import { usePermissions, type Permission } from '@/lib/client/permissions';
 import { createCommentSchema, updateCommentSchema } from '@/lib/comments/schemas';
 import { scopeOf } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -34,6 +36,14 @@ export function IssueCard({
   const { message } = App.useApp();
   const showError = useMessageError();
   const comments = useApiQuery<Paginated<Comment>>('/comments', { issue_id: issue.id, page_size: 'all', sort: 'id' }, { scope: scopeOf(organization) });
+  const permissions = usePermissions('issue', issue.id);
+  const { can } = permissions;
+  // A comment added or removed changes what may be edited: ask again.
+  const commentIds = comments.data?.results.map((c) => c.id).join(',');
+  const { refetch } = permissions.query;
+  useEffect(() => {
+    if (commentIds !== undefined) void refetch();
+  }, [commentIds, refetch]);
   const toggle = useActionMutation<boolean>((scope, resolved) => updateIssueAction(scope, issue.id, { resolved }));
   const add = useActionMutation<string>((scope, text) => createCommentAction(scope, { issue: issue.id, message: text }));
   const [draft, setDraft] = useState('');
@@ -98,7 +108,7 @@ export function IssueCard({
         ) : (
           <Space orientation="vertical" style={{ width: '100%' }} size={8}>
             {comments.data.results.map((c) => (
-              <CommentItem key={c.id} comment={c} />
+              <CommentItem key={c.id} comment={c} mayEdit={can(`update_comment:${c.id}`)} mayDelete={can(`delete_comment:${c.id}`)} />
             ))}
           </Space>
         )}
@@ -119,24 +129,31 @@ export function IssueCard({
       />
       {draftError && <Typography.Text type="danger">{draftError}</Typography.Text>}
       <Flex gap={8} justify="space-between" wrap style={{ marginTop: 8 }}>
-        <Button size="small" type="primary" loading={add.isPending} onClick={submitComment}>
-          Comment
-        </Button>
+        <Guarded permission={can('work')}>
+          <Button size="small" type="primary" loading={add.isPending} onClick={submitComment}>
+            Comment
+          </Button>
+        </Guarded>
         {issue.resolved ? (
-          <Button size="small" icon={<RedoOutlined />} loading={toggle.isPending} onClick={() => setResolved(false)}>
-            Reopen
-          </Button>
+          <Guarded permission={can('work')}>
+            <Button size="small" icon={<RedoOutlined />} loading={toggle.isPending} onClick={() => setResolved(false)}>
+              Reopen
+            </Button>
+          </Guarded>
         ) : (
-          <Button size="small" icon={<CheckOutlined />} loading={toggle.isPending} onClick={() => setResolved(true)}>
-            Resolve
-          </Button>
+          <Guarded permission={can('work')}>
+            <Button size="small" icon={<CheckOutlined />} loading={toggle.isPending} onClick={() => setResolved(true)}>
+              Resolve
+            </Button>
+          </Guarded>
         )}
       </Flex>
     </Card>
   );
 }
 
-function CommentItem({ comment }: { comment: Comment }) {
+/** Edit and Delete are offered only to whom the server lets change the comment (its author, the staff…). */
+function CommentItem({ comment, mayEdit, mayDelete }: { comment: Comment; mayEdit: Permission; mayDelete: Permission }) {
   const showError = useMessageError();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(comment.message);
@@ -171,19 +188,23 @@ function CommentItem({ comment }: { comment: Comment }) {
         </Typography.Text>
         {!editing && (
           <span>
-            <Button
-              size="small"
-              type="text"
-              icon={<EditOutlined />}
-              aria-label="Edit comment"
-              onClick={() => {
-                setText(comment.message);
-                setEditing(true);
-              }}
-            />
-            <Popconfirm title="Delete this comment?" okText="Delete" okButtonProps={{ danger: true }} onConfirm={() => remove.mutateAsync().catch(showError)}>
-              <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label="Delete comment" loading={remove.isPending} />
-            </Popconfirm>
+            <Guarded permission={mayEdit} hide>
+              <Button
+                size="small"
+                type="text"
+                icon={<EditOutlined />}
+                aria-label="Edit comment"
+                onClick={() => {
+                  setText(comment.message);
+                  setEditing(true);
+                }}
+              />
+            </Guarded>
+            {mayDelete.allowed && (
+              <Popconfirm title="Delete this comment?" okText="Delete" okButtonProps={{ danger: true }} onConfirm={() => remove.mutateAsync().catch(showError)}>
+                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label="Delete comment" loading={remove.isPending} />
+              </Popconfirm>
+            )}
           </span>
         )}
       </Flex>

@@ -5,6 +5,7 @@ import { Alert, App, Button, Card, Col, Form, Input, Result, Row } from 'antd';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { usePermissions } from '@/lib/client/permissions';
 import { linkItemClick, MenuButton } from '@/components/common/menu-button';
 import { PageHeader } from '@/components/common/page-header';
 import { QueryState } from '@/components/common/query-state';
@@ -43,7 +44,9 @@ function OrganizationView({ org }: { org: Organization }) {
   const self = useSelf();
   const members = useApiQuery<Paginated<Membership>>('/memberships', { page_size: 'all' }, { scope: scopeOf(org.id) });
   const myRole: Role | undefined = self.data?.is_superuser ? 'owner' : members.data?.results.find((m) => m.user.id === self.data?.id)?.role;
-  const isStaff = myRole === 'owner' || myRole === 'maintainer';
+  // The server's policy decides what is offered (GET /api/permissions); the role only tells owner from maintainer.
+  const { can } = usePermissions('organization', org.id);
+  const isStaff = can('update_organization').allowed;
   const remove = useActionMutation(() => deleteOrganizationAction(org.id), { global: true, removes: () => `/organizations/${org.id}` });
 
   function confirmDelete() {
@@ -92,12 +95,12 @@ function OrganizationView({ org }: { org: Organization }) {
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
-          <DetailsCard org={org} editable={isStaff} />
+          <DetailsCard org={org} editable={isStaff} refusal={can('update_organization').reason} />
         </Col>
         <Col xs={24} lg={14}>
           <MembersCard org={org} members={members} myRole={myRole} selfId={self.data?.id} />
         </Col>
-        {isStaff && (
+        {can('invite').allowed && (
           <Col xs={24}>
             <InvitationsCard org={org} myRole={myRole} />
           </Col>
@@ -109,7 +112,7 @@ function OrganizationView({ org }: { org: Organization }) {
 
 type DetailsValues = { name: string; description: string };
 
-function DetailsCard({ org, editable }: { org: Organization; editable: boolean }) {
+function DetailsCard({ org, editable, refusal }: { org: Organization; editable: boolean; refusal: string | null }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<DetailsValues>();
   const [error, setError] = useState<string | null>(null);
@@ -131,6 +134,7 @@ function DetailsCard({ org, editable }: { org: Organization; editable: boolean }
   return (
     <Card title="Details">
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      {!editable && refusal && <Alert type="info" showIcon title={refusal} style={{ marginBottom: 16 }} />}
       <Form<DetailsValues>
         form={form}
         layout="vertical"
@@ -139,7 +143,7 @@ function DetailsCard({ org, editable }: { org: Organization; editable: boolean }
         onFinish={onFinish}
       >
         <Form.Item label="Short name">
-          <Input value={org.slug} disabled />
+          <Input value={org.slug} disabled aria-label="Short name" />
         </Form.Item>
         <Form.Item label="Full name" name="name" rules={zodRule(shape.name)}>
           <Input />

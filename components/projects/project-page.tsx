@@ -6,7 +6,9 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { linkItemClick, MenuButton } from '@/components/common/menu-button';
+import { Guarded, guardItem } from '@/components/common/guarded';
 import { PageHeader } from '@/components/common/page-header';
+import { usePermissions } from '@/lib/client/permissions';
 import { ErrorState, QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { CreateTaskModal } from '@/components/tasks/create-task-modal';
@@ -28,6 +30,7 @@ function ProjectView({ project }: { project: Project }) {
   const { modal, message } = App.useApp();
   const [editing, setEditing] = useState(false);
   const [creatingTask, setCreatingTask] = useState(false);
+  const { can } = usePermissions('project', project.id);
   const tasks = useApiQuery<Paginated<Task>>('/tasks', { project_id: project.id, page_size: 'all', sort: '-id' }, { scope: scopeOf(project.organization) });
   const remove = useActionMutation((scope) => deleteProjectAction(scope, project.id), { removes: () => `/projects/${project.id}` });
 
@@ -56,9 +59,11 @@ function ProjectView({ project }: { project: Project }) {
         crumbs={[{ title: 'Projects', href: '/projects' }, { title: project.name }]}
         extra={
           <>
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreatingTask(true)}>
-              New task
-            </Button>
+            <Guarded permission={can('create_task')}>
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreatingTask(true)}>
+                New task
+              </Button>
+            </Guarded>
             <MenuButton
               items={[
                 {
@@ -67,9 +72,9 @@ function ProjectView({ project }: { project: Project }) {
                   label: <Link href={`/projects/${project.id}/webhooks`}>Setup webhooks</Link>,
                   onClick: linkItemClick(() => router.push(`/projects/${project.id}/webhooks`)),
                 },
-                { key: 'edit', icon: <EditOutlined />, label: 'Edit', onClick: () => setEditing(true) },
+                guardItem({ key: 'edit', icon: <EditOutlined />, label: 'Edit', onClick: () => setEditing(true) }, can('update')),
                 { type: 'divider' },
-                { key: 'delete', icon: <DeleteOutlined />, label: 'Delete', danger: true, onClick: confirmDelete },
+                guardItem({ key: 'delete', icon: <DeleteOutlined />, label: 'Delete', danger: true, onClick: confirmDelete }, can('delete')),
               ]}
             >
               <Button>
@@ -103,7 +108,9 @@ function ProjectView({ project }: { project: Project }) {
             locale={{
               emptyText: (
                 <Empty description="No tasks in this project yet">
-                  <Button type="primary" onClick={() => setCreatingTask(true)}>Create a task</Button>
+                  <Guarded permission={can('create_task')} hide>
+                    <Button type="primary" onClick={() => setCreatingTask(true)}>Create a task</Button>
+                  </Guarded>
                 </Empty>
               ),
             }}

@@ -5,7 +5,9 @@ import { Button, Card, Empty, Input, Table } from 'antd';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState } from 'react';
+import { Guarded } from '@/components/common/guarded';
 import { ErrorState } from '@/components/common/query-state';
+import { usePermissions } from '@/lib/client/permissions';
 import { PageHeader } from '@/components/common/page-header';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -21,6 +23,7 @@ export function ProjectsList() {
   const pageSize = Math.min(100, Math.max(1, Number(params.get('page_size')) || 10));
   const search = params.get('search') ?? '';
   const [creating, setCreating] = useState(false);
+  const { can } = usePermissions('workspace');
   const projects = useApiQuery<Paginated<Project>>('/projects', { page, page_size: pageSize, search, sort: '-id' }, { placeholderData: (prev) => prev });
 
   function setQuery(next: Record<string, string | number | undefined>) {
@@ -37,9 +40,11 @@ export function ProjectsList() {
       <PageHeader
         title="Projects"
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            New project
-          </Button>
+          <Guarded permission={can('create_project')}>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              New project
+            </Button>
+          </Guarded>
         }
       />
       <Card>
@@ -68,7 +73,19 @@ export function ProjectsList() {
               onChange: (p, size) => setQuery({ page: size !== pageSize ? 1 : p, page_size: size === 10 ? undefined : size }),
             }}
             columns={[
-              { title: 'Name', dataIndex: 'name', render: (name: string, p) => <Link href={`/projects/${p.id}`}>{name}</Link> },
+              {
+                title: 'Name',
+                dataIndex: 'name',
+                // Names may repeat (as in CVAT): the owner and the date tell two apart, on phones too.
+                render: (name: string, p) => (
+                  <>
+                    <Link href={`/projects/${p.id}`}>{name}</Link>
+                    <div style={{ fontSize: 12, color: '#6b7280' }}>
+                      #{p.id} · {userLabel(p.owner)} · {formatDate(p.created_date)}
+                    </div>
+                  </>
+                ),
+              },
               { title: 'Labels', dataIndex: 'labels', render: (labels: Project['labels']) => <LabelTags labels={labels} max={4} /> },
               { title: 'Tasks', dataIndex: ['tasks', 'count'], width: 80 },
               { title: 'Owner', dataIndex: 'owner', render: userLabel, responsive: ['md'] },

@@ -15,11 +15,16 @@ import { UserMenu } from './user-menu';
 export function ConsoleShell({ initialOrg, children }: { initialOrg: string | null; children: ReactNode }) {
   return (
     <OrgProvider initialOrg={initialOrg}>
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
       <Layout style={{ minHeight: '100vh' }}>
         <TopBar />
         <Layout.Content className={styles.content}>
-          <InvitationsBanner />
-          {children}
+          <main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+            <InvitationsBanner />
+            {children}
+          </main>
         </Layout.Content>
       </Layout>
     </OrgProvider>
@@ -44,6 +49,7 @@ function TopBar() {
         Herald
       </Link>
       <nav aria-label="Main" className={styles.nav}>
+        {/* Only the current section is underlined (shell.module.css): focus and hover get a ring and a colour. */}
         <Menu mode="horizontal" selectedKeys={selected} items={items} style={{ borderBottom: 'none', minWidth: 0 }} />
       </nav>
       <div className={styles.tools}>

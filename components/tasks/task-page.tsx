@@ -3,6 +3,8 @@
 import { DeleteOutlined } from '@ant-design/icons';
 import { App, Button, Card, Descriptions } from 'antd';
 import { useRouter } from 'next/navigation';
+import { Guarded } from '@/components/common/guarded';
+import { usePermissions } from '@/lib/client/permissions';
 import { PageHeader, type Crumb } from '@/components/common/page-header';
 import { QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
@@ -22,6 +24,7 @@ function TaskView({ task }: { task: Task }) {
   const router = useRouter();
   const { modal, message } = App.useApp();
   const project = useApiQuery<Project>(task.project_id ? `/projects/${task.project_id}` : null);
+  const { can } = usePermissions('task', task.id);
   const remove = useActionMutation((scope) => deleteTaskAction(scope, task.id), { removes: () => `/tasks/${task.id}` });
   const crumbs: Crumb[] = task.project_id
     ? [
@@ -55,9 +58,11 @@ function TaskView({ task }: { task: Task }) {
         title={task.name}
         crumbs={crumbs}
         extra={
-          <Button danger icon={<DeleteOutlined />} onClick={confirmDelete}>
-            Delete task
-          </Button>
+          <Guarded permission={can('delete')}>
+            <Button danger icon={<DeleteOutlined />} onClick={confirmDelete}>
+              Delete task
+            </Button>
+          </Guarded>
         }
       />
       <Card style={{ marginBottom: 16 }}>

@@ -48,7 +48,19 @@ export function TasksList() {
               },
             }}
             columns={[
-              { title: 'Name', dataIndex: 'name', render: (name: string, t) => <Link href={`/tasks/${t.id}`}>{name}</Link> },
+              {
+                title: 'Name',
+                dataIndex: 'name',
+                // Names may repeat: the owner and the date tell two apart.
+                render: (name: string, t) => (
+                  <>
+                    <Link href={`/tasks/${t.id}`}>{name}</Link>
+                    <div style={{ fontSize: 12, color: '#6b7280' }}>
+                      #{t.id} · {userLabel(t.owner)} · {formatDate(t.created_date)}
+                    </div>
+                  </>
+                ),
+              },
               {
                 title: 'Project',
                 dataIndex: 'project_id',

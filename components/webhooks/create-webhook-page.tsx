@@ -1,13 +1,14 @@
 'use client';
 
-import { Card, Result } from 'antd';
+import { Button, Card, Result } from 'antd';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { PageHeader, type Crumb } from '@/components/common/page-header';
 import { ErrorState, Loading } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
 import { useOrg } from '@/lib/client/org-context';
 import type { Organization, Project } from '@/lib/client/types';
-import { listHref, useMyRole, useOrganization, useOrganizationBySlug } from './hooks';
+import { usePermissions } from '@/lib/client/permissions';
+import { listHref, useOrganization, useOrganizationBySlug } from './hooks';
 import { WebhookForm } from './webhook-form';
 
 /**
@@ -47,7 +48,12 @@ export function CreateWebhookPage() {
 
 function CreateView({ project, org }: { project: Project | null; org: Organization | null }) {
   const router = useRouter();
-  const { isStaff, isLoading } = useMyRole(org ? { id: org.id } : null);
+  // The server's policy decides (GET /api/permissions): the form opens only for someone whose Submit it would accept.
+  const projectPermissions = usePermissions('project', project?.id ?? null, { enabled: project !== null });
+  const orgPermissions = usePermissions('organization', org?.id ?? null, { enabled: org !== null && project === null });
+  const isLoading = projectPermissions.isLoading || orgPermissions.isLoading;
+  const allowed = project ? projectPermissions.can('create_webhook') : org ? orgPermissions.can('create_org_webhook') : { allowed: true, reason: null };
+  const isStaff = org !== null && project === null && allowed.allowed;
   const back = project ? `/projects/${project.id}/webhooks` : org ? `/organizations/${encodeURIComponent(org.slug)}/webhooks` : '/projects';
   const crumbs: Crumb[] = project
     ? [{ title: 'Projects', href: '/projects' }, { title: project.name, href: `/projects/${project.id}` }, { title: 'Webhooks', href: back }, { title: 'Setup a webhook' }]
@@ -55,6 +61,27 @@ function CreateView({ project, org }: { project: Project | null; org: Organizati
       ? [{ title: 'Organization', href: `/organizations/${encodeURIComponent(org.slug)}` }, { title: org.name || org.slug, href: `/organizations/${encodeURIComponent(org.slug)}` }, { title: 'Webhooks', href: back }, { title: 'Setup a webhook' }]
       : [{ title: 'Projects', href: '/projects' }, { title: 'Setup a webhook' }];
   if (isLoading) return <Loading />;
+  if (!allowed.allowed) {
+    return (
+      <>
+        <PageHeader title="Setup a webhook" crumbs={crumbs} />
+        <Result
+          status="403"
+          title="You may not add a webhook here"
+          subTitle={
+            project
+              ? allowed.reason
+              : `${allowed.reason ?? ''} The owner of a project adds its webhooks from the project's Actions menu.`
+          }
+          extra={
+            <Button type="primary" href={back}>
+              Back to the webhooks
+            </Button>
+          }
+        />
+      </>
+    );
+  }
   return (
     <>
       <PageHeader title="Setup a webhook" crumbs={crumbs} />

@@ -5,6 +5,7 @@ import { App, Button, Card, DatePicker, Descriptions, Drawer, Empty, Flex, Grid,
 import type { Dayjs } from 'dayjs';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { CopyButton } from '@/components/common/copy-button';
 import { ErrorState } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Paginated } from '@/lib/client/types';
@@ -71,6 +72,12 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
   const [resourceId, setResourceId] = useState('');
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [open, setOpen] = useState<Delivery | null>(null);
+  // The row that opened the drawer takes the focus back when it closes (ui.md, "Accessible").
+  const opener = useRef<HTMLElement | null>(null);
+  const openDelivery = (d: Delivery, row: HTMLElement) => {
+    opener.current = row;
+    setOpen(d);
+  };
   const filters = toFilters({ event, outcome, deliveryId, resourceId, range });
   const isFiltered = Object.values(filters).some((v) => v !== undefined);
   const series = useApiQuery<Paginated<DeliverySeries>>(
@@ -212,7 +219,7 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
             dataSource={series.data?.results}
             locale={{ emptyText: <Empty description={isFiltered ? 'No delivery matches these filters' : 'Nothing delivered yet: ping the webhook or change something it is subscribed to'} /> }}
             expandable={{
-              expandedRowRender: (s) => <SeriesAttempts webhookId={webhook.id} series={s} onOpen={setOpen} wide={wide} />,
+              expandedRowRender: (s) => <SeriesAttempts webhookId={webhook.id} series={s} onOpen={openDelivery} wide={wide} />,
               expandRowByClick: true,
               rowExpandable: (s) => s.attempts > 0,
             }}
@@ -234,13 +241,24 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
           />
         )}
       </Card>
-      <DeliveryDrawer delivery={open} onClose={() => setOpen(null)} onRedeliver={(d) => void doRedeliver(d.id, `Delivery #${d.id}`)} wide={wide} />
+      <DeliveryDrawer
+        delivery={open}
+        onClose={() => setOpen(null)}
+        onClosed={() => {
+          const row = opener.current;
+          // The row may have been re-rendered meanwhile: find it again by its test id.
+          const target = row?.isConnected ? row : row?.dataset.testid ? document.querySelector<HTMLElement>(`[data-testid="${row.dataset.testid}"]`) : null;
+          // The drawer hands the focus back to where it had found it once its exit ends: take it after that.
+          target?.focus();
+          setTimeout(() => target?.focus(), 120);
+        }}
+        onRedeliver={(d) => void doRedeliver(d.id, `Delivery #${d.id}`)} wide={wide} />
     </>
   );
 }
 
 /** The attempts of one series (every attempt that carried its webhook-id), newest first; each opens in the drawer. */
-function SeriesAttempts({ webhookId, series, onOpen, wide }: { webhookId: number; series: DeliverySeries; onOpen: (d: Delivery) => void; wide: boolean }) {
+function SeriesAttempts({ webhookId, series, onOpen, wide }: { webhookId: number; series: DeliverySeries; onOpen: (d: Delivery, row: HTMLElement) => void; wide: boolean }) {
   const detail = useApiQuery<DeliverySeriesDetail>(`/webhooks/${webhookId}/messages/${series.delivery_id}`, undefined, {
     global: true,
     refetchInterval: series.state === 'pending' ? 2000 : false,
@@ -279,9 +297,9 @@ function SeriesAttempts({ webhookId, series, onOpen, wide }: { webhookId: number
       scroll={{ x: 'max-content' }}
       aria-label={`Attempts of ${series.event} ${series.delivery_id}`}
       onRow={(d) => ({
-        onClick: () => onOpen(d),
-        onKeyDown: (e) => {
-          if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(d);
+        onClick: (e: React.MouseEvent<HTMLElement>) => onOpen(d, e.currentTarget),
+        onKeyDown: (e: React.KeyboardEvent<HTMLElement>) => {
+          if (e.key === 'Enter' && e.target === e.currentTarget) onOpen(d, e.currentTarget);
         },
         tabIndex: 0,
         style: { cursor: 'pointer' },
@@ -303,11 +321,14 @@ function Headers({ headers }: { headers: Record<string, string> | null }) {
 }
 
 /** One attempt in full: request headers and pretty JSON body, response headers and body. */
-function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: Delivery | null; onClose: () => void; onRedeliver: (d: Delivery) => void; wide: boolean }) {
+function DeliveryDrawer({ delivery, onClose, onClosed, onRedeliver, wide }: { delivery: Delivery | null; onClose: () => void; onClosed: () => void; onRedeliver: (d: Delivery) => void; wide: boolean }) {
   return (
     <Drawer
       open={delivery !== null}
       onClose={onClose}
+      afterOpenChange={(isOpen) => {
+        if (!isOpen) onClosed();
+      }}
       size={wide ? 760 : '100%'}
       title={delivery ? `Delivery #${delivery.id}: ${delivery.event}` : 'Delivery'}
       extra={delivery && <Button icon={<RetweetOutlined />} onClick={() => onRedeliver(delivery)}>Redeliver</Button>}
@@ -327,7 +348,16 @@ function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: De
               { key: 'created', label: 'Sent', children: time(delivery.created_date) },
               { key: 'next', label: 'Next attempt of the series', children: time(delivery.next_attempt_date) },
               { key: 'trigger', label: 'Trigger', children: delivery.trigger },
-              { key: 'id', label: 'webhook-id', children: <code style={{ wordBreak: 'break-all' }}>{delivery.delivery_id}</code> },
+              {
+                key: 'id',
+                label: 'webhook-id',
+                children: (
+                  <Flex gap={6} align="center">
+                    <code style={{ wordBreak: 'break-all' }}>{delivery.delivery_id}</code>
+                    <CopyButton text={delivery.delivery_id} label="Copy the delivery id" />
+                  </Flex>
+                ),
+              },
             ]}
           />
           <section>
@@ -335,7 +365,10 @@ function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: De
             <Headers headers={delivery.request_headers} />
           </section>
           <section>
-            <Typography.Title level={5}>Request body</Typography.Title>
+            <Flex justify="space-between" align="center">
+              <Typography.Title level={5}>Request body</Typography.Title>
+              <CopyButton text={() => prettyJson(delivery.request)} label="Copy the payload" />
+            </Flex>
             <pre className={styles.code} data-testid="request-body">{prettyJson(delivery.request)}</pre>
           </section>
           <section>
@@ -343,7 +376,10 @@ function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: De
             <Headers headers={delivery.response_headers} />
           </section>
           <section>
-            <Typography.Title level={5}>Response body</Typography.Title>
+            <Flex justify="space-between" align="center">
+              <Typography.Title level={5}>Response body</Typography.Title>
+              {delivery.response && <CopyButton text={() => prettyJson(delivery.response)} label="Copy the response body" />}
+            </Flex>
             {delivery.response ? (
               <pre className={styles.code} data-testid="response-body">{prettyJson(delivery.response)}</pre>
             ) : (
@@ -374,10 +410,16 @@ function DeliveriesChart({ webhookId }: { webhookId: number }) {
       return { start: new Date(slot * step), success: r?.success ?? 0, failure: r?.failure ?? 0 };
     });
   }, [stats.data]);
-  const max = Math.max(1, ...bars.map((b) => b.success + b.failure));
+  // A value scale with round steps: 0, half and the top, the top at least the tallest bar.
+  const peak = Math.max(1, ...bars.map((b) => b.success + b.failure));
+  const max = peak <= 4 ? peak : Math.ceil(peak / 2) * 2;
   const totals = bars.reduce((t, b) => ({ success: t.success + b.success, failure: t.failure + b.failure }), { success: 0, failure: 0 });
+  // Minutes and hours cross midnight (the 2-day view always does): their ticks carry the date too.
   const label = (d: Date) =>
-    bucket === 'day' ? d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    bucket === 'day'
+      ? d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+      : d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const ticks = bars.length > 0 ? [0, Math.floor(bars.length / 4), Math.floor(bars.length / 2), Math.floor((3 * bars.length) / 4)].map((i) => bars[i]) : [];
   return (
     <Card
       title="Successes and failures"
@@ -404,7 +446,13 @@ function DeliveriesChart({ webhookId }: { webhookId: number }) {
             <span><span style={{ display: 'inline-block', width: 10, height: 10, background: HEALTH_COLOR.failing, marginInlineEnd: 6, borderRadius: 2 }} />{totals.failure} failed</span>
             <Typography.Text type="secondary" style={{ fontSize: 13 }}>per {bucket}, attempts</Typography.Text>
           </Flex>
-          <div className={styles.chart} role="img" aria-label={`${totals.success} successful and ${totals.failure} failed attempts in the period`} data-testid="deliveries-chart">
+          <div className={styles.chartFrame}>
+          <div className={styles.yAxis} aria-hidden="true" data-testid="chart-scale">
+            <span>{max}</span>
+            <span>{max / 2 === Math.round(max / 2) ? max / 2 : ''}</span>
+            <span>0</span>
+          </div>
+          <div className={styles.chart} role="img" aria-label={`${totals.success} successful and ${totals.failure} failed attempts from ${bars[0] ? label(bars[0].start) : ''} to now, at most ${peak} per ${bucket}`} data-testid="deliveries-chart">
             {bars.map((b) => (
               <Tooltip key={b.start.getTime()} title={`${label(b.start)}: ${b.success} ok, ${b.failure} failed`}>
                 <div className={styles.bar}>
@@ -414,9 +462,12 @@ function DeliveriesChart({ webhookId }: { webhookId: number }) {
               </Tooltip>
             ))}
           </div>
+          </div>
           {bars.length > 0 && (
-            <Flex justify="space-between" style={{ fontSize: 12, color: '#868e96', marginTop: 4 }}>
-              <span>{label(bars[0].start)}</span>
+            <Flex justify="space-between" gap={8} wrap style={{ fontSize: 12, color: '#6b7280', marginTop: 4, paddingInlineStart: 36 }} data-testid="chart-axis">
+              {ticks.map((t) => (
+                <span key={t.start.getTime()}>{label(t.start)}</span>
+              ))}
               <span>now</span>
             </Flex>
           )}

@@ -5,7 +5,8 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { QueryState } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Project } from '@/lib/client/types';
-import { useMyRole, useOrganizationBySlug } from './hooks';
+import { usePermissions } from '@/lib/client/permissions';
+import { useOrganizationBySlug } from './hooks';
 import { WebhooksList } from './webhooks-list';
 
 /** /projects/{id}/webhooks: the project's webhooks; "+" for its owner and the organization's staff. */
@@ -15,8 +16,8 @@ export function ProjectWebhooksPage({ projectId }: { projectId: number }) {
 }
 
 function ProjectWebhooks({ project }: { project: Project }) {
-  const { self, isStaff, isAdmin } = useMyRole(project.organization === null ? null : { id: project.organization });
-  const mayCreate = isAdmin || isStaff || (!!self && project.owner?.id === self.id);
+  const { can } = usePermissions('project', project.id);
+  const create = can('create_webhook');
   return (
     <WebhooksList
       title="Webhooks"
@@ -27,7 +28,8 @@ function ProjectWebhooks({ project }: { project: Project }) {
       ]}
       filter={{ project_id: project.id }}
       scope={undefined}
-      createHref={mayCreate ? `/webhooks/create?projectId=${project.id}` : null}
+      createHref={create.allowed ? `/webhooks/create?projectId=${project.id}` : null}
+      createRefusal={create.reason}
     />
   );
 }
@@ -42,7 +44,7 @@ export function OrganizationWebhooksPage({ slug }: { slug: string }) {
     <QueryState query={found}>
       {(list) =>
         list.results[0] ? (
-          <OrganizationWebhooks slug={list.results[0].slug} name={list.results[0].name || list.results[0].slug} />
+          <OrganizationWebhooks id={list.results[0].id} slug={list.results[0].slug} name={list.results[0].name || list.results[0].slug} />
         ) : (
           <Result status="404" title="Not found" subTitle={`There is no organization "${slug}" that you belong to.`} />
         )
@@ -51,11 +53,13 @@ export function OrganizationWebhooksPage({ slug }: { slug: string }) {
   );
 }
 
-function OrganizationWebhooks({ slug, name }: { slug: string; name: string }) {
+function OrganizationWebhooks({ id, slug, name }: { id: number; slug: string; name: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const { isStaff } = useMyRole(slug);
+  const { can } = usePermissions('organization', id);
+  const create = can('create_org_webhook');
+  const seeAll = can('see_all_webhooks');
   const all = params.get('type') === 'all';
   return (
     <WebhooksList
@@ -63,7 +67,10 @@ function OrganizationWebhooks({ slug, name }: { slug: string; name: string }) {
       crumbs={[{ title: 'Organization', href: `/organizations/${encodeURIComponent(slug)}` }, { title: name, href: `/organizations/${encodeURIComponent(slug)}` }, { title: 'Webhooks' }]}
       filter={all ? {} : { type: 'organization' }}
       scope={slug}
-      createHref={isStaff ? `/webhooks/create?org=${encodeURIComponent(slug)}` : null}
+      createHref={create.allowed ? `/webhooks/create?org=${encodeURIComponent(slug)}` : null}
+      createRefusal={create.reason}
+      notice={!seeAll.allowed && seeAll.reason ? seeAll.reason : undefined}
+      emptyText={!seeAll.allowed && seeAll.reason ? 'No webhooks you may see' : undefined}
       toolbar={
         <Segmented
           aria-label="Which webhooks"

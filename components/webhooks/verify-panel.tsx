@@ -2,6 +2,7 @@
 
 import { Collapse, Tabs, Typography } from 'antd';
 import styles from './webhooks.module.css';
+import { CopyButton } from '@/components/common/copy-button';
 
 const NODE = `// receiver.mjs: WEBHOOK_SECRET=... node receiver.mjs
 import crypto from 'node:crypto';
@@ -45,6 +46,17 @@ def webhook():
 if __name__ == "__main__":
     app.run(port=5000)`;
 
+function Snippet({ code, language }: { code: string; language: string }) {
+  return (
+    <div style={{ position: 'relative' }}>
+      <div style={{ position: 'absolute', top: 6, right: 6 }}>
+        <CopyButton text={code} label={`Copy the ${language} snippet`} />
+      </div>
+      <pre className={styles.code}>{code}</pre>
+    </div>
+  );
+}
+
 /** How a receiver checks that a request comes from Herald: X-Signature-256, and Standard Webhooks. */
 export function VerifyPanel() {
   return (
@@ -63,8 +75,8 @@ export function VerifyPanel() {
               <Tabs
                 size="small"
                 items={[
-                  { key: 'node', label: 'Node', children: <pre className={styles.code}>{NODE}</pre> },
-                  { key: 'python', label: 'Python (Flask)', children: <pre className={styles.code}>{PYTHON}</pre> },
+                  { key: 'node', label: 'Node', children: <Snippet code={NODE} language="Node" /> },
+                  { key: 'python', label: 'Python (Flask)', children: <Snippet code={PYTHON} language="Python" /> },
                 ]}
               />
               <Typography.Paragraph style={{ marginTop: 12, marginBottom: 0 }}>

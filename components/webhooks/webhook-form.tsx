@@ -3,6 +3,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
+import { CopyButton } from '@/components/common/copy-button';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
 import { ApiError, type OrgScope } from '@/lib/client/api';
@@ -67,6 +68,7 @@ export function WebhookForm(props: WebhookFormProps) {
 
   const projectId = Form.useWatch('project_id', form);
   const sendMode = Form.useWatch('mode', form) ?? 'all';
+  const secretValue = Form.useWatch('secret', form);
   const isServer = Form.useWatch('is_server', form) ?? false;
   const self = useApiQuery<User>('/users/self', undefined, { global: true, staleTime: 60_000 });
   const isAdmin = Boolean(self.data?.is_superuser);
@@ -219,19 +221,22 @@ export function WebhookForm(props: WebhookFormProps) {
         extra={
           secretNote ??
           (editing
-            ? 'Leave empty to keep the current secret. With a secret, each request carries an X-Signature-256 header.'
+            ? editing.has_secret
+              ? 'This webhook has a secret: its deliveries are signed (X-Signature-256). Leave empty to keep it.'
+              : 'This webhook has no secret: its deliveries are not signed. Type or generate one to sign them.'
             : 'Optional. With a secret, each request carries an X-Signature-256 header that proves it comes from Herald.')
         }
       >
         <Flex gap={8} wrap>
           <Form.Item name="secret" noStyle>
-            <Input.Password
+            {/* One Show control (the button below): the field has no eye icon of its own, so no two controls share a name. */}
+            <Input
               id="secret"
+              type={showSecret ? 'text' : 'password'}
               aria-label="Secret"
               maxLength={SECRET_MAX}
               autoComplete="new-password"
-              placeholder={editing ? (cleared ? 'No secret' : 'Unchanged') : 'No secret'}
-              visibilityToggle={{ visible: showSecret, onVisibleChange: setShowSecret }}
+              placeholder={editing ? (cleared || !editing.has_secret ? 'No secret' : 'A secret is set (unchanged)') : 'No secret'}
               onChange={() => {
                 setCleared(false);
                 setSecretNote(null);
@@ -240,7 +245,10 @@ export function WebhookForm(props: WebhookFormProps) {
             />
           </Form.Item>
           <Space.Compact>
-            <Button onClick={() => setShowSecret((v) => !v)}>{showSecret ? 'Hide' : 'Show'}</Button>
+            <Button onClick={() => setShowSecret((v) => !v)} aria-pressed={showSecret}>
+              {showSecret ? 'Hide' : 'Show'}
+            </Button>
+            <CopyButton size="middle" label="Copy the secret" text={() => form.getFieldValue('secret') ?? ''} disabled={!secretValue} />
             <Button
               onClick={() => {
                 form.setFieldValue('secret', generateSecret());

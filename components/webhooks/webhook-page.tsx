@@ -1,9 +1,11 @@
 'use client';
 
 import { DeleteOutlined, SendOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Flex, Popconfirm, Tabs, Tag } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Flex, Popconfirm, Tabs, Tag } from 'antd';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { Guarded } from '@/components/common/guarded';
 import { PageHeader, type Crumb } from '@/components/common/page-header';
+import { usePermissions } from '@/lib/client/permissions';
 import { QueryState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -33,6 +35,7 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
   const project = useApiQuery<Project>(webhook.project_id ? `/projects/${webhook.project_id}` : null, undefined, { global: true, retry: false });
   const ping = usePing();
   const remove = useDeleteWebhooks();
+  const { can } = usePermissions('webhook', webhook.id);
   const back = listHref(webhook, org.data?.slug) ?? '/projects';
   const title = `Webhook #${webhook.id}${webhook.description ? `: ${webhook.description}` : ''}`;
 
@@ -67,16 +70,26 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
         crumbs={crumbsFor(webhook, org.data, project.data, back)}
         extra={
           <>
-            <Button icon={<SendOutlined />} loading={ping.isPending} onClick={doPing}>
-              Ping
-            </Button>
-            <SendExampleButton webhook={webhook} />
-            <RecoverButton webhook={webhook} />
-            <Popconfirm title={`Delete webhook #${webhook.id}?`} description="Its delivery history is deleted with it." okText="Delete" okButtonProps={{ danger: true }} onConfirm={doDelete}>
-              <Button danger icon={<DeleteOutlined />}>
-                Delete
+            <Guarded permission={can('ping')}>
+              <Button icon={<SendOutlined />} loading={ping.isPending} onClick={doPing}>
+                Ping
               </Button>
-            </Popconfirm>
+            </Guarded>
+            {can('ping').allowed && <SendExampleButton webhook={webhook} />}
+            {can('redeliver').allowed && <RecoverButton webhook={webhook} />}
+            {can('delete').allowed ? (
+              <Popconfirm title={`Delete webhook #${webhook.id}?`} description="Its delivery history is deleted with it." okText="Delete" okButtonProps={{ danger: true }} onConfirm={doDelete}>
+                <Button danger icon={<DeleteOutlined />}>
+                  Delete
+                </Button>
+              </Popconfirm>
+            ) : (
+              <Guarded permission={can('delete')}>
+                <Button danger icon={<DeleteOutlined />}>
+                  Delete
+                </Button>
+              </Guarded>
+            )}
           </>
         }
       />
@@ -90,6 +103,12 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
             { key: 'type', label: 'Type', children: webhook.type === 'project' ? `Project${project.data ? `: ${project.data.name}` : ` #${webhook.project_id}`}` : webhook.type === 'server' ? 'Server (the whole installation)' : `Organization${org.data ? `: ${org.data.name || org.data.slug}` : ''}` },
             { key: 'health', label: 'Health', children: <HealthSummary webhook={webhook} /> },
             { key: 'active', label: 'Active', children: webhook.is_active ? <Tag color="green">active</Tag> : <Tag>inactive</Tag> },
+            {
+              key: 'signing',
+              label: 'Signing',
+              children: webhook.has_secret ? <Tag color="green">signed with a secret</Tag> : <Tag color="warning">not signed: no secret</Tag>,
+            },
+            { key: 'ssl', label: 'SSL', children: webhook.enable_ssl ? <Tag color="green">certificates verified</Tag> : <Tag color="warning">not verified</Tag> },
             { key: 'owner', label: 'Created by', children: `${userLabel(webhook.owner)}, ${formatDate(webhook.created_date)}` },
             { key: 'events', label: 'Events', span: 'filled', children: <Flex gap={4} wrap>{summarizeEvents(webhook.type, webhook.events).map((e) => <Tag key={e} style={{ marginInlineEnd: 0 }} color={e.includes(':') ? undefined : 'blue'}>{e}</Tag>)}</Flex> },
             ...(webhook.disabled_reason ? [{ key: 'disabled', label: 'Turned off', span: 'filled' as const, children: <Tag color="warning" style={{ whiteSpace: 'normal' }}>{webhook.disabled_reason}</Tag> }] : []),
@@ -120,7 +139,11 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
             label: 'Settings',
             children: (
               <Card>
-                <WebhookForm mode="edit" webhook={webhook} onCancel={() => router.push(back)} onSaved={() => router.push(back)} />
+                {can('update').allowed ? (
+                  <WebhookForm mode="edit" webhook={webhook} onCancel={() => router.push(back)} onSaved={() => router.push(back)} />
+                ) : (
+                  <Alert type="info" showIcon title={can('update').reason ?? 'Checking your permissions…'} data-testid="settings-refused" />
+                )}
               </Card>
             ),
           },

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import { PageHeader, type Crumb } from '@/components/common/page-header';
+import { Guarded } from '@/components/common/guarded';
 import { ErrorState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import type { OrgScope } from '@/lib/client/api';
@@ -31,14 +32,19 @@ export type WebhooksListProps = {
   /** The list's filter: `{project_id}` or `{type: 'organization'}`. */
   filter: Record<string, string | number | undefined>;
   scope: OrgScope;
-  /** Where "+" leads; null when the caller may not add webhooks here. */
+  /** Where "+" leads; null when the caller may not add webhooks here (`createRefusal` says why). */
   createHref: string | null;
+  createRefusal?: string | null;
+  /** Said above the list, e.g. that the caller sees only some of the scope's webhooks. */
+  notice?: ReactNode;
+  /** The empty list's words when the caller cannot see every webhook of the scope. */
+  emptyText?: string;
   /** Extra controls beside search and sort. */
   toolbar?: ReactNode;
 };
 
 /** One scope's webhooks: search, sort, server-side pagination, ping, edit, delete one or many. */
-export function WebhooksList({ title, crumbs, filter, scope, createHref, toolbar }: WebhooksListProps) {
+export function WebhooksList({ title, crumbs, filter, scope, createHref, createRefusal, notice, emptyText, toolbar }: WebhooksListProps) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -111,9 +117,14 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, toolbar
             <Tooltip title="Add a webhook">
               <Button type="primary" icon={<PlusOutlined />} aria-label="Add a webhook" href={createHref} onClick={(e) => { e.preventDefault(); router.push(createHref); }} />
             </Tooltip>
+          ) : createRefusal ? (
+            <Guarded permission={{ allowed: false, reason: createRefusal }}>
+              <Button type="primary" icon={<PlusOutlined />} aria-label="Add a webhook" />
+            </Guarded>
           ) : undefined
         }
       />
+      {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} data-testid="webhooks-notice" />}
       <Card>
         <Flex gap={8} wrap align="center" style={{ marginBottom: 16 }}>
           <Input.Search
@@ -151,7 +162,7 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, toolbar
             rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), columnWidth: 32 }}
             locale={{
               emptyText: (
-                <Empty description={search ? 'No webhook matches this search' : 'No webhooks yet'}>
+                <Empty description={search ? 'No webhook matches this search' : (emptyText ?? 'No webhooks yet')}>
                   {createHref && !search && (
                     <Button type="primary" onClick={() => router.push(createHref)}>
                       Setup a webhook

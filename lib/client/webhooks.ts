@@ -26,6 +26,8 @@ export type Webhook = {
   ordering: 'unordered' | 'fifo';
   /** operations.md, "Endpoint health". */
   health?: WebhookHealth;
+  /** Whether deliveries are signed (the secret itself is write-only). */
+  has_secret: boolean;
   /** Client only: the state of the last ping made from this page (a refusal has no status code). */
   last_state?: DeliveryState;
 };

@@ -48,6 +48,11 @@ async function loadComment(tx: Tx, actor: Actor, id: number, action: Action, loc
   return { comment, chain };
 }
 
+/** Whether the actor may `action` the comment: the check its update and delete make (throws 403 otherwise). */
+export async function checkCommentAccess(tx: Tx, actor: Actor, id: number, action: 'update' | 'delete') {
+  await loadComment(tx, actor, id, action);
+}
+
 export async function listComments(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   // A comment is seen by whoever sees its issue: the issue's rule, on the joined rows.
   const filters: (SQL | undefined)[] = [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];

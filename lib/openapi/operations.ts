@@ -20,6 +20,7 @@ import { FILTER_FIELDS as TASK_FIELDS } from '@/lib/tasks/tasks';
 import { loginSchema, registerSchema, updateUserSchema } from '@/lib/users/schemas';
 import { FILTER_FIELDS as USER_FIELDS } from '@/lib/users/users';
 import { WEBHOOK_TYPES } from '@/lib/webhooks/events';
+import { PERMISSION_SUBJECTS } from '@/lib/permissions/subjects';
 import { createWebhookSchema, recoverWebhookSchema, replaceWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
 import { FILTER_FIELDS as WEBHOOK_FIELDS } from '@/lib/webhooks/webhooks';
 
@@ -122,6 +123,11 @@ export const OPERATIONS: Operation[] = [
   {
     method: 'post', path: '/api/webhooks/{id}/test', operationId: 'webhooks_create_test', summary: "Send an event's example payload (trigger: test), within the request (Herald's)", tag: 'webhooks', pathParams: id,
     body: sendExampleSchema, status: 200, response: 'The delivery of the example, already sent',
+  },
+  {
+    method: 'get', path: '/api/permissions', operationId: 'permissions_retrieve', summary: 'What the caller may do to or within one object (the pages offer only these controls)', tag: 'users',
+    query: { subject: z.enum([...PERMISSION_SUBJECTS]), id: z.number().int().optional() }, status: 200,
+    response: '`{subject, id, can: {<action>: {allowed, reason}}}`',
   },
   { method: 'post', path: '/api/webhooks/{id}/ping', operationId: 'webhooks_create_ping', summary: 'Send a ping webhook (sent within the request)', tag: 'webhooks', pathParams: id, status: 200, response: 'The delivery of the ping, already sent' },
   {

@@ -41,6 +41,8 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
     ordering: w.ordering,
     /** Custom header names; the values are write-only. */
     headers: Object.fromEntries(w.headers.map((h) => [h.name, MASKED_VALUE])),
+    /** Whether deliveries are signed; the secret itself stays write-only. */
+    has_secret: Boolean(w.secret),
   }));
 }
 

@@ -144,6 +144,11 @@ async function resolveScope(tx: Tx, actor: Actor, input: CreateWebhookInput) {
   return { organizationId: project.organizationId, projectId: project.id };
 }
 
+/** Whether the actor may add a webhook of this kind there: the same check createWebhook makes (throws 403 otherwise). */
+export async function checkWebhookCreation(tx: Tx, actor: Actor, input: Pick<CreateWebhookInput, 'type' | 'project_id'>) {
+  await resolveScope(tx, actor, input as CreateWebhookInput);
+}
+
 export async function createWebhook(tx: Tx, actor: Actor, input: CreateWebhookInput) {
   const scope = await resolveScope(tx, actor, input);
   await ensureTargetAllowed(input.target_url);

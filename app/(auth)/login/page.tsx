@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { LoginForm } from '@/components/auth/login-form';
 
-export const metadata = { title: 'Sign in · Herald' };
+export const metadata = { title: 'Sign in' };
 
 export default function LoginPage() {
   return (

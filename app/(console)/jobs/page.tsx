@@ -1,6 +1,6 @@
 import { JobsList } from '@/components/jobs/jobs-list';
 
-export const metadata = { title: 'Jobs · Herald' };
+export const metadata = { title: 'Jobs' };
 
 export default function JobsPage() {
   return <JobsList />;

@@ -1,6 +1,6 @@
 import { TasksList } from '@/components/tasks/tasks-list';
 
-export const metadata = { title: 'Tasks · Herald' };
+export const metadata = { title: 'Tasks' };
 
 export default function TasksPage() {
   return <TasksList />;

@@ -1,7 +1,6 @@
-import { WithId } from '@/components/common/id-param';
+import { subjectPage } from '@/components/common/subject-page';
 import { JobPage } from '@/components/jobs/job-page';
 
-export default async function Page({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return <WithId raw={id}>{(n) => <JobPage id={n} />}</WithId>;
-}
+const page = subjectPage('job', 'id', (id) => <JobPage id={Number(id)} />);
+export const generateMetadata = page.generateMetadata;
+export default page.Page;

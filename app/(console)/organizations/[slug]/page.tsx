@@ -1,6 +1,6 @@
+import { subjectPage } from '@/components/common/subject-page';
 import { OrganizationPage } from '@/components/organizations/organization-page';
 
-export default async function Page({ params }: { params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  return <OrganizationPage slug={decodeURIComponent(slug)} />;
-}
+const page = subjectPage('organization', 'slug', (slug) => <OrganizationPage slug={slug} />);
+export const generateMetadata = page.generateMetadata;
+export default page.Page;

@@ -1,7 +1,6 @@
+import { subjectPage } from '@/components/common/subject-page';
 import { ProjectPage } from '@/components/projects/project-page';
-import { WithId } from '@/components/common/id-param';
 
-export default async function Page({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return <WithId raw={id}>{(n) => <ProjectPage id={n} />}</WithId>;
-}
+const page = subjectPage('project', 'id', (id) => <ProjectPage id={Number(id)} />);
+export const generateMetadata = page.generateMetadata;
+export default page.Page;

@@ -1,19 +1,12 @@
 import { Suspense } from 'react';
-import { WithId } from '@/components/common/id-param';
 import { Loading } from '@/components/common/query-state';
+import { subjectPage } from '@/components/common/subject-page';
 import { WebhookPage } from '@/components/webhooks/webhook-page';
 
-export const metadata = { title: 'Webhook · Herald' };
-
-export default async function Page({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return (
-    <WithId raw={id}>
-      {(n) => (
-        <Suspense fallback={<Loading />}>
-          <WebhookPage id={n} />
-        </Suspense>
-      )}
-    </WithId>
-  );
-}
+const page = subjectPage('webhook', 'id', (id) => (
+  <Suspense fallback={<Loading />}>
+    <WebhookPage id={Number(id)} />
+  </Suspense>
+));
+export const generateMetadata = page.generateMetadata;
+export default page.Page;

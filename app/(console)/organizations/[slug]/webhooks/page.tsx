@@ -1,14 +1,12 @@
 import { Suspense } from 'react';
 import { Loading } from '@/components/common/query-state';
+import { subjectPage } from '@/components/common/subject-page';
 import { OrganizationWebhooksPage } from '@/components/webhooks/scope-pages';
 
-export const metadata = { title: 'Organization webhooks · Herald' };
-
-export default async function Page({ params }: { params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  return (
-    <Suspense fallback={<Loading />}>
-      <OrganizationWebhooksPage slug={decodeURIComponent(slug)} />
-    </Suspense>
-  );
-}
+const page = subjectPage('organization-webhooks', 'slug', (slug) => (
+  <Suspense fallback={<Loading />}>
+    <OrganizationWebhooksPage slug={slug} />
+  </Suspense>
+));
+export const generateMetadata = page.generateMetadata;
+export default page.Page;

@@ -1,19 +1,12 @@
 import { Suspense } from 'react';
-import { WithId } from '@/components/common/id-param';
 import { Loading } from '@/components/common/query-state';
+import { subjectPage } from '@/components/common/subject-page';
 import { ProjectWebhooksPage } from '@/components/webhooks/scope-pages';
 
-export const metadata = { title: 'Project webhooks · Herald' };
-
-export default async function Page({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  return (
-    <WithId raw={id}>
-      {(n) => (
-        <Suspense fallback={<Loading />}>
-          <ProjectWebhooksPage projectId={n} />
-        </Suspense>
-      )}
-    </WithId>
-  );
-}
+const page = subjectPage('project-webhooks', 'id', (id) => (
+  <Suspense fallback={<Loading />}>
+    <ProjectWebhooksPage projectId={Number(id)} />
+  </Suspense>
+));
+export const generateMetadata = page.generateMetadata;
+export default page.Page;
