@@ -41,7 +41,7 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     await o.goto(`/webhooks/create?projectId=${projectId}`);
     await expect(o.getByRole('heading', { name: 'Setup a webhook' })).toBeVisible({ timeout: 30_000 });
     await o.getByLabel('Target URL').fill(receiver.url);
-    await o.getByLabel('Description').fill('Examples hook');
+    await o.getByLabel('Description', { exact: true }).fill('Examples hook');
     await o.getByLabel('Select individual events').check();
     const events = o.getByRole('group', { name: 'Events to send' });
     await expect(events.getByTestId('event-description-update:task')).toHaveText('A task changed: its name, assignee, labels, data or the state of its jobs.');

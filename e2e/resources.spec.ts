@@ -71,7 +71,7 @@ test('people, organization, project, task, jobs and issues through the console',
   await expect(a.getByRole('menuitem', { name: 'Organization' })).toBeVisible();
 
   // Edit the description, then invite B as a worker.
-  await a.getByLabel('Description').fill('People who draw boxes.');
+  await a.getByLabel('Description', { exact: true }).fill('People who draw boxes.');
   const saved = patched(a, /\/api\/organizations\/\d+$/);
   await a.getByRole('button', { name: 'Save' }).click();
   await saved;

@@ -46,7 +46,7 @@ test('webhook form, rename, Ping and Redeliver are server actions whose events a
     await done;
     await expect(page.locator('.ant-form-item').filter({ has: page.getByLabel('Target URL') }).locator('.ant-form-item-explain-error')).toContainText(/./);
     await page.getByLabel('Target URL').fill(receiver.url);
-    await page.getByLabel('Description').fill('Through actions');
+    await page.getByLabel('Description', { exact: true }).fill('Through actions');
     await page.getByLabel('Secret', { exact: true }).fill(SECRET);
     done = actionDone(page);
     await page.getByRole('button', { name: 'Submit' }).click();

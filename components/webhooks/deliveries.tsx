@@ -243,14 +243,19 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
       </Card>
       <DeliveryDrawer
         delivery={open}
-        onClose={() => setOpen(null)}
-        onClosed={() => {
+        onClose={() => {
+          setOpen(null);
           const row = opener.current;
-          // The row may have been re-rendered meanwhile: find it again by its test id.
-          const target = row?.isConnected ? row : row?.dataset.testid ? document.querySelector<HTMLElement>(`[data-testid="${row.dataset.testid}"]`) : null;
-          // The drawer hands the focus back to where it had found it once its exit ends: take it after that.
-          target?.focus();
-          setTimeout(() => target?.focus(), 120);
+          const testId = row?.dataset.testid;
+          // The row may be rendered anew meanwhile (its attempts are refetched), and the drawer hands the
+          // focus back to where it found it once its exit ends, or not at all when it is unmounted first:
+          // find the row again and take the focus a few times over the next second, while nothing else has it.
+          const focusRow = () => {
+            const target = row?.isConnected ? row : testId ? document.querySelector<HTMLElement>(`[data-testid="${testId}"]`) : null;
+            const active = document.activeElement;
+            if (target && (!active || active === document.body || active === target)) target.focus();
+          };
+          for (const ms of [0, 120, 400, 1000]) setTimeout(focusRow, ms);
         }}
         onRedeliver={(d) => void doRedeliver(d.id, `Delivery #${d.id}`)} wide={wide} />
     </>
@@ -321,14 +326,11 @@ function Headers({ headers }: { headers: Record<string, string> | null }) {
 }
 
 /** One attempt in full: request headers and pretty JSON body, response headers and body. */
-function DeliveryDrawer({ delivery, onClose, onClosed, onRedeliver, wide }: { delivery: Delivery | null; onClose: () => void; onClosed: () => void; onRedeliver: (d: Delivery) => void; wide: boolean }) {
+function DeliveryDrawer({ delivery, onClose, onRedeliver, wide }: { delivery: Delivery | null; onClose: () => void; onRedeliver: (d: Delivery) => void; wide: boolean }) {
   return (
     <Drawer
       open={delivery !== null}
       onClose={onClose}
-      afterOpenChange={(isOpen) => {
-        if (!isOpen) onClosed();
-      }}
       size={wide ? 760 : '100%'}
       title={delivery ? `Delivery #${delivery.id}: ${delivery.event}` : 'Delivery'}
       extra={delivery && <Button icon={<RetweetOutlined />} onClick={() => onRedeliver(delivery)}>Redeliver</Button>}
