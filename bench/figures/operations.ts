@@ -38,8 +38,9 @@ export async function measureRateLimit(b: Bench, seconds: number, unlimitedBackl
   await startDispatcher();
   // Alone first: the unlimited endpoint's rate on these three processes.
   const drainFree = async () => {
-    await b.seedBacklog([free], unlimitedBacklog);
+    // Counted from zero before the backlog exists: the processes start on it at once.
     await freeReceiver.ask('reset');
+    await b.seedBacklog([free], unlimitedBacklog);
     const started = performance.now();
     await waitForCount(freeReceiver, unlimitedBacklog);
     return unlimitedBacklog / ((performance.now() - started) / 1000);
