@@ -23,15 +23,21 @@ export async function shoot(page: Page, name: string, { mobile = false, fullPage
   await page.waitForTimeout(300);
 }
 
-/** A fresh browser context signed in through the login form. */
-export async function signIn(browser: Browser, who: { username: string; password: string }) {
-  const context = await browser.newContext();
+/** A fresh browser context (at `viewport`, if given) signed in through the login form. */
+export async function openSignedIn(browser: Browser, who: { username: string; password: string }, viewport?: { width: number; height: number }) {
+  const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   await page.goto('/login');
   await page.getByLabel('Username').fill(who.username);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/projects/);
+  return page;
+}
+
+/** A fresh browser context signed in through the login form, its user menu naming the user. */
+export async function signIn(browser: Browser, who: { username: string; password: string }) {
+  const page = await openSignedIn(browser, who);
   await expect(page.getByTestId('user-menu')).toContainText(who.username);
   return page;
 }

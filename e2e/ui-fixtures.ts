@@ -1,5 +1,6 @@
 import { expect, test as base, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { makePng } from './png';
+import { openSignedIn } from './support';
 
 // Shared fixtures of the UI specs (accessibility, permissions, not-found, session): each test seeds its own
 // people and organization through the REST API, then drives the pages as one of them.
@@ -77,15 +78,8 @@ export async function seedTeam(request: APIRequestContext, receiverUrl = 'http:/
 }
 
 /** A fresh browser context at `viewport`, signed in through the login form. */
-export async function signInAt(browser: Browser, who: Person, viewport = { width: 1440, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('Username').fill(who.username);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/projects/);
-  return page;
+export function signInAt(browser: Browser, who: Person, viewport = { width: 1440, height: 900 }): Promise<Page> {
+  return openSignedIn(browser, who, viewport);
 }
 
 export const DESKTOP = { width: 1440, height: 900 };

@@ -161,7 +161,7 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
     { title: 'State', dataIndex: 'state', render: (_: unknown, s) => stateCell(s) },
     { title: 'Attempts', dataIndex: 'attempts', width: 88 },
     { title: 'Last status', dataIndex: 'last_status_code', width: 96, render: (v: number | null, s) => v ?? (s.attempts > 0 ? 'no answer' : '—') },
-    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 116, render: (_: unknown, s) => redeliverButton(s) },
+    { title: <span className="visually-hidden">Actions</span>, key: 'actions', width: 116, render: (_: unknown, s) => redeliverButton(s) },
   ];
   // Phones: the same facts in three columns, so nothing hides behind a horizontal scroll.
   const narrowColumns: TableColumnsType<DeliverySeries> = [
@@ -188,7 +188,7 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
         </Flex>
       ),
     },
-    { title: <span className={styles.srOnly}>Actions</span>, key: 'actions', width: 44, render: (_: unknown, s) => redeliverButton(s, true) },
+    { title: <span className="visually-hidden">Actions</span>, key: 'actions', width: 44, render: (_: unknown, s) => redeliverButton(s, true) },
   ];
 
   return (

@@ -181,7 +181,7 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
               onChange: (p, size) => setQuery({ page: size !== pageSize ? 1 : p, page_size: size === 10 ? undefined : size }),
             }}
             columns={[
-              { title: <span className={styles.srOnly}>Status</span>, key: 'status', width: 28, render: (_: unknown, w) => <StatusDot webhook={w} /> },
+              { title: <span className="visually-hidden">Status</span>, key: 'status', width: 28, render: (_: unknown, w) => <StatusDot webhook={w} /> },
               {
                 title: 'Webhook',
                 key: 'webhook',
@@ -213,7 +213,7 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
               },
               ...(wide ? [{ title: 'Events', key: 'events', width: '34%', render: (_: unknown, w: Webhook) => eventTags(w) }] : []),
               {
-                title: <span className={styles.srOnly}>Actions</span>,
+                title: <span className="visually-hidden">Actions</span>,
                 key: 'actions',
                 width: wide ? 230 : 48,
                 render: (_: unknown, w) => (
