@@ -7,7 +7,14 @@ const nextConfig: NextConfig = {
   // throttle's store (rate-limiter-flexible) imports drizzle-orm at run time: both come from node_modules,
   // so that it and Herald share one drizzle. pino and prom-client too: one copy per process, shared by
   // every bundle and by lib/http/server.ts (their logger and registry live on globalThis).
-  serverExternalPackages: ['@electric-sql/pglite', 'pg', 'drizzle-orm', 'rate-limiter-flexible', 'pino', 'prom-client'],
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'pg',
+    'drizzle-orm',
+    'rate-limiter-flexible',
+    'pino',
+    'prom-client',
+  ],
   poweredByHeader: false,
   // CVAT clients call /api/tasks; a trailing slash is tolerated by redirect.
   trailingSlash: false,
@@ -18,7 +25,12 @@ const nextConfig: NextConfig = {
   },
   // The headers `npm start`'s server sets on every answer, for `next start` and `next dev` too.
   async headers() {
-    return [{ source: '/:path*', headers: Object.entries(SECURITY_HEADERS).map(([key, value]) => ({ key, value })) }];
+    return [
+      {
+        source: '/:path*',
+        headers: Object.entries(SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
+      },
+    ];
   },
 };
 

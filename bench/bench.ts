@@ -8,7 +8,8 @@ import pg from 'pg';
 import { log, round } from './context';
 import { plotThroughput } from './plot';
 
-const baseUrl = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const baseUrl =
+  process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `herald_bench_${randomBytes(3).toString('hex')}`;
 const benchUrl = new URL(baseUrl);
 benchUrl.pathname = `/${dbName}`;
@@ -42,7 +43,12 @@ async function main() {
   const { measureFifo, measureRateLimit } = await import('./figures/operations');
 
   const results: Record<string, unknown> = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     date: new Date().toISOString(),
   };
   const record = (name: string, value: unknown) => {
@@ -61,13 +67,26 @@ async function main() {
     await measureThroughput(b, 16, quick ? 50 : 300);
     const throughput = await measureThroughput(b, 16, quick ? 300 : 2000);
     const ideal = results.ideal as { deliveries_per_s: number } | undefined;
-    record('throughput', ideal ? { ...throughput, ideal_per_s: ideal.deliveries_per_s, ratio_to_ideal: round(throughput.deliveries_per_s / ideal.deliveries_per_s, 2) } : throughput);
+    record(
+      'throughput',
+      ideal
+        ? {
+            ...throughput,
+            ideal_per_s: ideal.deliveries_per_s,
+            ratio_to_ideal: round(throughput.deliveries_per_s / ideal.deliveries_per_s, 2),
+          }
+        : throughput,
+    );
   }
   // The same at other concurrencies, for the plot in bench/README.md (bench/throughput.svg).
   if (runs('concurrency')) {
     const points = [];
     for (const perEndpoint of [1, 2, 4, 8, 16, 32, 64]) {
-      const { concurrency, deliveries_per_s, baseline_per_s } = await measureThroughput(b, perEndpoint, quick ? 200 : 800);
+      const { concurrency, deliveries_per_s, baseline_per_s } = await measureThroughput(
+        b,
+        perEndpoint,
+        quick ? 200 : 800,
+      );
       points.push({ concurrency, deliveries_per_s, baseline_per_s });
       log('concurrency', points.at(-1));
     }
@@ -80,7 +99,8 @@ async function main() {
   if (runs('storage')) record('storage', await measureStorage(b, quick ? 300 : 2000));
   if (runs('retention')) record('retention', await measureRetention(b, quick ? 100_000 : 1_000_000));
   if (runs('exactly_once')) record('exactly_once', await measureExactlyOnce(b, quick ? 300 : 2000));
-  if (runs('rate_limit')) record('rate_limit', await measureRateLimit(b, quick ? 20 : 60, quick ? 5000 : 20_000));
+  if (runs('rate_limit'))
+    record('rate_limit', await measureRateLimit(b, quick ? 20 : 60, quick ? 5000 : 20_000));
   if (runs('fifo')) record('fifo', await measureFifo(b, quick ? 1000 : 10_000));
   if (runs('scale_out')) record('scale_out', await measureScaleOut(b, quick ? 10_000 : 60_000));
 

@@ -26,16 +26,29 @@ export async function runPool<T>(items: T[], concurrency: number, fn: (item: T) 
 export function sampleRss() {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return { stop: () => (clearInterval(timer), Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576)) };
+  return {
+    stop: () => (clearInterval(timer), Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576)),
+  };
 }
 
-export type Receiver = { port: number; url: string; child: ChildProcess; ask: <T>(message: string) => Promise<T>; close: () => void };
+export type Receiver = {
+  port: number;
+  url: string;
+  child: ChildProcess;
+  ask: <T>(message: string) => Promise<T>;
+  close: () => void;
+};
 
 /** bench/receiver.mjs in its own process, as a real receiver would be. */
 export async function startReceiver(env: Record<string, string>): Promise<Receiver> {
-  const child = fork(path.join(import.meta.dirname, 'receiver.mjs'), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve) => child.once('message', (m: { port: number }) => resolve(m.port)));
-  const ask = <T,>(message: string) =>
+  const child = fork(path.join(import.meta.dirname, 'receiver.mjs'), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m: { port: number }) => resolve(m.port)),
+  );
+  const ask = <T>(message: string) =>
     new Promise<T>((resolve) => {
       child.once('message', (m) => resolve(m as T));
       child.send(message);
@@ -65,10 +78,15 @@ export async function openBench() {
   const { idArray, queryRows } = await import('@/db/raw');
   const db = await getDb();
 
-  const user = await transaction(db, (tx) => registerUser(tx, { username: 'bench', email: 'bench@example.test', passwordHash: 'x' }));
+  const user = await transaction(db, (tx) =>
+    registerUser(tx, { username: 'bench', email: 'bench@example.test', passwordHash: 'x' }),
+  );
   const actor = { user, baseUrl: 'http://herald.bench', org: { kind: 'personal' as const } };
   const org = await transaction(db, (tx) => createOrganization(tx, actor, { slug: 'bench' }));
-  const orgActor = { ...actor, org: { kind: 'org' as const, id: org.id, slug: org.slug, role: 'owner' as const } };
+  const orgActor = {
+    ...actor,
+    org: { kind: 'org' as const, id: org.id, slug: org.slug, role: 'owner' as const },
+  };
 
   const count = async (query: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(db, query))[0].n;
   return {
@@ -79,24 +97,51 @@ export async function openBench() {
     transaction,
     actor,
     orgActor,
-    newProject: (name: string) => transaction(db, (tx) => createProject(tx, actor, { name, labels: [{ name: 'car' }, { name: 'person' }] })),
+    newProject: (name: string) =>
+      transaction(db, (tx) =>
+        createProject(tx, actor, { name, labels: [{ name: 'car' }, { name: 'person' }] }),
+      ),
     /** Projects of the organization: events from concurrent writers touch different rows. */
     async orgProjects(prefix: string, n: number) {
       const out = [];
-      for (let i = 0; i < n; i++) out.push(await transaction(db, (tx) => createProject(tx, orgActor, { name: `${prefix}-${i}` })));
+      for (let i = 0; i < n; i++)
+        out.push(await transaction(db, (tx) => createProject(tx, orgActor, { name: `${prefix}-${i}` })));
       return out;
     },
     async addOrgWebhooks(target: string, n: number, events: string[]) {
       const ids: number[] = [];
       for (let i = 0; i < n; i++) {
-        ids.push((await transaction(db, (tx) => createWebhook(tx, orgActor, { target_url: target, type: 'organization', events, secret: `bench-secret-${i}` }))).id);
+        ids.push(
+          (
+            await transaction(db, (tx) =>
+              createWebhook(tx, orgActor, {
+                target_url: target,
+                type: 'organization',
+                events,
+                secret: `bench-secret-${i}`,
+              }),
+            )
+          ).id,
+        );
       }
       return ids;
     },
     async addWebhooks(projectId: number, target: string, n: number, events: string[]) {
       const ids: number[] = [];
       for (let i = 0; i < n; i++) {
-        ids.push((await transaction(db, (tx) => createWebhook(tx, actor, { target_url: target, type: 'project', project_id: projectId, events, secret: `bench-secret-${i}` }))).id);
+        ids.push(
+          (
+            await transaction(db, (tx) =>
+              createWebhook(tx, actor, {
+                target_url: target,
+                type: 'project',
+                project_id: projectId,
+                events,
+                secret: `bench-secret-${i}`,
+              }),
+            )
+          ).id,
+        );
       }
       return ids;
     },
@@ -118,17 +163,24 @@ export async function openBench() {
     /** The body a series of the latest message sends to this webhook. */
     async sampleBody(webhookId: number) {
       const { buildBody, unpackPayload } = await import('@/lib/webhooks/payloads');
-      const [{ payload }] = await queryRows<{ payload: Uint8Array }>(db, sql`select payload from webhook_messages order by id desc limit 1`);
+      const [{ payload }] = await queryRows<{ payload: Uint8Array }>(
+        db,
+        sql`select payload from webhook_messages order by id desc limit 1`,
+      );
       return buildBody(unpackPayload(payload), webhookId);
     },
     pending: () => count(sql`select count(*)::int as n from webhook_deliveries where state = 'pending'`),
-    attemptsOf: (ids: number[]) => count(sql`select count(*)::int as n from webhook_attempts where webhook_id = any(${idArray(ids)})`),
+    attemptsOf: (ids: number[]) =>
+      count(sql`select count(*)::int as n from webhook_attempts where webhook_id = any(${idArray(ids)})`),
     /**
      * A backlog: `messages` copies of a real event, each queued to every one of `webhookIds`, due now
      * (the state a receiver outage leaves behind). Written in bulk.
      */
     async seedBacklog(webhookIds: number[], messages: number, due = 'now()') {
-      const [{ id: template }] = await queryRows<{ id: number }>(db, sql`select max(id)::int as id from webhook_messages where event = 'update:project'`);
+      const [{ id: template }] = await queryRows<{ id: number }>(
+        db,
+        sql`select max(id)::int as id from webhook_messages where event = 'update:project'`,
+      );
       await db.execute(sql`
         insert into webhook_messages (event, resource_type, resource_id, payload, created_date)
         select 'update:project', 'project', '1', t.payload, now() from generate_series(1, ${messages}) cross join (select payload from webhook_messages where id = ${template}) t`);

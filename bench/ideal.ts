@@ -19,7 +19,10 @@ export async function seedIdeal(connectionString: string, url: string, payload: 
     id bigserial primary key, url text not null, payload text not null, secret text not null,
     state smallint not null default 0, status_code int, attempts int not null default 0, locked_until timestamptz)`);
   await client.query(`create index ideal_queue_due on ideal_queue (id) where state = 0`);
-  await client.query(`insert into ideal_queue (url, payload, secret) select $1, $2, 'bench-secret' from generate_series(1, $3)`, [url, payload, rows]);
+  await client.query(
+    `insert into ideal_queue (url, payload, secret) select $1, $2, 'bench-secret' from generate_series(1, $3)`,
+    [url, payload, rows],
+  );
   await client.query(`vacuum analyze ideal_queue`);
   await client.end();
 }

@@ -25,21 +25,38 @@ export function plotThroughput(points: Point[]): string {
   ];
   for (let i = 0; i <= 4; i++) {
     const v = (yMax / 4) * i;
-    parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#eeeeee"/>`);
-    parts.push(`<text x="${MARGIN.left - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v).toLocaleString('en-US')}</text>`);
+    parts.push(
+      `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="#eeeeee"/>`,
+    );
+    parts.push(
+      `<text x="${MARGIN.left - 8}" y="${y(v) + 4}" text-anchor="end">${Math.round(v).toLocaleString('en-US')}</text>`,
+    );
   }
   for (const p of points) {
-    parts.push(`<text x="${x(p.concurrency)}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${p.concurrency}</text>`);
+    parts.push(
+      `<text x="${x(p.concurrency)}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${p.concurrency}</text>`,
+    );
   }
-  parts.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle">requests in flight (per-endpoint cap x 10)</text>`);
-  parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#333333"/>`);
-  parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}" stroke="#333333"/>`);
+  parts.push(
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 10}" text-anchor="middle">requests in flight (per-endpoint cap x 10)</text>`,
+  );
+  parts.push(
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#333333"/>`,
+  );
+  parts.push(
+    `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}" stroke="#333333"/>`,
+  );
   series.forEach((s, i) => {
-    const path = points.map((p, j) => `${j ? 'L' : 'M'}${x(p.concurrency).toFixed(1)},${y(p[s.key]).toFixed(1)}`).join(' ');
+    const path = points
+      .map((p, j) => `${j ? 'L' : 'M'}${x(p.concurrency).toFixed(1)},${y(p[s.key]).toFixed(1)}`)
+      .join(' ');
     parts.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
-    for (const p of points) parts.push(`<circle cx="${x(p.concurrency)}" cy="${y(p[s.key])}" r="3" fill="${s.color}"/>`);
+    for (const p of points)
+      parts.push(`<circle cx="${x(p.concurrency)}" cy="${y(p[s.key])}" r="3" fill="${s.color}"/>`);
     const ly = MARGIN.top + 10 + i * 20;
-    parts.push(`<line x1="${WIDTH - MARGIN.right + 12}" x2="${WIDTH - MARGIN.right + 32}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${WIDTH - MARGIN.right + 12}" x2="${WIDTH - MARGIN.right + 32}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`,
+    );
     parts.push(`<text x="${WIDTH - MARGIN.right + 38}" y="${ly + 4}">${s.label}</text>`);
   });
   parts.push('</svg>');

@@ -16,7 +16,12 @@ const server = http.createServer((req, res) => {
     if (process.env.RECORD_ARRIVALS) {
       const body = Buffer.concat(chunks).toString();
       const match = /"name":"lat-(\d+)"/.exec(body);
-      if (match) arrivals.push([Number(match[1]), performance.timeOrigin + performance.now(), req.headers['webhook-id']]);
+      if (match)
+        arrivals.push([
+          Number(match[1]),
+          performance.timeOrigin + performance.now(),
+          req.headers['webhook-id'],
+        ]);
     }
     if (process.env.RECORD_IDS) arrivals.push(req.headers['webhook-id']);
     if (process.env.RECORD_TIMES) arrivals.push(performance.timeOrigin + performance.now());

@@ -61,7 +61,12 @@ async function openPostgres(connectionString: string): Promise<Handle> {
   const deliveryPool = new Pool({ connectionString, max: settings.deliveryPoolSize });
   surviveServerLoss(deliveryPool, 'delivery client');
   const deliveryDb = drizzle(deliveryPool, { schema }) as unknown as Db;
-  return { db, deliveryDb, kind: 'postgres', close: async () => void (await Promise.all([pool.end(), deliveryPool.end()])) };
+  return {
+    db,
+    deliveryDb,
+    kind: 'postgres',
+    close: async () => void (await Promise.all([pool.end(), deliveryPool.end()])),
+  };
 }
 
 /**
@@ -71,7 +76,9 @@ async function openPostgres(connectionString: string): Promise<Handle> {
  * logged once, the statement in flight fails, the pool drops the connection and the next one reconnects.
  */
 function surviveServerLoss(pool: import('pg').Pool, name: string) {
-  pool.on('connect', (client) => client.on('error', (error) => console.error(`[db] ${name} lost its connection:`, error.message)));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => console.error(`[db] ${name} lost its connection:`, error.message)),
+  );
   pool.on('error', () => {}); // the connection's own listener has logged it
 }
 
@@ -90,8 +97,15 @@ function preparing(Base: typeof import('pg').Client): typeof import('pg').Client
     // pg's overloads are many; every form reaches here as (config or text, values, callback).
     query(config: unknown, values?: unknown, callback?: unknown): never {
       const args = [config, values, callback].filter((a) => a !== undefined);
-      const isParameterized = Array.isArray(values) && values.length > 0 && values.length <= MAX_PREPARED_PARAMETERS;
-      if (isParameterized && config && typeof config === 'object' && 'text' in config && !(config as { name?: string }).name) {
+      const isParameterized =
+        Array.isArray(values) && values.length > 0 && values.length <= MAX_PREPARED_PARAMETERS;
+      if (
+        isParameterized &&
+        config &&
+        typeof config === 'object' &&
+        'text' in config &&
+        !(config as { name?: string }).name
+      ) {
         const { text } = config as { text: string };
         args[0] = { ...config, name: `h_${createHash('sha1').update(text).digest('base64url')}` };
       }
@@ -108,7 +122,9 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const releaseLock = isMemory ? () => {} : await acquireDirectoryLock(dataDir);
   try {
     // The database files get their own folder: the data directory also holds media and the auth secret.
-    const client = await (isMemory ? PGlite.create(memoryOptions()) : PGlite.create(path.join(/*turbopackIgnore: true*/ dataDir, 'pglite')));
+    const client = await (isMemory
+      ? PGlite.create(memoryOptions())
+      : PGlite.create(path.join(/*turbopackIgnore: true*/ dataDir, 'pglite')));
     const db = drizzle(client, { schema }) as unknown as Db;
     await migrate(db as never, { migrationsFolder: MIGRATIONS });
     return {
@@ -132,7 +148,9 @@ async function openPglite(dataDir: string): Promise<Handle> {
  */
 function memoryOptions() {
   const snapshot = process.env.HERALD_PGLITE_SNAPSHOT;
-  return snapshot && fs.existsSync(snapshot) ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) } : undefined;
+  return snapshot && fs.existsSync(snapshot)
+    ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) }
+    : undefined;
 }
 
 /** Several processes starting at once against one PostgreSQL must not race on the migration table. */

@@ -25,14 +25,21 @@ afterEach(() => {
 
 /** A lock holder in a process of its own (lib/testing/lock-holder.ts); `command` wraps it (for the zombie). */
 function startHolder(dir: string, holdMs: number, rounds?: number, wrap?: (command: string) => string[]) {
-  const args = ['--import', 'tsx', 'lib/testing/lock-holder.ts', dir, String(holdMs), ...(rounds ? [String(rounds)] : [])];
+  const args = [
+    '--import',
+    'tsx',
+    'lib/testing/lock-holder.ts',
+    dir,
+    String(holdMs),
+    ...(rounds ? [String(rounds)] : []),
+  ];
   const command = [process.execPath, ...args].map((a) => `'${a}'`).join(' ');
   const child = wrap ? spawn('sh', ['-c', wrap(command).join(' ')]) : spawn(process.execPath, args);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
       const m = pattern.exec(out);
       if (m) return m;
       await new Promise((r) => setTimeout(r, 10));
@@ -40,24 +47,47 @@ function startHolder(dir: string, holdMs: number, rounds?: number, wrap?: (comma
     throw new Error(`holder never printed ${pattern}: ${out}`);
   };
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  return { child, waitFor, closed, output: () => out, pid: async () => Number((await waitFor(/pid (\d+)/))[1]) };
+  return {
+    child,
+    waitFor,
+    closed,
+    output: () => out,
+    pid: async () => Number((await waitFor(/pid (\d+)/))[1]),
+  };
 }
 
 describe('the embedded database lock', () => {
-  it('is held by exactly one of three processes that try at the same instant, 20 times over', { timeout: 120_000 }, async () => {
-    const dir = tempDir();
-    const rounds = 20;
-    const holders = Array.from({ length: 3 }, () => startHolder(dir, 300, rounds));
-    for (const h of holders) pids.push(await h.pid());
-    for (let round = 0; round < rounds; round++) {
-      // Every holder reports its round before the next starts, so each round is a fresh race of all three.
-      fs.writeFileSync(path.join(dir, `go-${round}`), '');
-      const outcomes = await Promise.all(holders.map(async (h) => (await h.waitFor(new RegExp(`^(?:pid \\d+\\n)((?:(?:locked|in use)\\n){${round + 1}})`)))[1].trim().split('\n')[round]));
-      expect(outcomes.filter((o) => o === 'locked'), `round ${round}: ${outcomes.join(', ')}`).toHaveLength(1);
-      expect(outcomes.filter((o) => o === 'in use'), `round ${round}: ${outcomes.join(', ')}`).toHaveLength(2);
-      // The winner releases after 300 ms: the next round starts on a free lock of a new directory.
-    }
-  });
+  it(
+    'is held by exactly one of three processes that try at the same instant, 20 times over',
+    { timeout: 120_000 },
+    async () => {
+      const dir = tempDir();
+      const rounds = 20;
+      const holders = Array.from({ length: 3 }, () => startHolder(dir, 300, rounds));
+      for (const h of holders) pids.push(await h.pid());
+      for (let round = 0; round < rounds; round++) {
+        // Every holder reports its round before the next starts, so each round is a fresh race of all three.
+        fs.writeFileSync(path.join(dir, `go-${round}`), '');
+        const outcomes = await Promise.all(
+          holders.map(
+            async (h) =>
+              (await h.waitFor(new RegExp(`^(?:pid \\d+\\n)((?:(?:locked|in use)\\n){${round + 1}})`)))[1]
+                .trim()
+                .split('\n')[round],
+          ),
+        );
+        expect(
+          outcomes.filter((o) => o === 'locked'),
+          `round ${round}: ${outcomes.join(', ')}`,
+        ).toHaveLength(1);
+        expect(
+          outcomes.filter((o) => o === 'in use'),
+          `round ${round}: ${outcomes.join(', ')}`,
+        ).toHaveLength(2);
+        // The winner releases after 300 ms: the next round starts on a free lock of a new directory.
+      }
+    },
+  );
 
   it('refuses a directory held by a live process, naming it, and is free again once it is released', async () => {
     const dir = tempDir();

@@ -22,7 +22,10 @@ export class DataDirectoryInUseError extends Error {}
 export async function acquireDirectoryLock(dataDir: string): Promise<() => void> {
   fs.mkdirSync(dataDir, { recursive: true });
   const pidFile = path.join(dataDir, 'herald.lock');
-  const release = process.platform === 'linux' ? await bindDirectorySocket(dataDir, pidFile) : takeLockFile(dataDir, pidFile);
+  const release =
+    process.platform === 'linux'
+      ? await bindDirectorySocket(dataDir, pidFile)
+      : takeLockFile(dataDir, pidFile);
   let isReleased = false;
   const releaseOnce = () => {
     if (isReleased) return;

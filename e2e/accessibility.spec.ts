@@ -5,7 +5,12 @@ import { api, DESKTOP, expect, PHONE, signInAt, test, type Team } from './ui-fix
 // Every page, at 1440x900 and 390x844: a skip link first, one h1, a tab title naming the page, nothing
 // wider than the screen, no 404 in the network log, and no serious or critical axe violation.
 
-type PageCase = { name: string; path: (t: Team) => string; title: (t: Team) => string | RegExp; signedIn?: boolean };
+type PageCase = {
+  name: string;
+  path: (t: Team) => string;
+  title: (t: Team) => string | RegExp;
+  signedIn?: boolean;
+};
 
 const PAGES: PageCase[] = [
   { name: 'login', path: () => '/login', title: () => 'Sign in · Herald', signedIn: false },
@@ -14,14 +19,46 @@ const PAGES: PageCase[] = [
   { name: 'tasks', path: () => '/tasks', title: () => 'Tasks · Herald' },
   { name: 'jobs', path: () => '/jobs', title: () => 'Jobs · Herald' },
   { name: 'project', path: (t) => `/projects/${t.projectId}`, title: (t) => `${t.projectName} · Herald` },
-  { name: 'project-webhooks', path: (t) => `/projects/${t.projectId}/webhooks`, title: (t) => `Webhooks · ${t.projectName} · Herald` },
-  { name: 'task', path: (t) => `/tasks/${t.taskId}`, title: (t) => `Crossing ${t.suffix} · ${t.projectName} · Herald` },
-  { name: 'job', path: (t) => `/jobs/${t.jobId}`, title: (t) => `Job #${t.jobId} · Crossing ${t.suffix} · Herald` },
-  { name: 'organization', path: (t) => `/organizations/${t.orgSlug}`, title: (t) => `Team ${t.suffix} · Herald` },
-  { name: 'organization-webhooks', path: (t) => `/organizations/${t.orgSlug}/webhooks`, title: (t) => `Webhooks · Team ${t.suffix} · Herald` },
-  { name: 'webhook', path: (t) => `/webhooks/${t.projectHookId}`, title: (t) => `Webhook #${t.projectHookId} · ${t.projectName} · Herald` },
-  { name: 'webhook-settings', path: (t) => `/webhooks/${t.orgHookId}?tab=settings`, title: (t) => `Webhook #${t.orgHookId} · Team ${t.suffix} · Herald` },
-  { name: 'webhook-create', path: (t) => `/webhooks/create?projectId=${t.projectId}`, title: () => 'Setup a webhook · Herald' },
+  {
+    name: 'project-webhooks',
+    path: (t) => `/projects/${t.projectId}/webhooks`,
+    title: (t) => `Webhooks · ${t.projectName} · Herald`,
+  },
+  {
+    name: 'task',
+    path: (t) => `/tasks/${t.taskId}`,
+    title: (t) => `Crossing ${t.suffix} · ${t.projectName} · Herald`,
+  },
+  {
+    name: 'job',
+    path: (t) => `/jobs/${t.jobId}`,
+    title: (t) => `Job #${t.jobId} · Crossing ${t.suffix} · Herald`,
+  },
+  {
+    name: 'organization',
+    path: (t) => `/organizations/${t.orgSlug}`,
+    title: (t) => `Team ${t.suffix} · Herald`,
+  },
+  {
+    name: 'organization-webhooks',
+    path: (t) => `/organizations/${t.orgSlug}/webhooks`,
+    title: (t) => `Webhooks · Team ${t.suffix} · Herald`,
+  },
+  {
+    name: 'webhook',
+    path: (t) => `/webhooks/${t.projectHookId}`,
+    title: (t) => `Webhook #${t.projectHookId} · ${t.projectName} · Herald`,
+  },
+  {
+    name: 'webhook-settings',
+    path: (t) => `/webhooks/${t.orgHookId}?tab=settings`,
+    title: (t) => `Webhook #${t.orgHookId} · Team ${t.suffix} · Herald`,
+  },
+  {
+    name: 'webhook-create',
+    path: (t) => `/webhooks/create?projectId=${t.projectId}`,
+    title: () => 'Setup a webhook · Herald',
+  },
   { name: 'not-found', path: () => '/webhooks/999999', title: () => 'Not found · Herald' },
 ];
 
@@ -38,15 +75,26 @@ function overflowing(page: Page) {
     const scrolls = (el: Element | null): boolean => {
       for (let e = el?.parentElement; e; e = e.parentElement) {
         const style = getComputedStyle(e);
-        if (/(auto|scroll|hidden)/.test(style.overflowX) && e !== document.body && e !== document.documentElement) return true;
+        if (
+          /(auto|scroll|hidden)/.test(style.overflowX) &&
+          e !== document.body &&
+          e !== document.documentElement
+        )
+          return true;
       }
       return false;
     };
     for (const el of Array.from(document.body.querySelectorAll('*'))) {
       const rect = el.getBoundingClientRect();
       if (rect.width === 0 || rect.height === 0) continue;
-      if (rect.right > width + 1 && !scrolls(el) && !el.closest('.skip-link, .visually-hidden, .ant-tooltip, .ant-select-dropdown')) {
-        out.push(`${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(rect.right)}`);
+      if (
+        rect.right > width + 1 &&
+        !scrolls(el) &&
+        !el.closest('.skip-link, .visually-hidden, .ant-tooltip, .ant-select-dropdown')
+      ) {
+        out.push(
+          `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(rect.right)}`,
+        );
       }
     }
     return { width, scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 10) };
@@ -54,7 +102,10 @@ function overflowing(page: Page) {
 }
 
 for (const viewport of [DESKTOP, PHONE]) {
-  test(`every page at ${viewport.width}px: skip link, one h1, tab title, no overflow, no 404, no serious axe violation`, async ({ browser, team }) => {
+  test(`every page at ${viewport.width}px: skip link, one h1, tab title, no overflow, no 404, no serious axe violation`, async ({
+    browser,
+    team,
+  }) => {
     test.setTimeout(300_000);
     const signedIn = await signInAt(browser, team.owner, viewport);
     const anonymous = await (await browser.newContext({ viewport })).newPage();
@@ -62,7 +113,8 @@ for (const viewport of [DESKTOP, PHONE]) {
       const page = c.signedIn === false ? anonymous : signedIn;
       const missing: string[] = [];
       const onResponse = (r: { status(): number; url(): string }) => {
-        if (r.status() === 404 && !(c.name === 'not-found' && new URL(r.url()).pathname === c.path(team))) missing.push(r.url());
+        if (r.status() === 404 && !(c.name === 'not-found' && new URL(r.url()).pathname === c.path(team)))
+          missing.push(r.url());
       };
       page.on('response', onResponse);
       await page.goto(c.path(team));
@@ -73,7 +125,11 @@ for (const viewport of [DESKTOP, PHONE]) {
       await expect.soft(page.locator('h1'), `${c.name}: one h1`).toHaveCount(1);
 
       // The skip link is the first Tab stop (the first focusable element) and takes the focus to the main content.
-      const first = await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.textContent?.trim());
+      const first = await page.evaluate(() =>
+        document
+          .querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')
+          ?.textContent?.trim(),
+      );
       expect.soft(first, `${c.name}: first Tab stop`).toBe('Skip to main content');
       const skip = page.getByRole('link', { name: 'Skip to main content' });
       await skip.focus();
@@ -87,7 +143,15 @@ for (const viewport of [DESKTOP, PHONE]) {
         expect.soft(o.scrollWidth, `${c.name}: page scrolls sideways`).toBeLessThanOrEqual(o.width);
       }
       const axe = await new AxeBuilder({ page }).analyze();
-      const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+      const bad = axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) =>
+            `${v.id}: ${v.help} (${v.nodes
+              .map((n) => n.target.join(' '))
+              .slice(0, 3)
+              .join(', ')})`,
+        );
       expect.soft(bad, `${c.name}: axe`).toEqual([]);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: `e2e/screenshots/ui-${c.name}-${viewport.width}.png`, fullPage: true });
@@ -97,7 +161,10 @@ for (const viewport of [DESKTOP, PHONE]) {
   });
 }
 
-test('the top bar underlines only the current section, also after tabbing through it', async ({ browser, team }) => {
+test('the top bar underlines only the current section, also after tabbing through it', async ({
+  browser,
+  team,
+}) => {
   const page = await signInAt(browser, team.owner);
   await page.getByTestId('org-switcher').click();
   await page.locator('.ant-select-dropdown:visible').getByText(`Team ${team.suffix}`).click();
@@ -108,11 +175,16 @@ test('the top bar underlines only the current section, also after tabbing throug
   const underline = (name: string) =>
     page.getByRole('menuitem', { name }).evaluate((el) => getComputedStyle(el, '::after').borderBottomColor);
   const current = await underline('Tasks');
-  for (const other of ['Projects', 'Jobs', 'Organization']) expect(await underline(other), other).not.toBe(current);
+  for (const other of ['Projects', 'Jobs', 'Organization'])
+    expect(await underline(other), other).not.toBe(current);
   await page.context().close();
 });
 
-test('focus returns to the delivery row when the drawer closes; copy buttons and the chart scale are there', async ({ browser, request, team }) => {
+test('focus returns to the delivery row when the drawer closes; copy buttons and the chart scale are there', async ({
+  browser,
+  request,
+  team,
+}) => {
   const ping = await api(request, team.owner, 'post', `/api/webhooks/${team.projectHookId}/ping`);
   expect(ping.status).toBe(200);
   const page = await signInAt(browser, team.owner);

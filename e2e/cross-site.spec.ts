@@ -12,20 +12,52 @@ import { signIn } from './support';
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const carla = { username: `carla-${suffix}`, password: 'carla-password-1' };
-const auth = { authorization: `Basic ${Buffer.from(`${carla.username}:${carla.password}`).toString('base64')}` };
+const auth = {
+  authorization: `Basic ${Buffer.from(`${carla.username}:${carla.password}`).toString('base64')}`,
+};
 
-test('a form or script on another origin cannot ping, redeliver, upload or sign out with the cookie', async ({ browser, request, baseURL }) => {
+test('a form or script on another origin cannot ping, redeliver, upload or sign out with the cookie', async ({
+  browser,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const receiver = await startReceiver();
   const attacker = http.createServer();
   let page: Page | undefined;
   try {
-    expect((await request.post('/api/auth/register', { data: { username: carla.username, email: `${carla.username}@example.test`, password1: carla.password, password2: carla.password } })).status()).toBe(201);
-    const project = await (await request.post('/api/projects', { headers: auth, data: { name: `csrf ${suffix}` } })).json();
-    const task = await (await request.post('/api/tasks', { headers: auth, data: { name: 'target', project_id: project.id } })).json();
-    const hook = await (await request.post('/api/webhooks', { headers: auth, data: { target_url: receiver.url, type: 'project', project_id: project.id, events: ['update:project'] } })).json();
+    expect(
+      (
+        await request.post('/api/auth/register', {
+          data: {
+            username: carla.username,
+            email: `${carla.username}@example.test`,
+            password1: carla.password,
+            password2: carla.password,
+          },
+        })
+      ).status(),
+    ).toBe(201);
+    const project = await (
+      await request.post('/api/projects', { headers: auth, data: { name: `csrf ${suffix}` } })
+    ).json();
+    const task = await (
+      await request.post('/api/tasks', { headers: auth, data: { name: 'target', project_id: project.id } })
+    ).json();
+    const hook = await (
+      await request.post('/api/webhooks', {
+        headers: auth,
+        data: {
+          target_url: receiver.url,
+          type: 'project',
+          project_id: project.id,
+          events: ['update:project'],
+        },
+      })
+    ).json();
     const first = await (await request.post(`/api/webhooks/${hook.id}/ping`, { headers: auth })).json();
-    const countDeliveries = async () => (await (await request.get(`/api/webhooks/${hook.id}/deliveries`, { headers: auth })).json()).count;
+    const countDeliveries = async () =>
+      (await (await request.get(`/api/webhooks/${hook.id}/deliveries`, { headers: auth })).json()).count;
     const deliveriesBefore = await countDeliveries();
     const arrivedBefore = receiver.received.length;
 
@@ -60,13 +92,20 @@ test('a form or script on another origin cannot ping, redeliver, upload or sign 
     // Nothing happened: no ping, no redelivery, no image, and the person is still signed in.
     expect(await countDeliveries()).toBe(deliveriesBefore);
     expect(receiver.received.length).toBe(arrivedBefore);
-    expect((await (await request.get(`/api/jobs?task_id=${task.id}`, { headers: auth })).json()).count).toBe(0);
-    expect((await (await request.get(`/api/tasks/${task.id}`, { headers: auth })).json()).size).toBeUndefined();
+    expect((await (await request.get(`/api/jobs?task_id=${task.id}`, { headers: auth })).json()).count).toBe(
+      0,
+    );
+    expect(
+      (await (await request.get(`/api/tasks/${task.id}`, { headers: auth })).json()).size,
+    ).toBeUndefined();
 
     // The same requests from Herald's own page go through with the same cookie.
     await page.goto('/projects');
     await expect(page.getByTestId('user-menu')).toContainText(carla.username);
-    const own = await page.evaluate(async (id) => (await fetch(`/api/webhooks/${id}/ping`, { method: 'POST' })).status, hook.id);
+    const own = await page.evaluate(
+      async (id) => (await fetch(`/api/webhooks/${id}/ping`, { method: 'POST' })).status,
+      hook.id,
+    );
     expect(own).toBe(200);
     await expect.poll(() => receiver.received.length).toBe(arrivedBefore + 1);
   } finally {
@@ -78,7 +117,18 @@ test('a form or script on another origin cannot ping, redeliver, upload or sign 
 
 test('a sign-in link that points elsewhere lands on Herald', async ({ browser, request, baseURL }) => {
   const dana = { username: `dana-${suffix}`, password: 'dana-password-1' };
-  expect((await request.post('/api/auth/register', { data: { username: dana.username, email: `${dana.username}@example.test`, password1: dana.password, password2: dana.password } })).status()).toBe(201);
+  expect(
+    (
+      await request.post('/api/auth/register', {
+        data: {
+          username: dana.username,
+          email: `${dana.username}@example.test`,
+          password1: dana.password,
+          password2: dana.password,
+        },
+      })
+    ).status(),
+  ).toBe(201);
   for (const target of ['/\\evil.example/', '//evil.example/', 'https://evil.example/']) {
     const context = await browser.newContext();
     const page = await context.newPage();

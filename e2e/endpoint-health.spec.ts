@@ -8,11 +8,18 @@ import { SHOTS, signIn } from './support';
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const olga = { username: `hana-${suffix}`, password: 'hana-password-1' };
-const basic = { authorization: `Basic ${Buffer.from(`${olga.username}:${olga.password}`).toString('base64')}` };
+const basic = {
+  authorization: `Basic ${Buffer.from(`${olga.username}:${olga.password}`).toString('base64')}`,
+};
 
 test.use({ actionTimeout: 15_000 });
 
-async function apiAs(request: APIRequestContext, method: 'get' | 'post' | 'patch', path: string, data?: unknown) {
+async function apiAs(
+  request: APIRequestContext,
+  method: 'get' | 'post' | 'patch',
+  path: string,
+  data?: unknown,
+) {
   const res = await request[method](path, { headers: basic, data });
   return { status: res.status(), body: await res.json().catch(() => null) };
 }
@@ -22,7 +29,10 @@ async function shoot(page: Page, name: string) {
   await page.waitForLoadState('networkidle');
   await expect(page.locator('.ant-spin-spinning')).toHaveCount(0);
   await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 10_000 });
-  for (const [width, height] of [[1440, 900], [390, 844]]) {
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ]) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(400);
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -31,7 +41,10 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-test('endpoint health: failing and paused on the list and the page, then recover what was missed', async ({ browser, request }) => {
+test('endpoint health: failing and paused on the list and the page, then recover what was missed', async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(180_000);
   let answer: { status: number; headers?: Record<string, string> } = { status: 400 };
   const receiver = await startReceiver((_req, res) => {
@@ -40,18 +53,36 @@ test('endpoint health: failing and paused on the list and the page, then recover
   });
   try {
     const registered = await request.post('/api/auth/register', {
-      data: { username: olga.username, email: `${olga.username}@example.test`, password1: olga.password, password2: olga.password, first_name: 'Hana', last_name: 'Health' },
+      data: {
+        username: olga.username,
+        email: `${olga.username}@example.test`,
+        password1: olga.password,
+        password2: olga.password,
+        first_name: 'Hana',
+        last_name: 'Health',
+      },
     });
     expect(registered.status()).toBe(201);
     const project = await apiAs(request, 'post', '/api/projects', { name: `Canals ${suffix}` });
     expect(project.status).toBe(201);
-    const hook = await apiAs(request, 'post', '/api/webhooks', { target_url: receiver.url, description: 'Canal sync', type: 'project', project_id: project.body.id, events: ['update:project'] });
+    const hook = await apiAs(request, 'post', '/api/webhooks', {
+      target_url: receiver.url,
+      description: 'Canal sync',
+      type: 'project',
+      project_id: project.body.id,
+      events: ['update:project'],
+    });
     expect(hook.status).toBe(201);
     const id = hook.body.id as number;
 
     // Two changes the receiver refuses (400: not retried, each fails for good at once).
-    for (const name of [`Canals ${suffix} one`, `Canals ${suffix} two`]) expect((await apiAs(request, 'patch', `/api/projects/${project.body.id}`, { name })).status).toBe(200);
-    await expect.poll(async () => (await apiAs(request, 'get', `/api/webhooks/${id}`)).body.health.state, { timeout: 15_000 }).toBe('failing');
+    for (const name of [`Canals ${suffix} one`, `Canals ${suffix} two`])
+      expect((await apiAs(request, 'patch', `/api/projects/${project.body.id}`, { name })).status).toBe(200);
+    await expect
+      .poll(async () => (await apiAs(request, 'get', `/api/webhooks/${id}`)).body.health.state, {
+        timeout: 15_000,
+      })
+      .toBe('failing');
 
     const page = await signIn(browser, olga);
     await page.goto(`/projects/${project.body.id}/webhooks`);
@@ -89,7 +120,12 @@ test('endpoint health: failing and paused on the list and the page, then recover
     await expect(page.getByText('2 deliveries queued again, oldest first.')).toBeVisible();
     await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(before + 2);
     // Queued in the order the messages were made; an unordered endpoint may take them in parallel.
-    expect(receiver.received.slice(before).map((r) => r.json.project.name).sort()).toEqual([`Canals ${suffix} one`, `Canals ${suffix} two`]);
+    expect(
+      receiver.received
+        .slice(before)
+        .map((r) => r.json.project.name)
+        .sort(),
+    ).toEqual([`Canals ${suffix} one`, `Canals ${suffix} two`]);
     expect(receiver.received.slice(before).every((r) => r.json.event === 'update:project')).toBe(true);
     const recovered = await apiAs(request, 'get', `/api/webhooks/${id}/messages?trigger=recovery`);
     expect(recovered.body.count).toBe(2);

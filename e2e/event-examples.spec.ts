@@ -8,7 +8,9 @@ import { actionDone, SHOTS, signIn } from './support';
 
 const suffix = Math.random().toString(36).slice(2, 8);
 const olga = { username: `exa-${suffix}`, password: 'exa-password-1' };
-const basic = { authorization: `Basic ${Buffer.from(`${olga.username}:${olga.password}`).toString('base64')}` };
+const basic = {
+  authorization: `Basic ${Buffer.from(`${olga.username}:${olga.password}`).toString('base64')}`,
+};
 const TOKEN = `Bearer e2e-${suffix}-token`;
 
 test.use({ actionTimeout: 15_000 });
@@ -16,7 +18,10 @@ test.use({ actionTimeout: 15_000 });
 /** The page at 1440x900 and 390x844, the whole page (or just the viewport, for a modal). */
 async function shootBoth(page: Page, name: string, fullPage = true) {
   await page.waitForLoadState('networkidle');
-  for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(400);
     // From the top, or the sticky header is drawn where the page was scrolled to.
@@ -26,13 +31,26 @@ async function shootBoth(page: Page, name: string, fullPage = true) {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-test('event descriptions in the form, a custom header, and Send example to a receiver', async ({ browser, request }) => {
+test('event descriptions in the form, a custom header, and Send example to a receiver', async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(120_000);
   const receiver = await startReceiver();
   try {
-    const registered = await request.post('/api/auth/register', { data: { username: olga.username, email: `${olga.username}@example.test`, password1: olga.password, password2: olga.password } });
+    const registered = await request.post('/api/auth/register', {
+      data: {
+        username: olga.username,
+        email: `${olga.username}@example.test`,
+        password1: olga.password,
+        password2: olga.password,
+      },
+    });
     expect(registered.status()).toBe(201);
-    const project = await request.post('/api/projects', { headers: basic, data: { name: `Examples ${suffix}`, labels: [{ name: 'car' }] } });
+    const project = await request.post('/api/projects', {
+      headers: basic,
+      data: { name: `Examples ${suffix}`, labels: [{ name: 'car' }] },
+    });
     expect(project.status()).toBe(201);
     const projectId = (await project.json()).id;
 
@@ -44,8 +62,12 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     await o.getByLabel('Description', { exact: true }).fill('Examples hook');
     await o.getByLabel('Select individual events').check();
     const events = o.getByRole('group', { name: 'Events to send' });
-    await expect(events.getByTestId('event-description-update:task')).toHaveText('A task changed: its name, assignee, labels, data or the state of its jobs.');
-    await expect(events.getByTestId('event-description-create:comment')).toHaveText('A comment was added to an issue.');
+    await expect(events.getByTestId('event-description-update:task')).toHaveText(
+      'A task changed: its name, assignee, labels, data or the state of its jobs.',
+    );
+    await expect(events.getByTestId('event-description-create:comment')).toHaveText(
+      'A comment was added to an issue.',
+    );
     await events.getByLabel('update:project').check();
     await o.getByRole('button', { name: 'Add header' }).click();
     await o.getByLabel('Header 1 name').fill('Authorization');
@@ -62,7 +84,9 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     await o.getByRole('button', { name: 'Submit' }).click();
     await created;
     await expect(o.getByText('Webhook has been successfully added')).toBeVisible();
-    const list = await (await request.get(`/api/webhooks?project_id=${projectId}`, { headers: basic })).json();
+    const list = await (
+      await request.get(`/api/webhooks?project_id=${projectId}`, { headers: basic })
+    ).json();
     const hook = list.results[0];
     expect(hook).toMatchObject({ events: ['update:project'], headers: { Authorization: '********' } });
 
@@ -79,7 +103,11 @@ test('event descriptions in the form, a custom header, and Send example to a rec
     // Sent within the action: it has arrived already.
     const got = receiver.received.find((r) => r.json?.event === 'create:comment');
     expect(got).toBeTruthy();
-    expect(got!.json).toMatchObject({ webhook_id: hook.id, comment: { message: expect.any(String) }, sender: { username: olga.username } });
+    expect(got!.json).toMatchObject({
+      webhook_id: hook.id,
+      comment: { message: expect.any(String) },
+      sender: { username: olga.username },
+    });
     expect(got!.headers.authorization).toBe(TOKEN);
     await shootBoth(o, 'event-examples-send', false);
     await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();

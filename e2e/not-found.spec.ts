@@ -14,7 +14,10 @@ const MISSING = [
 ];
 
 for (const viewport of [DESKTOP, PHONE]) {
-  test(`not found at ${viewport.width}px: HTTP 404, the app's header, what was missing, a way back`, async ({ browser, team }) => {
+  test(`not found at ${viewport.width}px: HTTP 404, the app's header, what was missing, a way back`, async ({
+    browser,
+    team,
+  }) => {
     test.setTimeout(180_000);
     const page = await signInAt(browser, team.owner, viewport);
     for (const { path, what, back } of MISSING) {
@@ -26,7 +29,8 @@ for (const viewport of [DESKTOP, PHONE]) {
       await expect(page.locator('h1')).toHaveCount(1);
       await expect(page.getByText(`${what} does not exist`)).toBeVisible();
       await expect(page).toHaveTitle('Not found · Herald');
-      if (path === '/webhooks/999999') await page.screenshot({ path: `e2e/screenshots/ui-not-found-${viewport.width}.png`, fullPage: true });
+      if (path === '/webhooks/999999')
+        await page.screenshot({ path: `e2e/screenshots/ui-not-found-${viewport.width}.png`, fullPage: true });
     }
     await page.goto('/jobs/999999');
     await page.getByRole('link', { name: 'Back to jobs' }).click();
@@ -36,7 +40,10 @@ for (const viewport of [DESKTOP, PHONE]) {
   });
 }
 
-test('an existing object answers 200, one out of reach says it is not allowed (no 404)', async ({ browser, team }) => {
+test('an existing object answers 200, one out of reach says it is not allowed (no 404)', async ({
+  browser,
+  team,
+}) => {
   const page = await signInAt(browser, team.worker);
   expect((await page.goto(`/jobs/${team.jobId}`))?.status()).toBe(200);
   const response = await page.goto(`/webhooks/${team.orgHookId}`);

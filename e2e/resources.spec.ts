@@ -6,12 +6,15 @@ import { actionDone, shoot, signIn } from './support';
 // project with labels, a task with images, edits a job, and opens, discusses and resolves an issue.
 
 const suffix = Math.random().toString(36).slice(2, 8);
-const alice = { username: `alice-${suffix}`, email: `alice-${suffix}@example.test`, password: 'alice-password-1' };
+const alice = {
+  username: `alice-${suffix}`,
+  email: `alice-${suffix}@example.test`,
+  password: 'alice-password-1',
+};
 const bob = { username: `bob-${suffix}`, email: `bob-${suffix}@example.test`, password: 'bob-password-12' };
 const orgSlug = `e2e-${suffix}`;
 const projectName = `Street scenes ${suffix}`;
 const taskName = `Batch ${suffix}`;
-
 
 /** Picks `option` in the antd Select labelled `label`. */
 async function choose(page: Page, label: string, option: string, search?: string) {
@@ -25,7 +28,10 @@ function patched(page: Page, _what: RegExp) {
   return actionDone(page);
 }
 
-test('people, organization, project, task, jobs and issues through the console', async ({ browser, request }) => {
+test('people, organization, project, task, jobs and issues through the console', async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(240_000);
 
   // Sign-in page, and a wrong password.
@@ -56,7 +62,14 @@ test('people, organization, project, task, jobs and issues through the console',
   await expect(a.getByTestId('user-menu')).toContainText(alice.username);
 
   const registered = await request.post('/api/auth/register', {
-    data: { username: bob.username, email: bob.email, password1: bob.password, password2: bob.password, first_name: 'Bob', last_name: 'Builder' },
+    data: {
+      username: bob.username,
+      email: bob.email,
+      password1: bob.password,
+      password2: bob.password,
+      first_name: 'Bob',
+      last_name: 'Builder',
+    },
   });
   expect(registered.status()).toBe(201);
 
@@ -130,7 +143,10 @@ test('people, organization, project, task, jobs and issues through the console',
   // The Actions menu offers Setup webhooks, Edit and Delete; rename through Edit.
   await a.getByRole('button', { name: 'Actions' }).click();
   await expect(a.getByRole('menuitem', { name: 'Setup webhooks' })).toBeVisible();
-  await expect(a.getByRole('link', { name: 'Setup webhooks' })).toHaveAttribute('href', `/projects/${projectId}/webhooks`);
+  await expect(a.getByRole('link', { name: 'Setup webhooks' })).toHaveAttribute(
+    'href',
+    `/projects/${projectId}/webhooks`,
+  );
   await expect(a.getByRole('menuitem', { name: 'Delete' })).toBeVisible();
   // Keyboard: the menu takes the focus, arrows move, Enter picks Edit.
   await a.keyboard.press('Escape');
@@ -156,9 +172,11 @@ test('people, organization, project, task, jobs and issues through the console',
   const taskDialog = a.getByRole('dialog', { name: 'New task' });
   await taskDialog.getByLabel('Name').fill(taskName);
   await taskDialog.getByLabel('Segment size').fill('2');
-  await taskDialog.locator('input[type=file]').setInputFiles(
-    [0, 1, 2].map((i) => ({ name: `frame-${i}.png`, mimeType: 'image/png', buffer: makePng(320, 240, i) })),
-  );
+  await taskDialog
+    .locator('input[type=file]')
+    .setInputFiles(
+      [0, 1, 2].map((i) => ({ name: `frame-${i}.png`, mimeType: 'image/png', buffer: makePng(320, 240, i) })),
+    );
   await expect(taskDialog.getByText('frame-2.png')).toBeVisible();
   await taskDialog.getByRole('button', { name: 'Create and upload' }).click();
   await expect(a).toHaveURL(/\/tasks\/\d+$/, { timeout: 30_000 });
@@ -181,7 +199,11 @@ test('people, organization, project, task, jobs and issues through the console',
   await expect(a.getByTestId(`job-${jobId}-stage`)).toContainText('validation');
   await expect(a.getByTestId(`job-${jobId}-state`)).toContainText('in progress');
   const job = await (await a.request.get(`/api/jobs/${jobId}`)).json();
-  expect(job).toMatchObject({ stage: 'validation', state: 'in progress', assignee: { username: bob.username } });
+  expect(job).toMatchObject({
+    stage: 'validation',
+    state: 'in progress',
+    assignee: { username: bob.username },
+  });
   await shoot(a, 'task');
 
   // The project page lists the task.
@@ -210,7 +232,8 @@ test('people, organization, project, task, jobs and issues through the console',
   await newIssue.getByRole('button', { name: 'Open issue' }).click();
   await opened;
   await expect(newIssue).toHaveCount(0);
-  const issue = (await (await a.request.get(`/api/issues?job_id=${jobId}&sort=-id&page_size=1`)).json()).results[0];
+  const issue = (await (await a.request.get(`/api/issues?job_id=${jobId}&sort=-id&page_size=1`)).json())
+    .results[0];
   expect(issue.frame).toBe(1);
   expect(issue.position).toHaveLength(4);
   // The rectangle is in image pixels: about (80, 60) to (160, 144) of the 320x240 frame.
@@ -252,7 +275,12 @@ test('people, organization, project, task, jobs and issues through the console',
   // Someone outside the organization: an empty project list, and a clear refusal for A's project.
   const carol = { username: `carol-${suffix}`, password: 'carol-password-1' };
   const carolRegistered = await request.post('/api/auth/register', {
-    data: { username: carol.username, email: `carol-${suffix}@example.test`, password1: carol.password, password2: carol.password },
+    data: {
+      username: carol.username,
+      email: `carol-${suffix}@example.test`,
+      password1: carol.password,
+      password2: carol.password,
+    },
   });
   expect(carolRegistered.status()).toBe(201);
   const c = await signIn(browser, carol);

@@ -8,21 +8,49 @@ import { actionDone, signIn } from './support';
 // reach a receiver on 127.0.0.1, signed. Every page load finds its favicon.
 
 const suffix = Math.random().toString(36).slice(2, 8);
-const rita = { username: `rita-${suffix}`, email: `rita-${suffix}@example.test`, password: 'rita-password-1' };
+const rita = {
+  username: `rita-${suffix}`,
+  email: `rita-${suffix}@example.test`,
+  password: 'rita-password-1',
+};
 const SECRET = `actions-secret-${suffix}`;
-const basic = { authorization: `Basic ${Buffer.from(`${rita.username}:${rita.password}`).toString('base64')}` };
+const basic = {
+  authorization: `Basic ${Buffer.from(`${rita.username}:${rita.password}`).toString('base64')}`,
+};
 const signature = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
 
 test.use({ actionTimeout: 15_000 });
 
-test('webhook form, rename, Ping and Redeliver are server actions whose events arrive at the receiver', async ({ browser, request }) => {
+test('webhook form, rename, Ping and Redeliver are server actions whose events arrive at the receiver', async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(120_000);
   const receiver = await startReceiver((_req, res) => res.end('ok'));
   try {
-    expect((await request.post('/api/auth/register', { data: { username: rita.username, email: rita.email, password1: rita.password, password2: rita.password } })).status()).toBe(201);
-    const project = await (await request.post('/api/projects?org_id=', { headers: basic, data: { name: `Actions ${suffix}`, labels: [{ name: 'car' }] } })).json();
+    expect(
+      (
+        await request.post('/api/auth/register', {
+          data: {
+            username: rita.username,
+            email: rita.email,
+            password1: rita.password,
+            password2: rita.password,
+          },
+        })
+      ).status(),
+    ).toBe(201);
+    const project = await (
+      await request.post('/api/projects?org_id=', {
+        headers: basic,
+        data: { name: `Actions ${suffix}`, labels: [{ name: 'car' }] },
+      })
+    ).json();
     const arrived = (pred: (r: Received) => boolean) =>
-      expect.poll(() => receiver.received.filter(pred).length, { timeout: 15_000 }).toBeGreaterThan(0).then(() => receiver.received.filter(pred));
+      expect
+        .poll(() => receiver.received.filter(pred).length, { timeout: 15_000 })
+        .toBeGreaterThan(0)
+        .then(() => receiver.received.filter(pred));
 
     const page = await signIn(browser, rita);
     const writes: string[] = [];
@@ -31,10 +59,16 @@ test('webhook form, rename, Ping and Redeliver are server actions whose events a
     page.on('request', (r) => {
       const url = new URL(r.url());
       if (r.headers()['next-action']) actions.push(r);
-      else if (url.pathname.startsWith('/api/') && !url.pathname.startsWith('/api/auth/') && r.method() !== 'GET') writes.push(`${r.method()} ${url.pathname}`);
+      else if (
+        url.pathname.startsWith('/api/') &&
+        !url.pathname.startsWith('/api/auth/') &&
+        r.method() !== 'GET'
+      )
+        writes.push(`${r.method()} ${url.pathname}`);
     });
     page.on('response', (r) => {
-      if (new URL(r.url()).pathname === '/favicon.ico' && r.status() !== 200) missingIcons.push(`${r.status()} ${r.url()}`);
+      if (new URL(r.url()).pathname === '/favicon.ico' && r.status() !== 200)
+        missingIcons.push(`${r.status()} ${r.url()}`);
     });
 
     // The form: a server-side refusal lands on its field; then the webhook is added.
@@ -44,7 +78,12 @@ test('webhook form, rename, Ping and Redeliver are server actions whose events a
     let done = actionDone(page);
     await page.getByRole('button', { name: 'Submit' }).click();
     await done;
-    await expect(page.locator('.ant-form-item').filter({ has: page.getByLabel('Target URL') }).locator('.ant-form-item-explain-error')).toContainText(/./);
+    await expect(
+      page
+        .locator('.ant-form-item')
+        .filter({ has: page.getByLabel('Target URL') })
+        .locator('.ant-form-item-explain-error'),
+    ).toContainText(/./);
     await page.getByLabel('Target URL').fill(receiver.url);
     await page.getByLabel('Description', { exact: true }).fill('Through actions');
     await page.getByLabel('Secret', { exact: true }).fill(SECRET);
@@ -53,7 +92,9 @@ test('webhook form, rename, Ping and Redeliver are server actions whose events a
     await done;
     await expect(page.getByText('Webhook has been successfully added')).toBeVisible();
     await expect(page).toHaveURL(new RegExp(`/projects/${project.id}/webhooks$`));
-    const hook = (await (await request.get(`/api/webhooks?project_id=${project.id}`, { headers: basic })).json()).results[0];
+    const hook = (
+      await (await request.get(`/api/webhooks?project_id=${project.id}`, { headers: basic })).json()
+    ).results[0];
     expect(hook).toMatchObject({ target_url: receiver.url, description: 'Through actions', type: 'project' });
 
     // Ping: sent within the action, the dot turns green from its answer, the receiver has it signed.
@@ -89,7 +130,11 @@ test('webhook form, rename, Ping and Redeliver are server actions whose events a
     await row.getByRole('button', { name: /Redeliver/ }).click();
     await done;
     await expect(page.getByText(/queued again/)).toBeVisible();
-    await expect.poll(() => receiver.received.filter((r) => r.json?.event === 'update:project').length, { timeout: 15_000 }).toBe(2);
+    await expect
+      .poll(() => receiver.received.filter((r) => r.json?.event === 'update:project').length, {
+        timeout: 15_000,
+      })
+      .toBe(2);
     const again = receiver.received.filter((r) => r.json?.event === 'update:project')[1];
     expect(again.json).toEqual(update.json);
     expect(again.headers['x-signature-256']).toBe(signature(again.body));

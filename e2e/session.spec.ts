@@ -3,7 +3,11 @@ import { expect, signInAt, test } from './ui-fixtures';
 // Sign-out lands on the host the person came in on (here 127.0.0.1, while the server listens on 0.0.0.0),
 // and signing in again keeps it.
 
-test('sign-out from 127.0.0.1 lands on 127.0.0.1/login, and signing in again stays there', async ({ browser, team, baseURL }) => {
+test('sign-out from 127.0.0.1 lands on 127.0.0.1/login, and signing in again stays there', async ({
+  browser,
+  team,
+  baseURL,
+}) => {
   const origin = new URL(baseURL!).origin;
   expect(new URL(origin).hostname).toBe('127.0.0.1');
   const page = await signInAt(browser, team.owner);

@@ -24,7 +24,11 @@ export async function shoot(page: Page, name: string, { mobile = false, fullPage
 }
 
 /** A fresh browser context (at `viewport`, if given) signed in through the login form. */
-export async function openSignedIn(browser: Browser, who: { username: string; password: string }, viewport?: { width: number; height: number }) {
+export async function openSignedIn(
+  browser: Browser,
+  who: { username: string; password: string },
+  viewport?: { width: number; height: number },
+) {
   const context = await browser.newContext(viewport ? { viewport } : {});
   const page = await context.newPage();
   await page.goto('/login');
@@ -47,5 +51,7 @@ export async function signIn(browser: Browser, who: { username: string; password
  * The pages' mutations are server actions, not REST calls.
  */
 export function actionDone(page: Page) {
-  return page.waitForResponse((r) => r.request().method() === 'POST' && Boolean(r.request().headers()['next-action']) && r.ok());
+  return page.waitForResponse(
+    (r) => r.request().method() === 'POST' && Boolean(r.request().headers()['next-action']) && r.ok(),
+  );
 }

@@ -11,8 +11,18 @@ import { actionDone, shoot, signIn } from './support';
 const suffix = Math.random().toString(36).slice(2, 8);
 const people = {
   olga: { username: `olga-${suffix}`, password: 'olga-password-1', first_name: 'Olga', last_name: 'Owner' },
-  mike: { username: `mike-${suffix}`, password: 'mike-password-1', first_name: 'Mike', last_name: 'Maintainer' },
-  wendy: { username: `wendy-${suffix}`, password: 'wendy-password-1', first_name: 'Wendy', last_name: 'Worker' },
+  mike: {
+    username: `mike-${suffix}`,
+    password: 'mike-password-1',
+    first_name: 'Mike',
+    last_name: 'Maintainer',
+  },
+  wendy: {
+    username: `wendy-${suffix}`,
+    password: 'wendy-password-1',
+    first_name: 'Wendy',
+    last_name: 'Worker',
+  },
 };
 type Person = (typeof people)[keyof typeof people];
 const orgSlug = `hooks-${suffix}`;
@@ -20,15 +30,25 @@ const SECRET = `e2e-secret-${suffix}`;
 
 test.use({ actionTimeout: 15_000 });
 
-const basic = (p: Person) => ({ authorization: `Basic ${Buffer.from(`${p.username}:${p.password}`).toString('base64')}` });
+const basic = (p: Person) => ({
+  authorization: `Basic ${Buffer.from(`${p.username}:${p.password}`).toString('base64')}`,
+});
 
-async function apiAs(request: APIRequestContext, who: Person, method: 'get' | 'post' | 'patch', path: string, data?: unknown, org?: string) {
+async function apiAs(
+  request: APIRequestContext,
+  who: Person,
+  method: 'get' | 'post' | 'patch',
+  path: string,
+  data?: unknown,
+  org?: string,
+) {
   const headers: Record<string, string> = { ...basic(who), ...(org ? { 'x-organization': org } : {}) };
   const res = await request[method](path, { headers, data });
   return { status: res.status(), body: await res.json().catch(() => null) };
 }
 
-const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const signature = (secret: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 function arrived(receiver: Receiver, pred: (r: Received) => boolean): Promise<Received> {
   return expect
@@ -37,7 +57,10 @@ function arrived(receiver: Receiver, pred: (r: Received) => boolean): Promise<Re
     .then(() => receiver.received.find(pred)!);
 }
 
-test('setup webhooks: project and organization webhooks, ping, deliveries, retry, redelivery, permissions', async ({ browser, request }) => {
+test('setup webhooks: project and organization webhooks, ping, deliveries, retry, redelivery, permissions', async ({
+  browser,
+  request,
+}) => {
   test.setTimeout(240_000);
   let status = 200;
   const receiver = await startReceiver((_req, res) => {
@@ -48,20 +71,56 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     // Three people: Olga owns the organization and a project in it; Mike maintains it, Wendy works in it.
     for (const p of Object.values(people)) {
       const res = await request.post('/api/auth/register', {
-        data: { username: p.username, email: `${p.username}@example.test`, password1: p.password, password2: p.password, first_name: p.first_name, last_name: p.last_name },
+        data: {
+          username: p.username,
+          email: `${p.username}@example.test`,
+          password1: p.password,
+          password2: p.password,
+          first_name: p.first_name,
+          last_name: p.last_name,
+        },
       });
       expect(res.status()).toBe(201);
     }
-    const org = await apiAs(request, people.olga, 'post', '/api/organizations', { slug: orgSlug, name: `Hooks ${suffix}` });
+    const org = await apiAs(request, people.olga, 'post', '/api/organizations', {
+      slug: orgSlug,
+      name: `Hooks ${suffix}`,
+    });
     expect(org.status).toBe(201);
-    for (const [who, role] of [[people.mike, 'maintainer'], [people.wendy, 'worker']] as const) {
-      const invited = await apiAs(request, people.olga, 'post', '/api/invitations', { email: `${who.username}@example.test`, role }, orgSlug);
+    for (const [who, role] of [
+      [people.mike, 'maintainer'],
+      [people.wendy, 'worker'],
+    ] as const) {
+      const invited = await apiAs(
+        request,
+        people.olga,
+        'post',
+        '/api/invitations',
+        { email: `${who.username}@example.test`, role },
+        orgSlug,
+      );
       expect(invited.status).toBe(201);
-      expect((await apiAs(request, who, 'post', `/api/invitations/${invited.body.key}/accept`)).status).toBe(200);
+      expect((await apiAs(request, who, 'post', `/api/invitations/${invited.body.key}/accept`)).status).toBe(
+        200,
+      );
     }
-    const project = await apiAs(request, people.olga, 'post', '/api/projects', { name: `Roads ${suffix}`, labels: [{ name: 'car' }] }, orgSlug);
+    const project = await apiAs(
+      request,
+      people.olga,
+      'post',
+      '/api/projects',
+      { name: `Roads ${suffix}`, labels: [{ name: 'car' }] },
+      orgSlug,
+    );
     expect(project.status).toBe(201);
-    const task = await apiAs(request, people.olga, 'post', '/api/tasks', { name: `Batch ${suffix}`, project_id: project.body.id }, orgSlug);
+    const task = await apiAs(
+      request,
+      people.olga,
+      'post',
+      '/api/tasks',
+      { name: `Batch ${suffix}`, project_id: project.body.id },
+      orgSlug,
+    );
     expect(task.status).toBe(201);
 
     // --- For project: open the project, Actions > Setup webhooks, "+", fill the form, Submit.
@@ -76,7 +135,12 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(o).toHaveURL(new RegExp(`/webhooks/create\\?projectId=${project.body.id}$`));
     await expect(o.getByRole('heading', { name: 'Setup a webhook' })).toBeVisible();
     // The project is chosen; an empty target URL is refused with the form's words.
-    await expect(o.locator('.ant-select-content, .ant-select-selection-item').filter({ hasText: `Roads ${suffix}` }).first()).toBeVisible();
+    await expect(
+      o
+        .locator('.ant-select-content, .ant-select-selection-item')
+        .filter({ hasText: `Roads ${suffix}` })
+        .first(),
+    ).toBeVisible();
     await o.getByRole('button', { name: 'Submit' }).click();
     await expect(o.getByText('Target URL cannot be empty')).toBeVisible();
     await o.getByLabel('Target URL').fill(receiver.url);
@@ -96,15 +160,23 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await events.getByLabel('update:project').check();
     const projectGroup = events.getByLabel('Project', { exact: true });
     await expect(projectGroup).not.toBeChecked();
-    await expect(events.getByTestId('event-group-Project').locator('.ant-checkbox-indeterminate')).toHaveCount(1);
+    await expect(
+      events.getByTestId('event-group-Project').locator('.ant-checkbox-indeterminate'),
+    ).toHaveCount(1);
     await shoot(o, 'webhook-form', { mobile: true });
     const created = actionDone(o);
     await o.getByRole('button', { name: 'Submit' }).click();
     await created;
     await expect(o.getByText('Webhook has been successfully added')).toBeVisible();
-    const projectHook = (await apiAs(request, people.olga, 'get', `/api/webhooks?project_id=${project.body.id}`)).body.results[0];
+    const projectHook = (
+      await apiAs(request, people.olga, 'get', `/api/webhooks?project_id=${project.body.id}`)
+    ).body.results[0];
     await expect(o).toHaveURL(new RegExp(`/projects/${project.body.id}/webhooks$`));
-    expect(projectHook).toMatchObject({ type: 'project', project_id: project.body.id, events: ['create:task', 'delete:task', 'update:project', 'update:task'] });
+    expect(projectHook).toMatchObject({
+      type: 'project',
+      project_id: project.body.id,
+      events: ['create:task', 'delete:task', 'update:project', 'update:task'],
+    });
     const row = o.getByTestId(`webhook-${projectHook.id}`);
     await expect(row).toContainText(`#${projectHook.id}: Project hook`);
     await expect(row.locator('xpath=ancestor::tr')).toContainText('Task');
@@ -115,13 +187,25 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await o.getByRole('button', { name: `Ping webhook ${projectHook.id}` }).click();
     await expect(o.getByTestId(`status-${projectHook.id}`)).toHaveAttribute('data-health', 'ok');
     await expect(o.getByText('Ping delivered: 200')).toBeVisible();
-    const pinged = await arrived(receiver, (r) => r.json?.event === 'ping' && r.json?.webhook?.id === projectHook.id);
+    const pinged = await arrived(
+      receiver,
+      (r) => r.json?.event === 'ping' && r.json?.webhook?.id === projectHook.id,
+    );
     expect(pinged.headers['x-signature-256']).toBe(signature(SECRET, pinged.body));
     await shoot(o, 'webhooks-list', { mobile: true });
 
     // --- Rename the task: the update reaches the receiver, signed, and shows in the deliveries.
-    expect((await apiAs(request, people.olga, 'patch', `/api/tasks/${task.body.id}`, { name: `Batch ${suffix} v2` })).status).toBe(200);
-    const renamed = await arrived(receiver, (r) => r.json?.event === 'update:task' && r.json?.webhook_id === projectHook.id);
+    expect(
+      (
+        await apiAs(request, people.olga, 'patch', `/api/tasks/${task.body.id}`, {
+          name: `Batch ${suffix} v2`,
+        })
+      ).status,
+    ).toBe(200);
+    const renamed = await arrived(
+      receiver,
+      (r) => r.json?.event === 'update:task' && r.json?.webhook_id === projectHook.id,
+    );
     expect(renamed.headers['x-signature-256']).toBe(signature(SECRET, renamed.body));
     expect(renamed.json.before_update).toEqual({ name: `Batch ${suffix}` });
     await o.getByRole('link', { name: `#${projectHook.id}: Project hook` }).click();
@@ -134,7 +218,10 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(updateRow).toContainText('200');
     await expect(updateRow).toContainText(`task #${task.body.id}`);
     await expect(series.filter({ hasText: 'ping' })).toHaveCount(1);
-    await expect(o.getByTestId('deliveries-chart')).toHaveAttribute('aria-label', /2 successful and 0 failed/);
+    await expect(o.getByTestId('deliveries-chart')).toHaveAttribute(
+      'aria-label',
+      /2 successful and 0 failed/,
+    );
     await shoot(o, 'webhook-deliveries', { mobile: true });
     await updateRow.click();
     const attempts = o.getByRole('table', { name: /^Attempts of update:task/ });
@@ -152,7 +239,7 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(drawer).toBeHidden();
     // The verify panel shows the signature check.
     await o.getByRole('button', { name: 'How to verify a delivery' }).click();
-    await expect(o.getByText("crypto.timingSafeEqual(received, expected)", { exact: false })).toBeVisible();
+    await expect(o.getByText('crypto.timingSafeEqual(received, expected)', { exact: false })).toBeVisible();
 
     // --- For organization: a maintainer adds one with "Send everything".
     const m = await signIn(browser, people.mike);
@@ -169,27 +256,43 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await m.getByRole('button', { name: 'Submit' }).click();
     await orgCreated;
     await expect(m.getByText('Webhook has been successfully added')).toBeVisible();
-    const orgHook = (await apiAs(request, people.mike, 'get', '/api/webhooks?type=organization', undefined, orgSlug)).body.results[0];
+    const orgHook = (
+      await apiAs(request, people.mike, 'get', '/api/webhooks?type=organization', undefined, orgSlug)
+    ).body.results[0];
     await expect(m).toHaveURL(new RegExp(`/organizations/${orgSlug}/webhooks$`));
     expect(orgHook.type).toBe('organization');
     expect(orgHook.events).toHaveLength(21);
     await expect(m.getByTestId(`webhook-${orgHook.id}`)).toBeVisible();
-    await expect(m.getByTestId(`webhook-${orgHook.id}`).locator('xpath=ancestor::tr')).toContainText('Membership');
+    await expect(m.getByTestId(`webhook-${orgHook.id}`).locator('xpath=ancestor::tr')).toContainText(
+      'Membership',
+    );
 
     // The receiver fails: the attempt is recorded with its retry; then it recovers and a redelivery succeeds.
     status = 500;
-    expect((await apiAs(request, people.olga, 'patch', `/api/organizations/${org.body.id}`, { description: 'Changed' })).status).toBe(200);
+    expect(
+      (
+        await apiAs(request, people.olga, 'patch', `/api/organizations/${org.body.id}`, {
+          description: 'Changed',
+        })
+      ).status,
+    ).toBe(200);
     await arrived(receiver, (r) => r.json?.event === 'update:organization');
     await m.getByRole('link', { name: `#${orgHook.id}: Organization hook` }).click();
     await expect(m).toHaveURL(new RegExp(`/webhooks/${orgHook.id}$`));
     const orgSeries = m.locator('[data-testid^="series-"]');
-    const original = orgSeries.filter({ hasText: 'update:organization' }).filter({ hasNotText: 'redelivery' });
+    const original = orgSeries
+      .filter({ hasText: 'update:organization' })
+      .filter({ hasNotText: 'redelivery' });
     // Its first attempt failed; the series waits for its retry and says when.
     await expect(original).toContainText('500');
     await expect(original).toContainText(/pending|failed/);
     await expect(m.getByTestId(`status-${orgHook.id}`)).toHaveAttribute('data-health', /failing|unknown/);
     // The retries (2 s apart, 4 attempts in all) fail too; then the receiver is fixed.
-    await expect.poll(() => receiver.received.filter((r) => r.json?.event === 'update:organization').length, { timeout: 30_000 }).toBe(4);
+    await expect
+      .poll(() => receiver.received.filter((r) => r.json?.event === 'update:organization').length, {
+        timeout: 30_000,
+      })
+      .toBe(4);
     await expect(original).toContainText('failed', { timeout: 15_000 });
     await original.click();
     const orgAttempts = m.getByRole('table', { name: /^Attempts of update:organization/ });
@@ -222,7 +325,14 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     await expect(w.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
     await expect(w.getByText('No webhooks you may see')).toBeVisible();
     await expect(w.getByRole('link', { name: 'Add a webhook' })).toHaveCount(0);
-    const refused = await apiAs(request, people.wendy, 'post', '/api/webhooks', { target_url: receiver.url, type: 'organization', events: ['update:task'] }, orgSlug);
+    const refused = await apiAs(
+      request,
+      people.wendy,
+      'post',
+      '/api/webhooks',
+      { target_url: receiver.url, type: 'organization', events: ['update:task'] },
+      orgSlug,
+    );
     expect(refused.status).toBe(403);
     // Nor may they open someone else's webhook.
     await w.goto(`/webhooks/${orgHook.id}`);
@@ -245,7 +355,10 @@ test('setup webhooks: project and organization webhooks, ping, deliveries, retry
     const before = receiver.received.length;
     await o.getByRole('button', { name: `Ping webhook ${projectHook.id}` }).click();
     await expect(o.getByText('Ping delivered: 200')).toBeVisible();
-    const unsigned = await arrived(receiver, (r) => receiver.received.indexOf(r) >= before && r.json?.event === 'ping');
+    const unsigned = await arrived(
+      receiver,
+      (r) => receiver.received.indexOf(r) >= before && r.json?.event === 'ping',
+    );
     expect(unsigned.headers['x-signature-256']).toBeUndefined();
     expect(unsigned.headers['webhook-signature']).toBeUndefined();
   } finally {

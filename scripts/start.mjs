@@ -5,18 +5,27 @@ import next from 'next';
 import { tsImport } from 'tsx/esm/api';
 
 if (!fs.existsSync('.next/BUILD_ID')) {
-  console.error('No production build found: run `npm run build` first (or `npm ci && npm run build && npm start`).');
+  console.error(
+    'No production build found: run `npm run build` first (or `npm ci && npm run build && npm start`).',
+  );
   process.exit(1);
 }
 
 // Next reads next.config.ts, and the TypeScript files it imports, with its own require hook, which cannot
 // resolve them once tsx's hooks are registered: so Next is prepared before any of Herald's modules is loaded.
 // It is given the raw PORT and HOSTNAME (its own defaults otherwise); the settings check below judges them.
-const app = next({ dev: false, hostname: process.env.HOSTNAME || undefined, port: Number(process.env.PORT) || undefined });
+const app = next({
+  dev: false,
+  hostname: process.env.HOSTNAME || undefined,
+  port: Number(process.env.PORT) || undefined,
+});
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const { checkSettings, settings, SettingsError } = await tsImport('../lib/config/settings.ts', import.meta.url);
+const { checkSettings, settings, SettingsError } = await tsImport(
+  '../lib/config/settings.ts',
+  import.meta.url,
+);
 try {
   checkSettings();
 } catch (error) {

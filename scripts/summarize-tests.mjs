@@ -7,9 +7,16 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const parts = [];
-for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []) {
+for (const file of fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : []) {
   const report = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-  let p = 0, f = 0, s = 0;
+  let p = 0,
+    f = 0,
+    s = 0;
   if ('numPassedTests' in report) {
     p = report.numPassedTests;
     f = report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);

@@ -12,6 +12,9 @@ status=0
 echo "== typecheck"
 npx tsc --noEmit || status=1
 
+echo "== formatting (prettier --check; npx prettier --write . fixes it)"
+npx prettier --check --log-level warn . || status=1
+
 echo "== production build"
 build_ok=1
 if ! npx next build >test-results/next-build.log 2>&1; then

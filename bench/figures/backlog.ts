@@ -37,7 +37,13 @@ export async function measureBacklog(b: Bench, pending: number) {
   await b.emptyQueue();
   const idealPerS = ideal.delivered / ideal.seconds;
   return {
-    ideal: { deliveries: ideal.delivered, seconds: round(ideal.seconds), deliveries_per_s: round(idealPerS), loops: LOOPS, batch: 50 },
+    ideal: {
+      deliveries: ideal.delivered,
+      seconds: round(ideal.seconds),
+      deliveries_per_s: round(idealPerS),
+      loops: LOOPS,
+      batch: 50,
+    },
     backlog: {
       pending: queued,
       webhooks: WEBHOOKS,

@@ -18,7 +18,11 @@ export async function measureLatency(b: Bench, rate: number, seconds: number) {
     if (wait > 1) await sleep(wait);
     // The clock starts before the transaction does: what a user's change waits for, end to end.
     startedAt.set(i, performance.timeOrigin + performance.now());
-    inFlight.push(b.transaction(b.db, (tx) => updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `lat-${i}` })));
+    inFlight.push(
+      b.transaction(b.db, (tx) =>
+        updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `lat-${i}` }),
+      ),
+    );
   }
   await Promise.all(inFlight);
   await waitForCount(receiver, total);
@@ -28,5 +32,11 @@ export async function measureLatency(b: Bench, rate: number, seconds: number) {
   receiver.close();
   await b.removeWebhooks(hooks);
   await b.emptyQueue();
-  return { events_per_s: rate, events: total, measured_from: 'start of the transaction', p50_ms: round(percentile(latencies, 50), 2), p99_ms: round(percentile(latencies, 99), 2) };
+  return {
+    events_per_s: rate,
+    events: total,
+    measured_from: 'start of the transaction',
+    p50_ms: round(percentile(latencies, 50), 2),
+    p99_ms: round(percentile(latencies, 99), 2),
+  };
 }

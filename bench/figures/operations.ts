@@ -87,7 +87,8 @@ export async function measureFifo(b: Bench, changes: number) {
   await b.transaction(b.db, (tx) => updateWebhook(tx, b.actor, hook, { ordering: 'fifo' }));
   await startDispatcher();
   const started = performance.now();
-  for (let i = 0; i < changes; i++) await b.transaction(b.db, (tx) => updateProject(tx, b.actor, project.id, { name: `fifo-${i}` }));
+  for (let i = 0; i < changes; i++)
+    await b.transaction(b.db, (tx) => updateProject(tx, b.actor, project.id, { name: `fifo-${i}` }));
   const produced = (performance.now() - started) / 1000;
   await waitForCount(receiver, changes + 1, 1_200_000);
   const seconds = (performance.now() - started) / 1000;

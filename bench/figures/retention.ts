@@ -9,7 +9,9 @@ const DAY_MS = 24 * 3600 * 1000;
 
 export async function measureRetention(b: Bench, attempts: number) {
   const hooks = await b.addOrgWebhooks('http://127.0.0.1:9/retention', 10, ['update:project']);
-  const day = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - (settings.deliveryRetentionDays + 3) * DAY_MS);
+  const day = new Date(
+    Math.floor(Date.now() / DAY_MS) * DAY_MS - (settings.deliveryRetentionDays + 3) * DAY_MS,
+  );
   const iso = day.toISOString();
   await b.db.execute(b.sql`select herald_create_attempt_partition(${iso.slice(0, 10)}::date)`);
   // A day of traffic: each message to 10 webhooks, each series delivered at its second attempt.
@@ -41,5 +43,12 @@ export async function measureRetention(b: Bench, attempts: number) {
   const cleanupSeconds = (performance.now() - cleanupStarted) / 1000;
   await b.removeWebhooks(hooks);
   await b.emptyQueue();
-  return { rows: attempts, partitions_dropped: dropped.length, seconds: round(seconds, 3), series_removed: removed.series, messages_removed: removed.messages, cleanup_seconds: round(cleanupSeconds, 2) };
+  return {
+    rows: attempts,
+    partitions_dropped: dropped.length,
+    seconds: round(seconds, 3),
+    series_removed: removed.series,
+    messages_removed: removed.messages,
+    cleanup_seconds: round(cleanupSeconds, 2),
+  };
 }

@@ -8,7 +8,8 @@ export async function measureSlowReceiver(b: Bench, events: number) {
   const project = await b.newProject('slow');
   const webhooks = 100;
   const hooks = await b.addWebhooks(project.id, receiver.url, webhooks, ['update:project']);
-  for (let i = 0; i < events; i++) await b.transaction(b.db, (tx) => updateProject(tx, b.actor, project.id, { name: `slow-${i}` }));
+  for (let i = 0; i < events; i++)
+    await b.transaction(b.db, (tx) => updateProject(tx, b.actor, project.id, { name: `slow-${i}` }));
   const rss = sampleRss();
   const started = performance.now();
   await startDispatcher();

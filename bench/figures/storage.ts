@@ -7,7 +7,9 @@ import { FANOUT } from './throughput';
 
 /** Each relation of the three tables (heap, TOAST and every index, all partitions summed), in bytes. */
 async function relations(b: Bench) {
-  const rows = await b.queryRows<{ name: string; bytes: number }>(b.db, b.sql`
+  const rows = await b.queryRows<{ name: string; bytes: number }>(
+    b.db,
+    b.sql`
     with parts as (
       select relid from pg_partition_tree('webhook_attempts') union all select 'webhook_messages'::regclass union all select 'webhook_deliveries'::regclass
     ), rels as (
@@ -19,7 +21,8 @@ async function relations(b: Bench) {
         left join pg_partition_tree('webhook_attempts_webhook_idx') ip on ip.relid = ic.oid and ip.level > 0
         left join pg_partition_tree('webhook_attempts_delivery_idx') ip2 on ip2.relid = ic.oid and ip2.level > 0
     )
-    select name, sum(bytes)::float8 as bytes from rels group by name`);
+    select name, sum(bytes)::float8 as bytes from rels group by name`,
+  );
   return new Map(rows.map((r) => [r.name, r.bytes]));
 }
 
@@ -27,9 +30,12 @@ async function sizes(b: Bench) {
   await b.db.execute(b.sql`vacuum analyze webhook_messages`);
   await b.db.execute(b.sql`vacuum analyze webhook_deliveries`);
   await b.db.execute(b.sql`vacuum analyze webhook_attempts`);
-  const [row] = await b.queryRows<{ messages: number; series: number; attempts: number }>(b.db, b.sql`
+  const [row] = await b.queryRows<{ messages: number; series: number; attempts: number }>(
+    b.db,
+    b.sql`
     select pg_total_relation_size('webhook_messages')::float8 as messages, pg_total_relation_size('webhook_deliveries')::float8 as series,
-      (select coalesce(sum(pg_total_relation_size(relid)), 0) from pg_partition_tree('webhook_attempts'))::float8 as attempts`);
+      (select coalesce(sum(pg_total_relation_size(relid)), 0) from pg_partition_tree('webhook_attempts'))::float8 as attempts`,
+  );
   return row;
 }
 
@@ -41,7 +47,11 @@ export async function measureStorage(b: Bench, events: number) {
   const relationsBefore = await relations(b);
   await startDispatcher();
   await runPool([...Array(events).keys()], 8, (i) =>
-    b.transaction(b.db, (tx) => updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `stored-${i}` })).then(() => undefined),
+    b
+      .transaction(b.db, (tx) =>
+        updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `stored-${i}` }),
+      )
+      .then(() => undefined),
   );
   const attempts = events * FANOUT;
   await waitForCount(receiver, attempts);
@@ -50,7 +60,9 @@ export async function measureStorage(b: Bench, events: number) {
   const after = await sizes(b);
   const relationsAfter = await relations(b);
   const breakdown = Object.fromEntries(
-    [...relationsAfter].map(([name, bytes]) => [name, Math.round((bytes - (relationsBefore.get(name) ?? 0)) / events)]).filter(([, n]) => Number(n) > 0),
+    [...relationsAfter]
+      .map(([name, bytes]) => [name, Math.round((bytes - (relationsBefore.get(name) ?? 0)) / events)])
+      .filter(([, n]) => Number(n) > 0),
   );
   const payload = Buffer.byteLength(await b.sampleBody(hooks[0]));
   receiver.close();

@@ -17,7 +17,11 @@ export async function measureThroughput(b: Bench, perEndpoint: number, events: n
   await startDispatcher();
   const started = performance.now();
   await runPool([...Array(events).keys()], 8, (i) =>
-    b.transaction(b.db, (tx) => updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `tp-${i}` })).then(() => undefined),
+    b
+      .transaction(b.db, (tx) =>
+        updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `tp-${i}` }),
+      )
+      .then(() => undefined),
   );
   const producedMs = performance.now() - started;
   const total = events * FANOUT;
@@ -32,7 +36,12 @@ export async function measureThroughput(b: Bench, perEndpoint: number, events: n
   const pool = new Pool(`http://127.0.0.1:${receiver.port}`, { connections: concurrency });
   const baseStarted = performance.now();
   await runPool([...Array(total).keys()], concurrency, async () => {
-    const response = await pool.request({ path: '/hook', method: 'POST', body: sample.body, headers: { 'content-type': 'application/json' } });
+    const response = await pool.request({
+      path: '/hook',
+      method: 'POST',
+      body: sample.body,
+      headers: { 'content-type': 'application/json' },
+    });
     await response.body.text();
   });
   const baseSeconds = (performance.now() - baseStarted) / 1000;

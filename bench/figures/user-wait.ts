@@ -6,7 +6,11 @@ import { createTask } from '@/lib/tasks/tasks';
 import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
 import { percentile, round, startReceiver, type Bench } from '../context';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082',
+  'hex',
+);
 
 export async function measureUserWait(b: Bench, rounds: number) {
   const hanging = await startReceiver({ DELAY_MS: 'hang' });

@@ -6,14 +6,26 @@ import { log, round, runPool, sleep, startReceiver, waitForCount, type Bench } f
 
 export async function startWorkers(n: number): Promise<ChildProcess[]> {
   const workers = Array.from({ length: n }, () =>
-    spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] }),
+    spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.stdout!.on('data', (d) => String(d).includes('delivering') && resolve(null)))));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise((resolve) =>
+          w.stdout!.on('data', (d) => String(d).includes('delivering') && resolve(null)),
+        ),
+    ),
+  );
   return workers;
 }
 
 export async function stopWorkers(workers: ChildProcess[]) {
-  await Promise.all(workers.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.kill('SIGTERM')))));
+  await Promise.all(
+    workers.map((w) => new Promise((resolve) => (w.once('exit', resolve), w.kill('SIGTERM')))),
+  );
 }
 
 /** The same backlog drained by 1, 2 and 4 workers (the bench process delivers nothing meanwhile). */
@@ -31,12 +43,19 @@ export async function measureScaleOut(b: Bench, pending: number, counts = [1, 2,
     const workers = await startWorkers(n);
     await receiver.ask('reset');
     const started = performance.now();
-    await b.db.execute(b.sql`update webhook_deliveries set next_attempt_date = now() where state = 'pending'`);
+    await b.db.execute(
+      b.sql`update webhook_deliveries set next_attempt_date = now() where state = 'pending'`,
+    );
     await waitForCount(receiver, queued);
     while ((await b.pending()) > 0) await sleep(20);
     const seconds = (performance.now() - started) / 1000;
     await stopWorkers(workers);
-    out.push({ workers: n, deliveries: queued, seconds: round(seconds), deliveries_per_s: round(queued / seconds) });
+    out.push({
+      workers: n,
+      deliveries: queued,
+      seconds: round(seconds),
+      deliveries_per_s: round(queued / seconds),
+    });
     log('scale_out', out.at(-1));
   }
   receiver.close();
@@ -53,7 +72,11 @@ export async function measureExactlyOnce(b: Bench, events: number) {
   const workers = await startWorkers(2);
   await startDispatcher();
   await runPool([...Array(events).keys()], 8, (i) =>
-    b.transaction(b.db, (tx) => updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `once-event-${i}` })).then(() => undefined),
+    b
+      .transaction(b.db, (tx) =>
+        updateProject(tx, b.orgActor, projects[i % projects.length].id, { name: `once-event-${i}` }),
+      )
+      .then(() => undefined),
   );
   await waitForCount(receiver, events * 10);
   while ((await b.pending()) > 0) await sleep(20);
@@ -67,5 +90,11 @@ export async function measureExactlyOnce(b: Bench, events: number) {
   receiver.close();
   await b.removeWebhooks(hooks);
   await b.emptyQueue();
-  return { processes: 3, events, attempts, arrivals: arrivals.length, duplicates: [...seen.values()].filter((n) => n > 1).length };
+  return {
+    processes: 3,
+    events,
+    attempts,
+    arrivals: arrivals.length,
+    duplicates: [...seen.values()].filter((n) => n > 1).length,
+  };
 }

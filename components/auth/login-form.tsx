@@ -41,13 +41,28 @@ export function LoginForm() {
   }
 
   return (
-    <AuthCard title="Sign in" footer={<span>No account yet? <Link href="/register">Create one</Link></span>}>
+    <AuthCard
+      title="Sign in"
+      footer={
+        <span>
+          No account yet? <Link href="/register">Create one</Link>
+        </span>
+      }
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form<Values> layout="vertical" onFinish={onFinish} requiredMark={false}>
-        <Form.Item label="Username" name="username" rules={[{ required: true, message: 'Enter your username.' }]}>
+        <Form.Item
+          label="Username"
+          name="username"
+          rules={[{ required: true, message: 'Enter your username.' }]}
+        >
           <Input autoComplete="username" autoFocus />
         </Form.Item>
-        <Form.Item label="Password" name="password" rules={[{ required: true, message: 'Enter your password.' }]}>
+        <Form.Item
+          label="Password"
+          name="password"
+          rules={[{ required: true, message: 'Enter your password.' }]}
+        >
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block loading={busy}>

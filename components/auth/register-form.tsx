@@ -10,7 +10,14 @@ import { applyServerErrors, validateWith, zodRule } from '@/lib/client/forms';
 import { registerSchema, username as usernameSchema } from '@/lib/users/schemas';
 import { AuthCard } from './auth-card';
 
-type Values = { username: string; email: string; password1: string; password2: string; first_name?: string; last_name?: string };
+type Values = {
+  username: string;
+  email: string;
+  password1: string;
+  password2: string;
+  first_name?: string;
+  last_name?: string;
+};
 const FIELDS = ['username', 'email', 'password1', 'password2', 'first_name', 'last_name'];
 const shape = registerSchema.shape;
 
@@ -27,7 +34,11 @@ export function RegisterForm() {
     setBusy(true);
     try {
       await apiFetch('/auth/register', { method: 'POST', body });
-      const result = await signIn('credentials', { username: values.username, password: values.password1, redirect: false });
+      const result = await signIn('credentials', {
+        username: values.username,
+        password: values.password1,
+        redirect: false,
+      });
       if (!result || result.error) {
         router.replace('/login');
         return;
@@ -42,7 +53,14 @@ export function RegisterForm() {
   }
 
   return (
-    <AuthCard title="Create an account" footer={<span>Already registered? <Link href="/login">Sign in</Link></span>}>
+    <AuthCard
+      title="Create an account"
+      footer={
+        <span>
+          Already registered? <Link href="/login">Sign in</Link>
+        </span>
+      }
+    >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
       <Form<Values> form={form} layout="vertical" onFinish={onFinish} requiredMark="optional">
         <Form.Item label="Username" name="username" rules={zodRule(usernameSchema, 'a username')}>
@@ -74,7 +92,8 @@ export function RegisterForm() {
             { required: true, message: 'Enter the password again.' },
             ({ getFieldValue }) => ({
               validator: async (_rule, value) => {
-                if (value && value !== getFieldValue('password1')) throw new Error("The two password fields didn't match.");
+                if (value && value !== getFieldValue('password1'))
+                  throw new Error("The two password fields didn't match.");
               },
             }),
           ]}

@@ -26,7 +26,17 @@ async function copyText(text: string): Promise<void> {
  * The one copy button (ui.md): a generated secret, delivery ids, payloads and the verify snippets. `label`
  * names what is copied ("Copy the secret"), so that two copy buttons on a page never share a name.
  */
-export function CopyButton({ text, label, size = 'small', disabled }: { text: string | (() => string); label: string; size?: 'small' | 'middle'; disabled?: boolean }) {
+export function CopyButton({
+  text,
+  label,
+  size = 'small',
+  disabled,
+}: {
+  text: string | (() => string);
+  label: string;
+  size?: 'small' | 'middle';
+  disabled?: boolean;
+}) {
   const { message } = App.useApp();
   const [copied, setCopied] = useState(false);
   async function copy() {
@@ -41,7 +51,14 @@ export function CopyButton({ text, label, size = 'small', disabled }: { text: st
   }
   return (
     <Tooltip title={label}>
-      <Button size={size} icon={copied ? <CheckOutlined /> : <CopyOutlined />} aria-label={label} onClick={copy} disabled={disabled} data-testid="copy-button" />
+      <Button
+        size={size}
+        icon={copied ? <CheckOutlined /> : <CopyOutlined />}
+        aria-label={label}
+        onClick={copy}
+        disabled={disabled}
+        data-testid="copy-button"
+      />
     </Tooltip>
   );
 }

@@ -8,7 +8,15 @@ import type { Permission } from '@/lib/client/permissions';
  * The one way a control follows permissions (ui.md): allowed, it is shown as is; refused, it is shown
  * disabled with the reason in a tooltip (and as text for screen readers), or left out with `hide`.
  */
-export function Guarded({ permission, hide = false, children }: { permission: Permission; hide?: boolean; children: ReactElement<{ disabled?: boolean }> }): ReactNode {
+export function Guarded({
+  permission,
+  hide = false,
+  children,
+}: {
+  permission: Permission;
+  hide?: boolean;
+  children: ReactElement<{ disabled?: boolean }>;
+}): ReactNode {
   if (permission.allowed) return children;
   if (hide || !isValidElement(children)) return null;
   const reason = permission.reason ?? 'You may not do this.';
@@ -24,7 +32,10 @@ export function Guarded({ permission, hide = false, children }: { permission: Pe
 }
 
 /** The same for an item of an Actions menu: refused, it stays in the menu, disabled, with the reason. */
-export function guardItem<T extends { label?: ReactNode; disabled?: boolean }>(item: T, permission: Permission): T & { title?: string } {
+export function guardItem<T extends { label?: ReactNode; disabled?: boolean }>(
+  item: T,
+  permission: Permission,
+): T & { title?: string } {
   if (permission.allowed) return item;
   const reason = permission.reason ?? 'You may not do this.';
   return {

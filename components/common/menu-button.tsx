@@ -14,7 +14,15 @@ export function linkItemClick(go: () => void) {
  * A button that opens a menu, usable from the keyboard: antd's Dropdown leaves the focus on the
  * trigger (ant-design#58980), so the open menu takes it here; arrows move, Enter picks, Escape closes.
  */
-export function MenuButton({ items, children, placement = 'bottomRight' }: { items: MenuProps['items']; children: ReactNode; placement?: 'bottomRight' | 'bottomLeft' }) {
+export function MenuButton({
+  items,
+  children,
+  placement = 'bottomRight',
+}: {
+  items: MenuProps['items'];
+  children: ReactNode;
+  placement?: 'bottomRight' | 'bottomLeft';
+}) {
   const popup = useRef<HTMLDivElement>(null);
   // An item picked with Enter acts after the key is done: a dialog it opens must not receive that Enter.
   const deferred = items?.map((item) => {

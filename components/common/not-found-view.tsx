@@ -3,7 +3,13 @@
 import { Button, Result } from 'antd';
 import { usePathname } from 'next/navigation';
 
-const NAMES: Record<string, string> = { projects: 'Project', tasks: 'Task', jobs: 'Job', webhooks: 'Webhook', organizations: 'Organization' };
+const NAMES: Record<string, string> = {
+  projects: 'Project',
+  tasks: 'Task',
+  jobs: 'Job',
+  webhooks: 'Webhook',
+  organizations: 'Organization',
+};
 const LISTS: Record<string, { href: string; label: string }> = {
   projects: { href: '/projects', label: 'Back to projects' },
   tasks: { href: '/tasks', label: 'Back to tasks' },
@@ -12,7 +18,10 @@ const LISTS: Record<string, { href: string; label: string }> = {
 
 /** What was not found, read from the address: "Webhook #999", or the page itself. */
 function describe(pathname: string): { what: string; back: { href: string; label: string } } {
-  const [section, key] = pathname.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const [section, key] = pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   const name = section ? NAMES[section] : undefined;
   const back = (section && LISTS[section]) || { href: '/projects', label: 'Back to projects' };
   if (name && key) return { what: `${name} ${/^\d+$/.test(key) ? `#${key}` : `"${key}"`}`, back };

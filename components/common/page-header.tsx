@@ -5,7 +5,15 @@ import type { ReactNode } from 'react';
 export type Crumb = { title: string; href?: string };
 
 /** The heading of a console page: breadcrumbs, its one `h1` (ui.md) and the page's actions. */
-export function PageHeader({ title, crumbs = [], extra }: { title: ReactNode; crumbs?: Crumb[]; extra?: ReactNode }) {
+export function PageHeader({
+  title,
+  crumbs = [],
+  extra,
+}: {
+  title: ReactNode;
+  crumbs?: Crumb[];
+  extra?: ReactNode;
+}) {
   return (
     <div style={{ marginBottom: 16 }}>
       {crumbs.length > 0 && (
@@ -15,10 +23,17 @@ export function PageHeader({ title, crumbs = [], extra }: { title: ReactNode; cr
         />
       )}
       <Flex justify="space-between" align="center" gap={12} wrap>
-        <Typography.Title level={1} style={{ margin: 0, minWidth: 0, overflowWrap: 'anywhere', fontSize: 24, lineHeight: 1.35 }}>
+        <Typography.Title
+          level={1}
+          style={{ margin: 0, minWidth: 0, overflowWrap: 'anywhere', fontSize: 24, lineHeight: 1.35 }}
+        >
           {title}
         </Typography.Title>
-        {extra && <Flex gap={8} wrap>{extra}</Flex>}
+        {extra && (
+          <Flex gap={8} wrap>
+            {extra}
+          </Flex>
+        )}
       </Flex>
     </div>
   );

@@ -25,7 +25,11 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       <Result
         status="warning"
         title="Your session has ended"
-        extra={<Button type="primary" href="/login">Sign in again</Button>}
+        extra={
+          <Button type="primary" href="/login">
+            Sign in again
+          </Button>
+        }
       />
     );
   }
@@ -37,13 +41,25 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       showIcon
       title="Something went wrong"
       description={message}
-      action={onRetry ? <Button size="small" onClick={onRetry}>Retry</Button> : undefined}
+      action={
+        onRetry ? (
+          <Button size="small" onClick={onRetry}>
+            Retry
+          </Button>
+        ) : undefined
+      }
     />
   );
 }
 
 /** Spinner, then the error, then `children(data)`. */
-export function QueryState<T>({ query, children }: { query: UseQueryResult<T, Error>; children: (data: T) => ReactNode }) {
+export function QueryState<T>({
+  query,
+  children,
+}: {
+  query: UseQueryResult<T, Error>;
+  children: (data: T) => ReactNode;
+}) {
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   return <>{children(query.data)}</>;

@@ -32,7 +32,18 @@ export function issueBox(position: number[]): Rect {
  * One frame of the task with its issues drawn on it. Dragging on the image draws a rectangle in
  * image pixel coordinates; "Whole frame" does the same from the keyboard.
  */
-export function FrameViewer({ taskId, frame, startFrame, stopFrame, onFrameChange, issues, draft, onDraw, selectedIssue, onSelectIssue }: Props) {
+export function FrameViewer({
+  taskId,
+  frame,
+  startFrame,
+  stopFrame,
+  onFrameChange,
+  issues,
+  draft,
+  onDraw,
+  selectedIssue,
+  onSelectIssue,
+}: Props) {
   const imageRef = useRef<HTMLImageElement>(null);
   const [natural, setNatural] = useState<{ w: number; h: number } | null>(null);
   const [loadedSrc, setLoadedSrc] = useState<string | null>(null);
@@ -69,7 +80,12 @@ export function FrameViewer({ taskId, frame, startFrame, stopFrame, onFrameChang
     if (!drag) return;
     const p = toImage(e) ?? { x: drag.x1, y: drag.y1 };
     setDrag(null);
-    const rect: Rect = [Math.min(drag.x0, p.x), Math.min(drag.y0, p.y), Math.max(drag.x0, p.x), Math.max(drag.y0, p.y)].map((v) => Math.round(v * 10) / 10) as Rect;
+    const rect: Rect = [
+      Math.min(drag.x0, p.x),
+      Math.min(drag.y0, p.y),
+      Math.max(drag.x0, p.x),
+      Math.max(drag.y0, p.y),
+    ].map((v) => Math.round(v * 10) / 10) as Rect;
     if (rect[2] - rect[0] >= 2 && rect[3] - rect[1] >= 2) onDraw(rect);
   }
 
@@ -83,23 +99,44 @@ export function FrameViewer({ taskId, frame, startFrame, stopFrame, onFrameChang
     };
   }
 
-  const live: Rect | null = drag ? [Math.min(drag.x0, drag.x1), Math.min(drag.y0, drag.y1), Math.max(drag.x0, drag.x1), Math.max(drag.y0, drag.y1)] : null;
+  const live: Rect | null = drag
+    ? [
+        Math.min(drag.x0, drag.x1),
+        Math.min(drag.y0, drag.y1),
+        Math.max(drag.x0, drag.x1),
+        Math.max(drag.y0, drag.y1),
+      ]
+    : null;
 
   return (
     <div>
       <Flex align="center" justify="space-between" gap={8} wrap style={{ marginBottom: 12 }}>
         <Flex align="center" gap={8}>
-          <Button icon={<LeftOutlined />} aria-label="Previous frame" disabled={frame <= startFrame} onClick={() => onFrameChange(frame - 1)} />
+          <Button
+            icon={<LeftOutlined />}
+            aria-label="Previous frame"
+            disabled={frame <= startFrame}
+            onClick={() => onFrameChange(frame - 1)}
+          />
           <Typography.Text strong data-testid="frame-number">
             Frame {frame}
           </Typography.Text>
           <Typography.Text type="secondary">
             ({frame - startFrame + 1} of {stopFrame - startFrame + 1})
           </Typography.Text>
-          <Button icon={<RightOutlined />} aria-label="Next frame" disabled={frame >= stopFrame} onClick={() => onFrameChange(frame + 1)} />
+          <Button
+            icon={<RightOutlined />}
+            aria-label="Next frame"
+            disabled={frame >= stopFrame}
+            onClick={() => onFrameChange(frame + 1)}
+          />
         </Flex>
         <Tooltip title="Place an issue on the whole frame (or drag a rectangle on the image)">
-          <Button icon={<BorderOutlined />} disabled={!natural} onClick={() => natural && onDraw([0, 0, natural.w, natural.h])}>
+          <Button
+            icon={<BorderOutlined />}
+            disabled={!natural}
+            onClick={() => natural && onDraw([0, 0, natural.w, natural.h])}
+          >
             Whole frame
           </Button>
         </Tooltip>
@@ -121,7 +158,14 @@ export function FrameViewer({ taskId, frame, startFrame, stopFrame, onFrameChang
           <Spin spinning={loading}>
             <div
               data-testid="frame-canvas"
-              style={{ position: 'relative', display: 'inline-block', lineHeight: 0, cursor: 'crosshair', touchAction: 'none', userSelect: 'none' }}
+              style={{
+                position: 'relative',
+                display: 'inline-block',
+                lineHeight: 0,
+                cursor: 'crosshair',
+                touchAction: 'none',
+                userSelect: 'none',
+              }}
               onPointerDown={onPointerDown}
               onPointerMove={onPointerMove}
               onPointerUp={onPointerUp}
@@ -138,7 +182,14 @@ export function FrameViewer({ taskId, frame, startFrame, stopFrame, onFrameChang
                   setLoadedSrc(src);
                 }}
                 onError={() => setFailed(src)}
-                style={{ maxWidth: '100%', maxHeight: '65vh', minWidth: 240, objectFit: 'contain', imageRendering: 'pixelated', display: 'block' }}
+                style={{
+                  maxWidth: '100%',
+                  maxHeight: '65vh',
+                  minWidth: 240,
+                  objectFit: 'contain',
+                  imageRendering: 'pixelated',
+                  display: 'block',
+                }}
               />
               {natural &&
                 issues.map((issue, i) => (
@@ -160,13 +211,33 @@ export function FrameViewer({ taskId, frame, startFrame, stopFrame, onFrameChang
                       cursor: 'pointer',
                     }}
                   >
-                    <span style={{ position: 'absolute', top: -1, left: -1, background: issue.resolved ? '#52c41a' : '#ff4d4f', color: '#fff', fontSize: 11, lineHeight: '16px', padding: '0 4px' }}>
+                    <span
+                      style={{
+                        position: 'absolute',
+                        top: -1,
+                        left: -1,
+                        background: issue.resolved ? '#52c41a' : '#ff4d4f',
+                        color: '#fff',
+                        fontSize: 11,
+                        lineHeight: '16px',
+                        padding: '0 4px',
+                      }}
+                    >
                       {i + 1}
                     </span>
                   </div>
                 ))}
               {(live ?? draft) && natural && (
-                <div data-testid="draft-rect" style={{ position: 'absolute', ...pct((live ?? draft)!), border: '2px dashed #ffd43b', background: 'rgba(255,212,59,0.15)', pointerEvents: 'none' }} />
+                <div
+                  data-testid="draft-rect"
+                  style={{
+                    position: 'absolute',
+                    ...pct((live ?? draft)!),
+                    border: '2px dashed #ffd43b',
+                    background: 'rgba(255,212,59,0.15)',
+                    pointerEvents: 'none',
+                  }}
+                />
               )}
             </div>
           </Spin>

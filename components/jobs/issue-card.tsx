@@ -12,7 +12,12 @@ import { scopeOf } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Comment, Issue, Paginated } from '@/lib/client/types';
 import { useActionMutation } from '@/lib/client/actions';
-import { createCommentAction, deleteCommentAction, updateCommentAction, updateIssueAction } from '@/lib/actions/issues';
+import {
+  createCommentAction,
+  deleteCommentAction,
+  updateCommentAction,
+  updateIssueAction,
+} from '@/lib/actions/issues';
 
 function useMessageError() {
   const { message } = App.useApp();
@@ -35,7 +40,11 @@ export function IssueCard({
 }) {
   const { message } = App.useApp();
   const showError = useMessageError();
-  const comments = useApiQuery<Paginated<Comment>>('/comments', { issue_id: issue.id, page_size: 'all', sort: 'id' }, { scope: scopeOf(organization) });
+  const comments = useApiQuery<Paginated<Comment>>(
+    '/comments',
+    { issue_id: issue.id, page_size: 'all', sort: 'id' },
+    { scope: scopeOf(organization) },
+  );
   const permissions = usePermissions('issue', issue.id);
   const { can } = permissions;
   // A comment added or removed changes what may be edited: ask again.
@@ -44,8 +53,12 @@ export function IssueCard({
   useEffect(() => {
     if (commentIds !== undefined) void refetch();
   }, [commentIds, refetch]);
-  const toggle = useActionMutation<boolean>((scope, resolved) => updateIssueAction(scope, issue.id, { resolved }));
-  const add = useActionMutation<string>((scope, text) => createCommentAction(scope, { issue: issue.id, message: text }));
+  const toggle = useActionMutation<boolean>((scope, resolved) =>
+    updateIssueAction(scope, issue.id, { resolved }),
+  );
+  const add = useActionMutation<string>((scope, text) =>
+    createCommentAction(scope, { issue: issue.id, message: text }),
+  );
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
 
@@ -108,7 +121,12 @@ export function IssueCard({
         ) : (
           <Space orientation="vertical" style={{ width: '100%' }} size={8}>
             {comments.data.results.map((c) => (
-              <CommentItem key={c.id} comment={c} mayEdit={can(`update_comment:${c.id}`)} mayDelete={can(`delete_comment:${c.id}`)} />
+              <CommentItem
+                key={c.id}
+                comment={c}
+                mayEdit={can(`update_comment:${c.id}`)}
+                mayDelete={can(`delete_comment:${c.id}`)}
+              />
             ))}
           </Space>
         )}
@@ -136,13 +154,23 @@ export function IssueCard({
         </Guarded>
         {issue.resolved ? (
           <Guarded permission={can('work')}>
-            <Button size="small" icon={<RedoOutlined />} loading={toggle.isPending} onClick={() => setResolved(false)}>
+            <Button
+              size="small"
+              icon={<RedoOutlined />}
+              loading={toggle.isPending}
+              onClick={() => setResolved(false)}
+            >
               Reopen
             </Button>
           </Guarded>
         ) : (
           <Guarded permission={can('work')}>
-            <Button size="small" icon={<CheckOutlined />} loading={toggle.isPending} onClick={() => setResolved(true)}>
+            <Button
+              size="small"
+              icon={<CheckOutlined />}
+              loading={toggle.isPending}
+              onClick={() => setResolved(true)}
+            >
               Resolve
             </Button>
           </Guarded>
@@ -153,13 +181,25 @@ export function IssueCard({
 }
 
 /** Edit and Delete are offered only to whom the server lets change the comment (its author, the staff…). */
-function CommentItem({ comment, mayEdit, mayDelete }: { comment: Comment; mayEdit: Permission; mayDelete: Permission }) {
+function CommentItem({
+  comment,
+  mayEdit,
+  mayDelete,
+}: {
+  comment: Comment;
+  mayEdit: Permission;
+  mayDelete: Permission;
+}) {
   const showError = useMessageError();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(comment.message);
   const [error, setError] = useState<string | null>(null);
-  const edit = useActionMutation<string>((scope, message) => updateCommentAction(scope, comment.id, { message }));
-  const remove = useActionMutation((scope) => deleteCommentAction(scope, comment.id), { removes: () => `/comments/${comment.id}` });
+  const edit = useActionMutation<string>((scope, message) =>
+    updateCommentAction(scope, comment.id, { message }),
+  );
+  const remove = useActionMutation((scope) => deleteCommentAction(scope, comment.id), {
+    removes: () => `/comments/${comment.id}`,
+  });
 
   async function save() {
     const checked = updateCommentSchema.safeParse({ message: text });
@@ -177,7 +217,10 @@ function CommentItem({ comment, mayEdit, mayDelete }: { comment: Comment; mayEdi
   }
 
   return (
-    <div data-testid={`comment-${comment.id}`} style={{ background: '#f7f8fc', borderRadius: 6, padding: '6px 8px' }}>
+    <div
+      data-testid={`comment-${comment.id}`}
+      style={{ background: '#f7f8fc', borderRadius: 6, padding: '6px 8px' }}
+    >
       <Flex justify="space-between" align="center" gap={4}>
         <Typography.Text strong style={{ fontSize: 12 }}>
           {comment.owner?.username ?? 'Someone'}{' '}
@@ -201,8 +244,20 @@ function CommentItem({ comment, mayEdit, mayDelete }: { comment: Comment; mayEdi
               />
             </Guarded>
             {mayDelete.allowed && (
-              <Popconfirm title="Delete this comment?" okText="Delete" okButtonProps={{ danger: true }} onConfirm={() => remove.mutateAsync().catch(showError)}>
-                <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label="Delete comment" loading={remove.isPending} />
+              <Popconfirm
+                title="Delete this comment?"
+                okText="Delete"
+                okButtonProps={{ danger: true }}
+                onConfirm={() => remove.mutateAsync().catch(showError)}
+              >
+                <Button
+                  size="small"
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label="Delete comment"
+                  loading={remove.isPending}
+                />
               </Popconfirm>
             )}
           </span>
@@ -232,7 +287,9 @@ function CommentItem({ comment, mayEdit, mayDelete }: { comment: Comment; mayEdi
           </Flex>
         </>
       ) : (
-        <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{comment.message}</Typography.Paragraph>
+        <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          {comment.message}
+        </Typography.Paragraph>
       )}
     </div>
   );

@@ -45,8 +45,15 @@ function useAssignables(organization: number | null, search: string) {
     { page_size: 'all' },
     { scope: scopeOf(organization), staleTime: 30_000 },
   );
-  const users = useApiQuery<Paginated<User>>(organization === null ? '/users' : null, { search, page_size: 20 }, { global: true, staleTime: 30_000 });
-  const people: BasicUser[] = organization === null ? (users.data?.results ?? []) : (members.data?.results ?? []).filter((m) => m.is_active).map((m) => m.user);
+  const users = useApiQuery<Paginated<User>>(
+    organization === null ? '/users' : null,
+    { search, page_size: 20 },
+    { global: true, staleTime: 30_000 },
+  );
+  const people: BasicUser[] =
+    organization === null
+      ? (users.data?.results ?? [])
+      : (members.data?.results ?? []).filter((m) => m.is_active).map((m) => m.user);
   return { people, loading: organization === null ? users.isFetching : members.isPending };
 }
 
@@ -55,7 +62,8 @@ export function AssigneeSelect({ job }: { job: Job }) {
   const { people, loading } = useAssignables(job.organization, search);
   const { save, pending } = useUpdateJob(job);
   const options = people.map((u) => ({ value: u.id, label: userLabel(u) }));
-  if (job.assignee && !options.some((o) => o.value === job.assignee!.id)) options.unshift({ value: job.assignee.id, label: userLabel(job.assignee) });
+  if (job.assignee && !options.some((o) => o.value === job.assignee!.id))
+    options.unshift({ value: job.assignee.id, label: userLabel(job.assignee) });
   return (
     <Select<number>
       aria-label={`Assignee of job ${job.id}`}

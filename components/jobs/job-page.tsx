@@ -23,13 +23,19 @@ function JobView({ job }: { job: Job }) {
   const { message } = App.useApp();
   const task = useApiQuery<Task>(`/tasks/${job.task_id}`);
   const project = useApiQuery<Project>(job.project_id ? `/projects/${job.project_id}` : null);
-  const issues = useApiQuery<Paginated<Issue>>('/issues', { job_id: job.id, page_size: 'all', sort: 'id' }, { scope: scopeOf(job.organization) });
+  const issues = useApiQuery<Paginated<Issue>>(
+    '/issues',
+    { job_id: job.id, page_size: 'all', sort: 'id' },
+    { scope: scopeOf(job.organization) },
+  );
   const [frame, setFrame] = useState(job.start_frame);
   const [draft, setDraft] = useState<Rect | null>(null);
   const [text, setText] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
-  const create = useActionMutation<Record<string, unknown>, Issue>((scope, body) => createIssueAction(scope, body));
+  const create = useActionMutation<Record<string, unknown>, Issue>((scope, body) =>
+    createIssueAction(scope, body),
+  );
 
   const all = issues.data?.results ?? [];
   const onFrame = all.filter((i) => i.frame === frame);
@@ -39,7 +45,11 @@ function JobView({ job }: { job: Job }) {
     const body = { job: job.id, frame, position: draft, message: text };
     const checked = createIssueSchema.safeParse(body);
     if (!checked.success) {
-      setDraftError(checked.error.issues[0]?.path[0] === 'message' ? 'Describe the issue.' : (checked.error.issues[0]?.message ?? 'Invalid issue.'));
+      setDraftError(
+        checked.error.issues[0]?.path[0] === 'message'
+          ? 'Describe the issue.'
+          : (checked.error.issues[0]?.message ?? 'Invalid issue.'),
+      );
       return;
     }
     setDraftError(null);
@@ -60,7 +70,14 @@ function JobView({ job }: { job: Job }) {
       <PageHeader
         title={`Job #${job.id}`}
         crumbs={[
-          ...(job.project_id ? [{ title: project.data?.name ?? `Project #${job.project_id}`, href: `/projects/${job.project_id}` }] : []),
+          ...(job.project_id
+            ? [
+                {
+                  title: project.data?.name ?? `Project #${job.project_id}`,
+                  href: `/projects/${job.project_id}`,
+                },
+              ]
+            : []),
           { title: taskName, href: `/tasks/${job.task_id}` },
           { title: `Job #${job.id}` },
         ]}
@@ -114,7 +131,12 @@ function JobView({ job }: { job: Job }) {
         </Col>
         <Col xs={24} lg={9}>
           {draft && (
-            <Card size="small" title={`New issue on frame ${frame}`} style={{ marginBottom: 16, borderColor: '#ffd43b' }} data-testid="new-issue">
+            <Card
+              size="small"
+              title={`New issue on frame ${frame}`}
+              style={{ marginBottom: 16, borderColor: '#ffd43b' }}
+              data-testid="new-issue"
+            >
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 Rectangle ({draft.map((v) => Math.round(v)).join(', ')})
               </Typography.Text>
@@ -137,7 +159,10 @@ function JobView({ job }: { job: Job }) {
               </Flex>
             </Card>
           )}
-          <Card title={`Issues${issues.data ? ` (${issues.data.count})` : ''}`} styles={{ body: { padding: 12 } }}>
+          <Card
+            title={`Issues${issues.data ? ` (${issues.data.count})` : ''}`}
+            styles={{ body: { padding: 12 } }}
+          >
             {issues.isPending ? (
               <Spin />
             ) : issues.isError ? (

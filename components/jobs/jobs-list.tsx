@@ -15,7 +15,11 @@ export function JobsList() {
   const [pageSize, setPageSize] = useState(10);
   const [stage, setStage] = useState<JobStage | undefined>();
   const [state, setState] = useState<JobState | undefined>();
-  const jobs = useApiQuery<Paginated<Job>>('/jobs', { page, page_size: pageSize, stage, state, sort: '-id' }, { placeholderData: (prev) => prev });
+  const jobs = useApiQuery<Paginated<Job>>(
+    '/jobs',
+    { page, page_size: pageSize, stage, state, sort: '-id' },
+    { placeholderData: (prev) => prev },
+  );
   return (
     <>
       <PageHeader title="Jobs" />
@@ -54,7 +58,11 @@ export function JobsList() {
             loading={jobs.isPending || jobs.isPlaceholderData}
             dataSource={jobs.data?.results}
             scroll={{ x: 640 }}
-            locale={{ emptyText: <Empty description={stage || state ? 'No job matches these filters' : 'No jobs yet'} /> }}
+            locale={{
+              emptyText: (
+                <Empty description={stage || state ? 'No job matches these filters' : 'No jobs yet'} />
+              ),
+            }}
             pagination={{
               current: page,
               pageSize,
@@ -66,9 +74,24 @@ export function JobsList() {
               },
             }}
             columns={[
-              { title: 'Job', dataIndex: 'id', width: 100, render: (id: number) => <Link href={`/jobs/${id}`}>Job #{id}</Link> },
-              { title: 'Task', dataIndex: 'task_id', width: 100, render: (id: number) => <Link href={`/tasks/${id}`}>Task #{id}</Link> },
-              { title: 'Frames', key: 'frames', width: 100, render: (_: unknown, j) => `${j.start_frame}–${j.stop_frame}` },
+              {
+                title: 'Job',
+                dataIndex: 'id',
+                width: 100,
+                render: (id: number) => <Link href={`/jobs/${id}`}>Job #{id}</Link>,
+              },
+              {
+                title: 'Task',
+                dataIndex: 'task_id',
+                width: 100,
+                render: (id: number) => <Link href={`/tasks/${id}`}>Task #{id}</Link>,
+              },
+              {
+                title: 'Frames',
+                key: 'frames',
+                width: 100,
+                render: (_: unknown, j) => `${j.start_frame}–${j.stop_frame}`,
+              },
               { title: 'Assignee', dataIndex: 'assignee', render: userLabel },
               { title: 'Stage', dataIndex: 'stage' },
               { title: 'State', dataIndex: 'state' },

@@ -19,9 +19,18 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const scope = scopeOf(org.id);
-  const invitations = useApiQuery<Paginated<Invitation>>('/invitations', { accepted: 'false', page_size: 'all' }, { scope });
-  const invite = useActionMutation<Values, Invitation>((s, body) => createInvitationAction(s, body), { scope });
-  const revoke = useActionMutation<string>((s, key) => revokeInvitationAction(s, key), { scope, removes: (key) => `/invitations/${encodeURIComponent(key)}` });
+  const invitations = useApiQuery<Paginated<Invitation>>(
+    '/invitations',
+    { accepted: 'false', page_size: 'all' },
+    { scope },
+  );
+  const invite = useActionMutation<Values, Invitation>((s, body) => createInvitationAction(s, body), {
+    scope,
+  });
+  const revoke = useActionMutation<string>((s, key) => revokeInvitationAction(s, key), {
+    scope,
+    removes: (key) => `/invitations/${encodeURIComponent(key)}`,
+  });
   // Only the owner may invite maintainers.
   const roles = myRole === 'owner' ? ROLE_OPTIONS : ROLE_OPTIONS.filter((r) => r.value !== 'maintainer');
 
@@ -40,8 +49,18 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
 
   return (
     <Card title="Invitations">
-      <Form<Values> form={form} layout="inline" onFinish={onFinish} initialValues={{ role: 'worker' }} style={{ marginBottom: 16, rowGap: 8 }}>
-        <Form.Item name="email" rules={zodRule(createInvitationSchema.shape.email, 'an email address')} style={{ minWidth: 240, flex: '1 1 240px' }}>
+      <Form<Values>
+        form={form}
+        layout="inline"
+        onFinish={onFinish}
+        initialValues={{ role: 'worker' }}
+        style={{ marginBottom: 16, rowGap: 8 }}
+      >
+        <Form.Item
+          name="email"
+          rules={zodRule(createInvitationSchema.shape.email, 'an email address')}
+          style={{ minWidth: 240, flex: '1 1 240px' }}
+        >
           <Input type="email" placeholder="Email address" aria-label="Email to invite" />
         </Form.Item>
         <Form.Item name="role">
@@ -65,18 +84,37 @@ export function InvitationsCard({ org, myRole }: { org: Organization; myRole?: R
           scroll={{ x: 520 }}
           locale={{ emptyText: <Empty description="No pending invitations" /> }}
           columns={[
-            { title: 'Invitee', dataIndex: 'user', render: (user: Invitation['user'], i) => (user ? userLabel(user) : i.email) },
+            {
+              title: 'Invitee',
+              dataIndex: 'user',
+              render: (user: Invitation['user'], i) => (user ? userLabel(user) : i.email),
+            },
             { title: 'Role', dataIndex: 'role', width: 120 },
             { title: 'Invited by', dataIndex: 'owner', render: userLabel, responsive: ['md'] },
             { title: 'Sent', dataIndex: 'created_date', render: formatDate, responsive: ['md'] },
-            { title: 'Status', dataIndex: 'expired', width: 100, render: (expired: boolean) => (expired ? <Tag>expired</Tag> : <Tag color="blue">pending</Tag>) },
+            {
+              title: 'Status',
+              dataIndex: 'expired',
+              width: 100,
+              render: (expired: boolean) => (expired ? <Tag>expired</Tag> : <Tag color="blue">pending</Tag>),
+            },
             {
               title: '',
               key: 'actions',
               width: 100,
               render: (_: unknown, i) => (
                 <Flex justify="end">
-                  <Popconfirm title="Revoke this invitation?" okText="Revoke" okButtonProps={{ danger: true }} onConfirm={() => revoke.mutateAsync(i.key).then(() => message.success('Invitation revoked.'), (e: Error) => message.error(e.message))}>
+                  <Popconfirm
+                    title="Revoke this invitation?"
+                    okText="Revoke"
+                    okButtonProps={{ danger: true }}
+                    onConfirm={() =>
+                      revoke.mutateAsync(i.key).then(
+                        () => message.success('Invitation revoked.'),
+                        (e: Error) => message.error(e.message),
+                      )
+                    }
+                  >
                     <Button size="small" danger>
                       Revoke
                     </Button>

@@ -26,8 +26,14 @@ export function MembersCard({
 }) {
   const { message } = App.useApp();
   const scope = scopeOf(org.id);
-  const setRole = useActionMutation<{ id: number; role: string }>((s, { id, role }) => updateMembershipAction(s, id, { role }), { scope });
-  const remove = useActionMutation<number>((s, id) => deleteMembershipAction(s, id), { scope, removes: (id) => `/memberships/${id}` });
+  const setRole = useActionMutation<{ id: number; role: string }>(
+    (s, { id, role }) => updateMembershipAction(s, id, { role }),
+    { scope },
+  );
+  const remove = useActionMutation<number>((s, id) => deleteMembershipAction(s, id), {
+    scope,
+    removes: (id) => `/memberships/${id}`,
+  });
   const isStaff = myRole === 'owner' || myRole === 'maintainer';
 
   async function changeRole(m: Membership, role: string) {
@@ -44,7 +50,9 @@ export function MembersCard({
   async function removeMember(m: Membership) {
     try {
       await remove.mutateAsync(m.id);
-      message.success(m.user.id === selfId ? 'You left the organization.' : `${m.user.username} was removed.`);
+      message.success(
+        m.user.id === selfId ? 'You left the organization.' : `${m.user.username} was removed.`,
+      );
     } catch (error) {
       message.error(error instanceof Error ? error.message : String(error));
     }
@@ -64,7 +72,16 @@ export function MembersCard({
           scroll={{ x: 480 }}
           locale={{ emptyText: <Empty description="No members" /> }}
           columns={[
-            { title: 'User', dataIndex: 'user', render: (u: Membership['user'], m) => <span data-testid={`member-${u.username}`}>{userLabel(u)}{m.user.id === selfId && <Tag style={{ marginLeft: 6 }}>you</Tag>}</span> },
+            {
+              title: 'User',
+              dataIndex: 'user',
+              render: (u: Membership['user'], m) => (
+                <span data-testid={`member-${u.username}`}>
+                  {userLabel(u)}
+                  {m.user.id === selfId && <Tag style={{ marginLeft: 6 }}>you</Tag>}
+                </span>
+              ),
+            },
             {
               title: 'Role',
               dataIndex: 'role',

@@ -11,16 +11,30 @@ import { createOrganizationAction } from '@/lib/actions/organizations';
 type Values = { slug: string; name?: string; description?: string };
 const shape = createOrganizationSchema.shape;
 
-export function NewOrganizationModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (org: Organization) => void }) {
+export function NewOrganizationModal({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (org: Organization) => void;
+}) {
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<string | null>(null);
-  const create = useActionMutation<Values, Organization>((_scope, body) => createOrganizationAction(body), { global: true });
+  const create = useActionMutation<Values, Organization>((_scope, body) => createOrganizationAction(body), {
+    global: true,
+  });
 
   async function submit() {
     setError(null);
     const values = await form.validateFields().catch(() => null);
     if (!values) return;
-    const body = { slug: values.slug.trim(), name: values.name?.trim() ?? '', description: values.description ?? '' };
+    const body = {
+      slug: values.slug.trim(),
+      name: values.name?.trim() ?? '',
+      description: values.description ?? '',
+    };
     if (!validateWith(form, createOrganizationSchema, body)) return;
     try {
       const org = await create.mutateAsync(body);

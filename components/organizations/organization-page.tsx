@@ -23,14 +23,22 @@ import { useActionMutation } from '@/lib/client/actions';
 import { deleteOrganizationAction, updateOrganizationAction } from '@/lib/actions/organizations';
 
 export function OrganizationPage({ slug }: { slug: string }) {
-  const found = useApiQuery<Paginated<Organization>>('/organizations', { slug, page_size: 1 }, { global: true });
+  const found = useApiQuery<Paginated<Organization>>(
+    '/organizations',
+    { slug, page_size: 1 },
+    { global: true },
+  );
   return (
     <QueryState query={found}>
       {(list) =>
         list.results[0] ? (
           <OrganizationView org={list.results[0]} />
         ) : (
-          <Result status="404" title="Not found" subTitle={`There is no organization "${slug}" that you belong to.`} />
+          <Result
+            status="404"
+            title="Not found"
+            subTitle={`There is no organization "${slug}" that you belong to.`}
+          />
         )
       }
     </QueryState>
@@ -42,17 +50,27 @@ function OrganizationView({ org }: { org: Organization }) {
   const { modal, message } = App.useApp();
   const { org: selected, setOrg } = useOrg();
   const self = useSelf();
-  const members = useApiQuery<Paginated<Membership>>('/memberships', { page_size: 'all' }, { scope: scopeOf(org.id) });
-  const myRole: Role | undefined = self.data?.is_superuser ? 'owner' : members.data?.results.find((m) => m.user.id === self.data?.id)?.role;
+  const members = useApiQuery<Paginated<Membership>>(
+    '/memberships',
+    { page_size: 'all' },
+    { scope: scopeOf(org.id) },
+  );
+  const myRole: Role | undefined = self.data?.is_superuser
+    ? 'owner'
+    : members.data?.results.find((m) => m.user.id === self.data?.id)?.role;
   // The server's policy decides what is offered (GET /api/permissions); the role only tells owner from maintainer.
   const { can } = usePermissions('organization', org.id);
   const isStaff = can('update_organization').allowed;
-  const remove = useActionMutation(() => deleteOrganizationAction(org.id), { global: true, removes: () => `/organizations/${org.id}` });
+  const remove = useActionMutation(() => deleteOrganizationAction(org.id), {
+    global: true,
+    removes: () => `/organizations/${org.id}`,
+  });
 
   function confirmDelete() {
     modal.confirm({
       title: `Delete the organization "${org.name || org.slug}"?`,
-      content: 'Its projects, tasks, jobs, memberships and invitations are deleted with it. This cannot be undone.',
+      content:
+        'Its projects, tasks, jobs, memberships and invitations are deleted with it. This cannot be undone.',
       okText: 'Delete',
       okButtonProps: { danger: true },
       onOk: async () => {
@@ -79,11 +97,24 @@ function OrganizationView({ org }: { org: Organization }) {
               {
                 key: 'webhooks',
                 icon: <ApiOutlined />,
-                label: <Link href={`/organizations/${encodeURIComponent(org.slug)}/webhooks`}>Setup webhooks</Link>,
-                onClick: linkItemClick(() => router.push(`/organizations/${encodeURIComponent(org.slug)}/webhooks`)),
+                label: (
+                  <Link href={`/organizations/${encodeURIComponent(org.slug)}/webhooks`}>Setup webhooks</Link>
+                ),
+                onClick: linkItemClick(() =>
+                  router.push(`/organizations/${encodeURIComponent(org.slug)}/webhooks`),
+                ),
               },
               ...(myRole === 'owner'
-                ? [{ type: 'divider' as const }, { key: 'delete', icon: <DeleteOutlined />, label: 'Delete organization', danger: true, onClick: confirmDelete }]
+                ? [
+                    { type: 'divider' as const },
+                    {
+                      key: 'delete',
+                      icon: <DeleteOutlined />,
+                      label: 'Delete organization',
+                      danger: true,
+                      onClick: confirmDelete,
+                    },
+                  ]
                 : []),
             ]}
           >
@@ -112,11 +143,22 @@ function OrganizationView({ org }: { org: Organization }) {
 
 type DetailsValues = { name: string; description: string };
 
-function DetailsCard({ org, editable, refusal }: { org: Organization; editable: boolean; refusal: string | null }) {
+function DetailsCard({
+  org,
+  editable,
+  refusal,
+}: {
+  org: Organization;
+  editable: boolean;
+  refusal: string | null;
+}) {
   const { message } = App.useApp();
   const [form] = Form.useForm<DetailsValues>();
   const [error, setError] = useState<string | null>(null);
-  const save = useActionMutation<DetailsValues, Organization>((_scope, body) => updateOrganizationAction(org.id, body), { global: true });
+  const save = useActionMutation<DetailsValues, Organization>(
+    (_scope, body) => updateOrganizationAction(org.id, body),
+    { global: true },
+  );
   const shape = updateOrganizationSchema.shape;
 
   async function onFinish(values: DetailsValues) {
@@ -151,7 +193,10 @@ function DetailsCard({ org, editable, refusal }: { org: Organization; editable: 
         <Form.Item label="Description" name="description" rules={zodRule(shape.description)}>
           <Input.TextArea rows={3} />
         </Form.Item>
-        <Form.Item style={{ marginBottom: 0 }} extra={`Owner: ${userLabel(org.owner)} · created ${formatDate(org.created_date)}`}>
+        <Form.Item
+          style={{ marginBottom: 0 }}
+          extra={`Owner: ${userLabel(org.owner)} · created ${formatDate(org.created_date)}`}
+        >
           {editable && (
             <Button type="primary" htmlType="submit" loading={save.isPending}>
               Save

@@ -4,7 +4,15 @@ import { Select, Tag } from 'antd';
 import type { Label } from '@/lib/client/types';
 
 /** Label names typed as tags: Enter or comma adds one. */
-export function LabelsInput({ value, onChange, id }: { value?: string[]; onChange?: (v: string[]) => void; id?: string }) {
+export function LabelsInput({
+  value,
+  onChange,
+  id,
+}: {
+  value?: string[];
+  onChange?: (v: string[]) => void;
+  id?: string;
+}) {
   return (
     <Select
       id={id}

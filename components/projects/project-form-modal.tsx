@@ -42,7 +42,9 @@ export function ProjectFormModal({
       body = {
         name: values.name.trim(),
         labels: [
-          ...project.labels.filter((l) => !kept.has(l.name)).map((l) => ({ id: l.id, name: l.name, deleted: true })),
+          ...project.labels
+            .filter((l) => !kept.has(l.name))
+            .map((l) => ({ id: l.id, name: l.name, deleted: true })),
           ...names.filter((n) => !existing.has(n)).map((name) => ({ name })),
         ],
       };

@@ -31,8 +31,14 @@ function ProjectView({ project }: { project: Project }) {
   const [editing, setEditing] = useState(false);
   const [creatingTask, setCreatingTask] = useState(false);
   const { can } = usePermissions('project', project.id);
-  const tasks = useApiQuery<Paginated<Task>>('/tasks', { project_id: project.id, page_size: 'all', sort: '-id' }, { scope: scopeOf(project.organization) });
-  const remove = useActionMutation((scope) => deleteProjectAction(scope, project.id), { removes: () => `/projects/${project.id}` });
+  const tasks = useApiQuery<Paginated<Task>>(
+    '/tasks',
+    { project_id: project.id, page_size: 'all', sort: '-id' },
+    { scope: scopeOf(project.organization) },
+  );
+  const remove = useActionMutation((scope) => deleteProjectAction(scope, project.id), {
+    removes: () => `/projects/${project.id}`,
+  });
 
   function confirmDelete() {
     modal.confirm({
@@ -72,9 +78,21 @@ function ProjectView({ project }: { project: Project }) {
                   label: <Link href={`/projects/${project.id}/webhooks`}>Setup webhooks</Link>,
                   onClick: linkItemClick(() => router.push(`/projects/${project.id}/webhooks`)),
                 },
-                guardItem({ key: 'edit', icon: <EditOutlined />, label: 'Edit', onClick: () => setEditing(true) }, can('update')),
+                guardItem(
+                  { key: 'edit', icon: <EditOutlined />, label: 'Edit', onClick: () => setEditing(true) },
+                  can('update'),
+                ),
                 { type: 'divider' },
-                guardItem({ key: 'delete', icon: <DeleteOutlined />, label: 'Delete', danger: true, onClick: confirmDelete }, can('delete')),
+                guardItem(
+                  {
+                    key: 'delete',
+                    icon: <DeleteOutlined />,
+                    label: 'Delete',
+                    danger: true,
+                    onClick: confirmDelete,
+                  },
+                  can('delete'),
+                ),
               ]}
             >
               <Button>
@@ -89,7 +107,12 @@ function ProjectView({ project }: { project: Project }) {
           size="small"
           column={{ xs: 1, sm: 2, lg: 3 }}
           items={[
-            { key: 'labels', label: 'Labels', children: <LabelTags labels={project.labels} max={20} />, span: 'filled' },
+            {
+              key: 'labels',
+              label: 'Labels',
+              children: <LabelTags labels={project.labels} max={20} />,
+              span: 'filled',
+            },
             { key: 'owner', label: 'Owner', children: userLabel(project.owner) },
             { key: 'status', label: 'Status', children: project.status },
             { key: 'created', label: 'Created', children: formatDate(project.created_date) },
@@ -109,15 +132,26 @@ function ProjectView({ project }: { project: Project }) {
               emptyText: (
                 <Empty description="No tasks in this project yet">
                   <Guarded permission={can('create_task')} hide>
-                    <Button type="primary" onClick={() => setCreatingTask(true)}>Create a task</Button>
+                    <Button type="primary" onClick={() => setCreatingTask(true)}>
+                      Create a task
+                    </Button>
                   </Guarded>
                 </Empty>
               ),
             }}
             columns={[
-              { title: 'Name', dataIndex: 'name', render: (name: string, t) => <Link href={`/tasks/${t.id}`}>{name}</Link> },
+              {
+                title: 'Name',
+                dataIndex: 'name',
+                render: (name: string, t) => <Link href={`/tasks/${t.id}`}>{name}</Link>,
+              },
               { title: 'Frames', dataIndex: 'size', width: 90, render: (size?: number) => size ?? '—' },
-              { title: 'Jobs', key: 'jobs', width: 80, render: (_: unknown, t) => t.segments.reduce((n, s) => n + s.jobs.length, 0) },
+              {
+                title: 'Jobs',
+                key: 'jobs',
+                width: 80,
+                render: (_: unknown, t) => t.segments.reduce((n, s) => n + s.jobs.length, 0),
+              },
               { title: 'Status', dataIndex: 'status', width: 120, responsive: ['sm'] },
               { title: 'Updated', dataIndex: 'updated_date', render: formatDate, responsive: ['md'] },
             ]}

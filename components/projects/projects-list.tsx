@@ -24,7 +24,11 @@ export function ProjectsList() {
   const search = params.get('search') ?? '';
   const [creating, setCreating] = useState(false);
   const { can } = usePermissions('workspace');
-  const projects = useApiQuery<Paginated<Project>>('/projects', { page, page_size: pageSize, search, sort: '-id' }, { placeholderData: (prev) => prev });
+  const projects = useApiQuery<Paginated<Project>>(
+    '/projects',
+    { page, page_size: pageSize, search, sort: '-id' },
+    { placeholderData: (prev) => prev },
+  );
 
   function setQuery(next: Record<string, string | number | undefined>) {
     const q = new URLSearchParams(params.toString());
@@ -63,14 +67,19 @@ export function ProjectsList() {
             rowKey="id"
             loading={projects.isPending || projects.isPlaceholderData}
             dataSource={projects.data?.results}
-            locale={{ emptyText: <Empty description={search ? 'No project matches this search' : 'No projects yet'} /> }}
+            locale={{
+              emptyText: (
+                <Empty description={search ? 'No project matches this search' : 'No projects yet'} />
+              ),
+            }}
             pagination={{
               current: page,
               pageSize,
               total: projects.data?.count ?? 0,
               showSizeChanger: true,
               pageSizeOptions: [10, 20, 50, 100],
-              onChange: (p, size) => setQuery({ page: size !== pageSize ? 1 : p, page_size: size === 10 ? undefined : size }),
+              onChange: (p, size) =>
+                setQuery({ page: size !== pageSize ? 1 : p, page_size: size === 10 ? undefined : size }),
             }}
             columns={[
               {
@@ -86,7 +95,11 @@ export function ProjectsList() {
                   </>
                 ),
               },
-              { title: 'Labels', dataIndex: 'labels', render: (labels: Project['labels']) => <LabelTags labels={labels} max={4} /> },
+              {
+                title: 'Labels',
+                dataIndex: 'labels',
+                render: (labels: Project['labels']) => <LabelTags labels={labels} max={4} />,
+              },
               { title: 'Tasks', dataIndex: ['tasks', 'count'], width: 80 },
               { title: 'Owner', dataIndex: 'owner', render: userLabel, responsive: ['md'] },
               { title: 'Updated', dataIndex: 'updated_date', render: formatDate, responsive: ['lg'] },

@@ -38,19 +38,39 @@ function TopBar() {
     { key: '/projects', label: <Link href="/projects">Projects</Link> },
     { key: '/tasks', label: <Link href="/tasks">Tasks</Link> },
     { key: '/jobs', label: <Link href="/jobs">Jobs</Link> },
-    ...(org ? [{ key: '/organizations', label: <Link href={`/organizations/${encodeURIComponent(org)}`}>Organization</Link> }] : []),
+    ...(org
+      ? [
+          {
+            key: '/organizations',
+            label: <Link href={`/organizations/${encodeURIComponent(org)}`}>Organization</Link>,
+          },
+        ]
+      : []),
   ];
-  const selected = items.filter((i) => pathname === i.key || pathname.startsWith(`${i.key}/`)).map((i) => i.key);
+  const selected = items
+    .filter((i) => pathname === i.key || pathname.startsWith(`${i.key}/`))
+    .map((i) => i.key);
   return (
     <header className={styles.header}>
       <Link href="/projects" className={styles.logo}>
         {/* eslint-disable-next-line @next/next/no-img-element -- a 24 px mark from public/, nothing for next/image to optimise */}
-        <img src="/icon-192.png" alt="" width={24} height={24} style={{ verticalAlign: 'middle', marginRight: 8 }} />
+        <img
+          src="/icon-192.png"
+          alt=""
+          width={24}
+          height={24}
+          style={{ verticalAlign: 'middle', marginRight: 8 }}
+        />
         Herald
       </Link>
       <nav aria-label="Main" className={styles.nav}>
         {/* Only the current section is underlined (shell.module.css): focus and hover get a ring and a colour. */}
-        <Menu mode="horizontal" selectedKeys={selected} items={items} style={{ borderBottom: 'none', minWidth: 0 }} />
+        <Menu
+          mode="horizontal"
+          selectedKeys={selected}
+          items={items}
+          style={{ borderBottom: 'none', minWidth: 0 }}
+        />
       </nav>
       <div className={styles.tools}>
         <DisabledWebhooksBadge />

@@ -12,7 +12,11 @@ import type { Webhook } from '@/lib/client/webhooks';
  * failing for days). Nothing is shown otherwise. Read across every workspace of the user.
  */
 export function DisabledWebhooksBadge() {
-  const disabled = useApiQuery<Paginated<Webhook>>('/webhooks', { health: 'disabled', manageable: 'true', page_size: 5 }, { global: true, refetchInterval: 60_000 });
+  const disabled = useApiQuery<Paginated<Webhook>>(
+    '/webhooks',
+    { health: 'disabled', manageable: 'true', page_size: 5 },
+    { global: true, refetchInterval: 60_000 },
+  );
   const count = disabled.data?.count ?? 0;
   if (count === 0) return null;
   const label = `${count} webhook${count === 1 ? ' was' : 's were'} disabled`;
@@ -24,7 +28,11 @@ export function DisabledWebhooksBadge() {
           { key: 'title', type: 'group', label },
           ...disabled.data!.results.map((w) => ({
             key: String(w.id),
-            label: <Link href={`/webhooks/${w.id}`}>#{w.id}: {w.description || w.target_url}</Link>,
+            label: (
+              <Link href={`/webhooks/${w.id}`}>
+                #{w.id}: {w.description || w.target_url}
+              </Link>
+            ),
           })),
         ],
       }}

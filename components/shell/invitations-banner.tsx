@@ -18,13 +18,19 @@ export function InvitationsBanner() {
     { user_id: self.data?.id, accepted: 'false', page_size: 100 },
     { global: true, enabled: Boolean(self.data) },
   );
-  const respond = useActionMutation<{ key: string; how: 'accept' | 'decline' }>((_scope, { key, how }) => respondToInvitationAction(key, how), { global: true });
+  const respond = useActionMutation<{ key: string; how: 'accept' | 'decline' }>(
+    (_scope, { key, how }) => respondToInvitationAction(key, how),
+    { global: true },
+  );
 
-  const mine = (pending.data?.results ?? []).filter((i) => i.user?.id === self.data?.id && !i.expired && !i.accepted);
+  const mine = (pending.data?.results ?? []).filter(
+    (i) => i.user?.id === self.data?.id && !i.expired && !i.accepted,
+  );
   if (mine.length === 0) return null;
 
   async function answer(invitation: Invitation, how: 'accept' | 'decline') {
-    const name = invitation.organization_info?.name || invitation.organization_info?.slug || 'the organization';
+    const name =
+      invitation.organization_info?.name || invitation.organization_info?.slug || 'the organization';
     try {
       await respond.mutateAsync({ key: invitation.key, how });
       if (how === 'accept') {
@@ -41,7 +47,10 @@ export function InvitationsBanner() {
   return (
     <Space orientation="vertical" style={{ width: '100%', marginBottom: 16 }} data-testid="invitations">
       {mine.map((invitation) => {
-        const name = invitation.organization_info?.name || invitation.organization_info?.slug || `organization #${invitation.organization}`;
+        const name =
+          invitation.organization_info?.name ||
+          invitation.organization_info?.slug ||
+          `organization #${invitation.organization}`;
         return (
           <Alert
             key={invitation.key}
@@ -49,15 +58,25 @@ export function InvitationsBanner() {
             showIcon
             title={
               <span>
-                <strong>{invitation.owner?.username ?? 'Someone'}</strong> invited you to join <strong>{name}</strong> as {invitation.role}.
+                <strong>{invitation.owner?.username ?? 'Someone'}</strong> invited you to join{' '}
+                <strong>{name}</strong> as {invitation.role}.
               </span>
             }
             action={
               <Space wrap>
-                <Button size="small" type="primary" loading={respond.isPending} onClick={() => answer(invitation, 'accept')}>
+                <Button
+                  size="small"
+                  type="primary"
+                  loading={respond.isPending}
+                  onClick={() => answer(invitation, 'accept')}
+                >
                   Accept
                 </Button>
-                <Button size="small" onClick={() => answer(invitation, 'decline')} disabled={respond.isPending}>
+                <Button
+                  size="small"
+                  onClick={() => answer(invitation, 'decline')}
+                  disabled={respond.isPending}
+                >
                   Decline
                 </Button>
               </Space>

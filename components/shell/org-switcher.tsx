@@ -12,7 +12,11 @@ const PERSONAL = '';
 const NEW = '__new__';
 
 export function useMyOrganizations() {
-  return useApiQuery<Paginated<Organization>>('/organizations', { page_size: 'all', sort: 'slug' }, { global: true });
+  return useApiQuery<Paginated<Organization>>(
+    '/organizations',
+    { page_size: 'all', sort: 'slug' },
+    { global: true },
+  );
 }
 
 /** "Personal workspace" or one of the user's organizations; sets the context of every call. */
@@ -30,7 +34,8 @@ export function OrgSwitcher({ className }: { className?: string }) {
 
   function choose(slug: string | null) {
     setOrg(slug);
-    if (pathname.startsWith('/organizations/')) router.push(slug ? `/organizations/${encodeURIComponent(slug)}` : '/projects');
+    if (pathname.startsWith('/organizations/'))
+      router.push(slug ? `/organizations/${encodeURIComponent(slug)}` : '/projects');
   }
 
   return (

@@ -19,10 +19,20 @@ export function UserMenu({ nameClassName }: { nameClassName?: string }) {
       items={[
         { key: 'who', label: `Signed in as ${name}`, disabled: true },
         { type: 'divider' },
-        { key: 'signout', icon: <LogoutOutlined />, label: 'Sign out', onClick: () => signOut({ redirectTo: '/login' }) },
+        {
+          key: 'signout',
+          icon: <LogoutOutlined />,
+          label: 'Sign out',
+          onClick: () => signOut({ redirectTo: '/login' }),
+        },
       ]}
     >
-      <Button type="text" icon={<UserOutlined />} aria-label={`User menu for ${name}`} data-testid="user-menu">
+      <Button
+        type="text"
+        icon={<UserOutlined />}
+        aria-label={`User menu for ${name}`}
+        data-testid="user-menu"
+      >
         <span className={nameClassName}>{name}</span>
         <DownOutlined style={{ fontSize: 10 }} />
       </Button>

@@ -17,12 +17,24 @@ type Values = { name: string; segment_size?: number | null; files?: UploadFile[]
 const IMAGE_QUALITY = 70;
 
 /** A task in the project: name and segment size first, then the images as its data. */
-export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open: boolean; projectId: number; onClose: () => void; onCreated: (task: Task) => void }) {
+export function CreateTaskModal({
+  open,
+  projectId,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  projectId: number;
+  onClose: () => void;
+  onCreated: (task: Task) => void;
+}) {
   const [form] = Form.useForm<Values>();
   const { org } = useOrg();
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
-  const create = useActionMutation<Record<string, unknown>, Task>((scope, body) => createTaskAction(scope, body));
+  const create = useActionMutation<Record<string, unknown>, Task>((scope, body) =>
+    createTaskAction(scope, body),
+  );
   const attach = useActionMutation<{ id: number; files: File[] }>((scope, { id, files }) => {
     const data = new FormData();
     files.forEach((file, i) => data.append(`client_files[${i}]`, file, file.name));
@@ -36,10 +48,19 @@ export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open:
     if (!values) return;
     const body = { name: values.name.trim(), project_id: projectId, segment_size: values.segment_size ?? 0 };
     if (!validateWith(form, createTaskSchema, body)) return;
-    const files = (values.files ?? []).map((f) => f.originFileObj).filter((f): f is NonNullable<typeof f> => Boolean(f));
+    const files = (values.files ?? [])
+      .map((f) => f.originFileObj)
+      .filter((f): f is NonNullable<typeof f> => Boolean(f));
     if (files.reduce((sum, f) => sum + f.size, 0) > PAGE_UPLOAD_MAX_BYTES) {
       const limit = Math.round(PAGE_UPLOAD_MAX_BYTES / (1024 * 1024));
-      form.setFields([{ name: 'files', errors: [`This page uploads at most ${limit} MB at once; send larger sets with POST /api/tasks/{id}/data.`] }]);
+      form.setFields([
+        {
+          name: 'files',
+          errors: [
+            `This page uploads at most ${limit} MB at once; send larger sets with POST /api/tasks/{id}/data.`,
+          ],
+        },
+      ]);
       return;
     }
     setUploading(true);
@@ -56,7 +77,9 @@ export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open:
       onCreated(await apiFetch<Task>(`/tasks/${task.id}`, { org }));
     } catch (err) {
       const detail = applyServerErrors(form, err, []);
-      setError(`The task "${task.name}" was created, but its images could not be uploaded: ${detail ?? 'see above'}`);
+      setError(
+        `The task "${task.name}" was created, but its images could not be uploaded: ${detail ?? 'see above'}`,
+      );
     } finally {
       setUploading(false);
     }
@@ -76,7 +99,13 @@ export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open:
       destroyOnHidden
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<Values> form={form} layout="vertical" onFinish={submit} preserve={false} initialValues={{ segment_size: 0, files: [] }}>
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        preserve={false}
+        initialValues={{ segment_size: 0, files: [] }}
+      >
         <Form.Item label="Name" name="name" rules={zodRule(createTaskSchema.shape.name, 'a name')}>
           <Input autoFocus />
         </Form.Item>
@@ -93,9 +122,21 @@ export function CreateTaskModal({ open, projectId, onClose, onCreated }: { open:
           name="files"
           valuePropName="fileList"
           getValueFromEvent={(e: { fileList: UploadFile[] }) => e.fileList}
-          rules={[{ validator: async (_r, v?: UploadFile[]) => { if (!v?.length) throw new Error('Add at least one image.'); } }]}
+          rules={[
+            {
+              validator: async (_r, v?: UploadFile[]) => {
+                if (!v?.length) throw new Error('Add at least one image.');
+              },
+            },
+          ]}
         >
-          <Upload.Dragger multiple accept="image/*" beforeUpload={() => false} listType="text" aria-label="Images">
+          <Upload.Dragger
+            multiple
+            accept="image/*"
+            beforeUpload={() => false}
+            listType="text"
+            aria-label="Images"
+          >
             <p className="ant-upload-drag-icon">
               <InboxOutlined />
             </p>

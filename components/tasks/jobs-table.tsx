@@ -11,7 +11,11 @@ import type { Job, Paginated } from '@/lib/client/types';
 
 /** The task's jobs with assignee, stage and state editable in place. */
 export function JobsTable({ taskId, organization }: { taskId: number; organization: number | null }) {
-  const jobs = useApiQuery<Paginated<Job>>('/jobs', { task_id: taskId, page_size: 'all', sort: 'id' }, { scope: scopeOf(organization) });
+  const jobs = useApiQuery<Paginated<Job>>(
+    '/jobs',
+    { task_id: taskId, page_size: 'all', sort: 'id' },
+    { scope: scopeOf(organization) },
+  );
   if (jobs.isError) return <ErrorState error={jobs.error} onRetry={() => jobs.refetch()} />;
   return (
     <Table<Job>
@@ -22,8 +26,18 @@ export function JobsTable({ taskId, organization }: { taskId: number; organizati
       scroll={{ x: 820 }}
       locale={{ emptyText: <Empty description="No jobs: upload the task's images to create them" /> }}
       columns={[
-        { title: 'Job', dataIndex: 'id', width: 90, render: (id: number) => <Link href={`/jobs/${id}`}>Job #{id}</Link> },
-        { title: 'Frames', key: 'frames', width: 100, render: (_: unknown, j) => `${j.start_frame}–${j.stop_frame}` },
+        {
+          title: 'Job',
+          dataIndex: 'id',
+          width: 90,
+          render: (id: number) => <Link href={`/jobs/${id}`}>Job #{id}</Link>,
+        },
+        {
+          title: 'Frames',
+          key: 'frames',
+          width: 100,
+          render: (_: unknown, j) => `${j.start_frame}–${j.stop_frame}`,
+        },
         { title: 'Assignee', key: 'assignee', render: (_: unknown, j) => <AssigneeSelect job={j} /> },
         { title: 'Stage', key: 'stage', render: (_: unknown, j) => <StageSelect job={j} /> },
         { title: 'State', key: 'state', render: (_: unknown, j) => <StateSelect job={j} /> },

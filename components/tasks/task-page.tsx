@@ -25,7 +25,9 @@ function TaskView({ task }: { task: Task }) {
   const { modal, message } = App.useApp();
   const project = useApiQuery<Project>(task.project_id ? `/projects/${task.project_id}` : null);
   const { can } = usePermissions('task', task.id);
-  const remove = useActionMutation((scope) => deleteTaskAction(scope, task.id), { removes: () => `/tasks/${task.id}` });
+  const remove = useActionMutation((scope) => deleteTaskAction(scope, task.id), {
+    removes: () => `/tasks/${task.id}`,
+  });
   const crumbs: Crumb[] = task.project_id
     ? [
         { title: 'Projects', href: '/projects' },

@@ -13,7 +13,11 @@ export function TasksList() {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(10);
   const [search, setSearch] = useState('');
-  const tasks = useApiQuery<Paginated<Task>>('/tasks', { page, page_size: pageSize, search, sort: '-id' }, { placeholderData: (prev) => prev });
+  const tasks = useApiQuery<Paginated<Task>>(
+    '/tasks',
+    { page, page_size: pageSize, search, sort: '-id' },
+    { placeholderData: (prev) => prev },
+  );
   return (
     <>
       <PageHeader title="Tasks" />
@@ -36,7 +40,15 @@ export function TasksList() {
             loading={tasks.isPending || tasks.isPlaceholderData}
             dataSource={tasks.data?.results}
             scroll={{ x: 600 }}
-            locale={{ emptyText: <Empty description={search ? 'No task matches this search' : 'No tasks yet: create one from a project'} /> }}
+            locale={{
+              emptyText: (
+                <Empty
+                  description={
+                    search ? 'No task matches this search' : 'No tasks yet: create one from a project'
+                  }
+                />
+              ),
+            }}
             pagination={{
               current: page,
               pageSize,
@@ -64,7 +76,8 @@ export function TasksList() {
               {
                 title: 'Project',
                 dataIndex: 'project_id',
-                render: (pid: number | null) => (pid ? <Link href={`/projects/${pid}`}>Project #{pid}</Link> : '—'),
+                render: (pid: number | null) =>
+                  pid ? <Link href={`/projects/${pid}`}>Project #{pid}</Link> : '—',
               },
               { title: 'Frames', dataIndex: 'size', width: 90, render: (s?: number) => s ?? '—' },
               { title: 'Status', dataIndex: 'status', width: 120 },

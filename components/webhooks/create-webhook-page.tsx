@@ -21,7 +21,9 @@ export function CreateWebhookPage() {
   const { org: current } = useOrg();
   const rawProject = params.get('projectId');
   const projectId = rawProject && /^\d{1,10}$/.test(rawProject) ? Number(rawProject) : null;
-  const project = useApiQuery<Project>(projectId ? `/projects/${projectId}` : null, undefined, { global: true });
+  const project = useApiQuery<Project>(projectId ? `/projects/${projectId}` : null, undefined, {
+    global: true,
+  });
   const byId = useOrganization(project.data?.organization ?? null);
   const slug = projectId ? null : (params.get('org') ?? current);
   const bySlug = useOrganizationBySlug(slug);
@@ -40,7 +42,14 @@ export function CreateWebhookPage() {
     if (bySlug.isPending) return <Loading />;
     if (bySlug.isError) return <ErrorState error={bySlug.error} onRetry={() => bySlug.refetch()} />;
     const found = bySlug.data.results[0];
-    if (!found) return <Result status="404" title="Not found" subTitle={`There is no organization "${slug}" that you belong to.`} />;
+    if (!found)
+      return (
+        <Result
+          status="404"
+          title="Not found"
+          subTitle={`There is no organization "${slug}" that you belong to.`}
+        />
+      );
     return <CreateView project={null} org={found} />;
   }
   return <CreateView project={null} org={null} />;
@@ -50,15 +59,35 @@ function CreateView({ project, org }: { project: Project | null; org: Organizati
   const router = useRouter();
   // The server's policy decides (GET /api/permissions): the form opens only for someone whose Submit it would accept.
   const projectPermissions = usePermissions('project', project?.id ?? null, { enabled: project !== null });
-  const orgPermissions = usePermissions('organization', org?.id ?? null, { enabled: org !== null && project === null });
+  const orgPermissions = usePermissions('organization', org?.id ?? null, {
+    enabled: org !== null && project === null,
+  });
   const isLoading = projectPermissions.isLoading || orgPermissions.isLoading;
-  const allowed = project ? projectPermissions.can('create_webhook') : org ? orgPermissions.can('create_org_webhook') : { allowed: true, reason: null };
-  const isStaff = org !== null && project === null && allowed.allowed;
-  const back = project ? `/projects/${project.id}/webhooks` : org ? `/organizations/${encodeURIComponent(org.slug)}/webhooks` : '/projects';
-  const crumbs: Crumb[] = project
-    ? [{ title: 'Projects', href: '/projects' }, { title: project.name, href: `/projects/${project.id}` }, { title: 'Webhooks', href: back }, { title: 'Setup a webhook' }]
+  const allowed = project
+    ? projectPermissions.can('create_webhook')
     : org
-      ? [{ title: 'Organization', href: `/organizations/${encodeURIComponent(org.slug)}` }, { title: org.name || org.slug, href: `/organizations/${encodeURIComponent(org.slug)}` }, { title: 'Webhooks', href: back }, { title: 'Setup a webhook' }]
+      ? orgPermissions.can('create_org_webhook')
+      : { allowed: true, reason: null };
+  const isStaff = org !== null && project === null && allowed.allowed;
+  const back = project
+    ? `/projects/${project.id}/webhooks`
+    : org
+      ? `/organizations/${encodeURIComponent(org.slug)}/webhooks`
+      : '/projects';
+  const crumbs: Crumb[] = project
+    ? [
+        { title: 'Projects', href: '/projects' },
+        { title: project.name, href: `/projects/${project.id}` },
+        { title: 'Webhooks', href: back },
+        { title: 'Setup a webhook' },
+      ]
+    : org
+      ? [
+          { title: 'Organization', href: `/organizations/${encodeURIComponent(org.slug)}` },
+          { title: org.name || org.slug, href: `/organizations/${encodeURIComponent(org.slug)}` },
+          { title: 'Webhooks', href: back },
+          { title: 'Setup a webhook' },
+        ]
       : [{ title: 'Projects', href: '/projects' }, { title: 'Setup a webhook' }];
   if (isLoading) return <Loading />;
   if (!allowed.allowed) {
@@ -93,7 +122,9 @@ function CreateView({ project, org }: { project: Project | null; org: Organizati
           isStaff={isStaff}
           onCancel={() => router.push(back)}
           // A server webhook belongs to no list of the project or organization: its own page.
-          onSaved={(w) => router.push(w.type === 'server' ? `/webhooks/${w.id}` : (listHref(w, org?.slug) ?? back))}
+          onSaved={(w) =>
+            router.push(w.type === 'server' ? `/webhooks/${w.id}` : (listHref(w, org?.slug) ?? back))
+          }
         />
       </Card>
     </>

@@ -16,7 +16,11 @@ import { usePing, useRecover, useTurnOn } from './hooks';
 export function HealthBanner({ webhook, canManage = true }: { webhook: Webhook; canManage?: boolean }) {
   const { message } = App.useApp();
   const health = webhook.health;
-  const waiting = useApiQuery<Paginated<DeliverySeries>>(`/webhooks/${webhook.id}/messages`, { state: 'pending', page_size: 1 }, { global: true, refetchInterval: 10_000 });
+  const waiting = useApiQuery<Paginated<DeliverySeries>>(
+    `/webhooks/${webhook.id}/messages`,
+    { state: 'pending', page_size: 1 },
+    { global: true, refetchInterval: 10_000 },
+  );
   const ping = usePing();
   const turnOn = useTurnOn(webhook.id);
   if (!health) return null;
@@ -43,11 +47,24 @@ export function HealthBanner({ webhook, canManage = true }: { webhook: Webhook; 
         canManage && (
           <Flex gap={8} wrap>
             {isDisabled ? (
-              <Button size="small" loading={turnOn.isPending} onClick={() => turnOn.mutate(undefined, { onSuccess: () => message.success('Webhook turned on again.'), onError: (e) => message.error(e.message) })}>
+              <Button
+                size="small"
+                loading={turnOn.isPending}
+                onClick={() =>
+                  turnOn.mutate(undefined, {
+                    onSuccess: () => message.success('Webhook turned on again.'),
+                    onError: (e) => message.error(e.message),
+                  })
+                }
+              >
                 Turn on again
               </Button>
             ) : (
-              <Button size="small" loading={ping.isPending} onClick={() => ping.mutate(webhook.id, { onError: (e) => message.error(e.message) })}>
+              <Button
+                size="small"
+                loading={ping.isPending}
+                onClick={() => ping.mutate(webhook.id, { onError: (e) => message.error(e.message) })}
+              >
                 Ping now
               </Button>
             )}
@@ -92,7 +109,11 @@ export function RecoverButton({ webhook }: { webhook: Webhook }) {
     if (!sinceIso) return;
     try {
       const r = await recover.mutateAsync({ since: sinceIso, states });
-      message.success(r.count ? `${r.count} ${r.count === 1 ? 'delivery' : 'deliveries'} queued again, oldest first.` : 'Nothing to recover.');
+      message.success(
+        r.count
+          ? `${r.count} ${r.count === 1 ? 'delivery' : 'deliveries'} queued again, oldest first.`
+          : 'Nothing to recover.',
+      );
       setOpen(false);
     } catch (e) {
       message.error(e instanceof Error ? e.message : String(e));
@@ -115,7 +136,8 @@ export function RecoverButton({ webhook }: { webhook: Webhook }) {
       >
         <Flex vertical gap={12}>
           <Typography.Paragraph style={{ marginBottom: 0 }}>
-            Each event since this moment whose delivery failed is sent again, in the order the events happened, with its original payload signed anew.
+            Each event since this moment whose delivery failed is sent again, in the order the events
+            happened, with its original payload signed anew.
           </Typography.Paragraph>
           <label htmlFor="recover-since">Since</label>
           <DatePicker
@@ -133,7 +155,12 @@ export function RecoverButton({ webhook }: { webhook: Webhook }) {
             Also resend the ones that were delivered
           </Checkbox>
           <Typography.Text data-testid="recover-count" aria-live="polite">
-            {error ?? (count === null ? 'Counting…' : count === 0 ? 'No delivery to recover since then.' : `${count} ${count === 1 ? 'delivery' : 'deliveries'} will be sent again.`)}
+            {error ??
+              (count === null
+                ? 'Counting…'
+                : count === 0
+                  ? 'No delivery to recover since then.'
+                  : `${count} ${count === 1 ? 'delivery' : 'deliveries'} will be sent again.`)}
           </Typography.Text>
         </Flex>
       </Modal>

@@ -2,7 +2,14 @@
 
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useSelf } from '@/components/shell/user-menu';
-import { deleteWebhookAction, pingWebhookAction, recoverDeliveriesAction, redeliverAction, sendExampleAction, updateWebhookAction } from '@/lib/actions/webhooks';
+import {
+  deleteWebhookAction,
+  pingWebhookAction,
+  recoverDeliveriesAction,
+  redeliverAction,
+  sendExampleAction,
+  updateWebhookAction,
+} from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
 import type { OrgScope } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
@@ -29,27 +36,46 @@ export function useMyRole(scope: OrgScope) {
 
 /** An organization by id (null: none), for links to its webhook list. */
 export function useOrganization(id: number | null | undefined) {
-  return useApiQuery<Organization>(id ? `/organizations/${id}` : null, undefined, { global: true, staleTime: 60_000 });
+  return useApiQuery<Organization>(id ? `/organizations/${id}` : null, undefined, {
+    global: true,
+    staleTime: 60_000,
+  });
 }
 
 /** An organization by slug among the caller's ones. */
 export function useOrganizationBySlug(slug: string | null | undefined) {
-  return useApiQuery<Paginated<Organization>>(slug ? '/organizations' : null, { slug: slug ?? undefined, page_size: 1 }, { global: true, staleTime: 60_000 });
+  return useApiQuery<Paginated<Organization>>(
+    slug ? '/organizations' : null,
+    { slug: slug ?? undefined, page_size: 1 },
+    { global: true, staleTime: 60_000 },
+  );
 }
 
 const isWebhookList = (key: readonly unknown[]) => key[0] === 'api' && key[1] === '/webhooks';
 /** The webhook's delivery records: its attempts (`/deliveries`, the chart) and its series (`/messages`). */
 const isDeliveriesOf = (id: number) => (key: readonly unknown[]) =>
-  key[0] === 'api' && typeof key[1] === 'string' && (key[1].startsWith(`/webhooks/${id}/deliveries`) || key[1].startsWith(`/webhooks/${id}/messages`));
+  key[0] === 'api' &&
+  typeof key[1] === 'string' &&
+  (key[1].startsWith(`/webhooks/${id}/deliveries`) || key[1].startsWith(`/webhooks/${id}/messages`));
 
 /** Puts a ping's result on the cached webhook (list rows and the webhook itself) without refetching them. */
 function applyPing(client: QueryClient, id: number, delivery: Delivery) {
   const patch = (w: Webhook): Webhook =>
-    w.id === id ? { ...w, last_status: delivery.status_code, last_delivery_date: delivery.updated_date, last_state: delivery.state } : w;
+    w.id === id
+      ? {
+          ...w,
+          last_status: delivery.status_code,
+          last_delivery_date: delivery.updated_date,
+          last_state: delivery.state,
+        }
+      : w;
   client.setQueriesData<Paginated<Webhook>>({ predicate: (q) => isWebhookList(q.queryKey) }, (old) =>
     old ? { ...old, results: old.results.map(patch) } : old,
   );
-  client.setQueriesData<Webhook>({ predicate: (q) => q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}` }, (old) => (old ? patch(old) : old));
+  client.setQueriesData<Webhook>(
+    { predicate: (q) => q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}` },
+    (old) => (old ? patch(old) : old),
+  );
   return client.invalidateQueries({ predicate: (q) => isDeliveriesOf(id)(q.queryKey) });
 }
 
@@ -61,7 +87,10 @@ export function usePing() {
     onSuccess: async (delivery, id) => {
       await applyPing(client, id, delivery);
       // A ping moves the endpoint's health (a successful one ends a pause): the lists and the page read it again.
-      await client.invalidateQueries({ predicate: (q) => isWebhookList(q.queryKey) || (q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}`) });
+      await client.invalidateQueries({
+        predicate: (q) =>
+          isWebhookList(q.queryKey) || (q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}`),
+      });
     },
   });
 }
@@ -70,7 +99,8 @@ export function usePing() {
 export function useSendExample() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, { id: number; event: string }>({
-    mutationFn: async ({ id, event }) => (await callAction(() => sendExampleAction(undefined, id, { event }))) as Delivery,
+    mutationFn: async ({ id, event }) =>
+      (await callAction(() => sendExampleAction(undefined, id, { event }))) as Delivery,
     onSuccess: (delivery, { id }) => applyPing(client, id, delivery),
   });
 }
@@ -80,11 +110,21 @@ export function useDeleteWebhooks() {
   const client = useQueryClient();
   return useMutation<{ id: number; error: Error }[], Error, number[]>({
     mutationFn: async (ids) => {
-      const results = await Promise.allSettled(ids.map((id) => callAction(() => deleteWebhookAction(undefined, id))));
-      return results.flatMap((r, i) => (r.status === 'rejected' ? [{ id: ids[i], error: r.reason as Error }] : []));
+      const results = await Promise.allSettled(
+        ids.map((id) => callAction(() => deleteWebhookAction(undefined, id))),
+      );
+      return results.flatMap((r, i) =>
+        r.status === 'rejected' ? [{ id: ids[i], error: r.reason as Error }] : [],
+      );
     },
     onSuccess: (_failed, ids) => {
-      for (const id of ids) client.removeQueries({ predicate: (q) => q.queryKey[0] === 'api' && typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith(`/webhooks/${id}`) });
+      for (const id of ids)
+        client.removeQueries({
+          predicate: (q) =>
+            q.queryKey[0] === 'api' &&
+            typeof q.queryKey[1] === 'string' &&
+            q.queryKey[1].startsWith(`/webhooks/${id}`),
+        });
       return client.invalidateQueries({ predicate: (q) => isWebhookList(q.queryKey) });
     },
   });
@@ -100,7 +140,10 @@ export function useRedeliver(webhookId: number) {
 }
 
 /** Where a webhook's list lives: its project's page, or its organization's. */
-export function listHref(w: Pick<Webhook, 'type' | 'project_id'>, orgSlug: string | undefined): string | null {
+export function listHref(
+  w: Pick<Webhook, 'type' | 'project_id'>,
+  orgSlug: string | undefined,
+): string | null {
   if (w.type === 'project' && w.project_id) return `/projects/${w.project_id}/webhooks`;
   if (orgSlug) return `/organizations/${encodeURIComponent(orgSlug)}/webhooks`;
   return null;
@@ -110,8 +153,12 @@ export function listHref(w: Pick<Webhook, 'type' | 'project_id'>, orgSlug: strin
 export function useRecover(webhookId: number) {
   const client = useQueryClient();
   return useMutation<{ count: number }, Error, { since: string; states?: string[]; dry_run?: boolean }>({
-    mutationFn: async (input) => (await callAction(() => recoverDeliveriesAction(undefined, webhookId, input))) as { count: number },
-    onSuccess: (_, input) => (input.dry_run ? undefined : client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) })),
+    mutationFn: async (input) =>
+      (await callAction(() => recoverDeliveriesAction(undefined, webhookId, input))) as { count: number },
+    onSuccess: (_, input) =>
+      input.dry_run
+        ? undefined
+        : client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) }),
   });
 }
 
@@ -120,6 +167,12 @@ export function useTurnOn(webhookId: number) {
   const client = useQueryClient();
   return useMutation<unknown, Error, void>({
     mutationFn: () => callAction(() => updateWebhookAction(undefined, webhookId, { is_active: true })),
-    onSuccess: () => client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'api' && typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith('/webhooks') }),
+    onSuccess: () =>
+      client.invalidateQueries({
+        predicate: (q) =>
+          q.queryKey[0] === 'api' &&
+          typeof q.queryKey[1] === 'string' &&
+          q.queryKey[1].startsWith('/webhooks'),
+      }),
   });
 }

@@ -44,9 +44,17 @@ export function OrganizationWebhooksPage({ slug }: { slug: string }) {
     <QueryState query={found}>
       {(list) =>
         list.results[0] ? (
-          <OrganizationWebhooks id={list.results[0].id} slug={list.results[0].slug} name={list.results[0].name || list.results[0].slug} />
+          <OrganizationWebhooks
+            id={list.results[0].id}
+            slug={list.results[0].slug}
+            name={list.results[0].name || list.results[0].slug}
+          />
         ) : (
-          <Result status="404" title="Not found" subTitle={`There is no organization "${slug}" that you belong to.`} />
+          <Result
+            status="404"
+            title="Not found"
+            subTitle={`There is no organization "${slug}" that you belong to.`}
+          />
         )
       }
     </QueryState>
@@ -64,7 +72,11 @@ function OrganizationWebhooks({ id, slug, name }: { id: number; slug: string; na
   return (
     <WebhooksList
       title="Webhooks"
-      crumbs={[{ title: 'Organization', href: `/organizations/${encodeURIComponent(slug)}` }, { title: name, href: `/organizations/${encodeURIComponent(slug)}` }, { title: 'Webhooks' }]}
+      crumbs={[
+        { title: 'Organization', href: `/organizations/${encodeURIComponent(slug)}` },
+        { title: name, href: `/organizations/${encodeURIComponent(slug)}` },
+        { title: 'Webhooks' },
+      ]}
       filter={all ? {} : { type: 'organization' }}
       scope={slug}
       createHref={create.allowed ? `/webhooks/create?org=${encodeURIComponent(slug)}` : null}

@@ -49,7 +49,10 @@ export function SendExampleButton({ webhook }: { webhook: Webhook }) {
         ]}
       >
         <Flex vertical gap={12}>
-          <Typography.Text type="secondary">The event&apos;s example payload is sent now, marked as a test, whether or not the webhook subscribes to it.</Typography.Text>
+          <Typography.Text type="secondary">
+            The event&apos;s example payload is sent now, marked as a test, whether or not the webhook
+            subscribes to it.
+          </Typography.Text>
           <Select
             aria-label="Event to send"
             value={event}
@@ -69,7 +72,13 @@ export function SendExampleButton({ webhook }: { webhook: Webhook }) {
               showIcon
               data-testid="example-result"
               title={`${result.event}: ${result.state}${result.status_code !== null ? ` (${result.status_code})` : ''}${result.request_duration !== null ? ` in ${result.request_duration} ms` : ''}`}
-              description={result.response ? <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ marginBottom: 0 }} code>{result.response}</Typography.Paragraph> : undefined}
+              description={
+                result.response ? (
+                  <Typography.Paragraph ellipsis={{ rows: 3 }} style={{ marginBottom: 0 }} code>
+                    {result.response}
+                  </Typography.Paragraph>
+                ) : undefined
+              }
             />
           )}
         </Flex>

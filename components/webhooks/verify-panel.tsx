@@ -68,24 +68,33 @@ export function VerifyPanel() {
           children: (
             <>
               <Typography.Paragraph>
-                When the webhook has a secret, every request carries <code>X-Signature-256: sha256=&lt;hex&gt;</code>: the
-                HMAC-SHA256 of the raw request body, keyed with the secret (its UTF-8 bytes). Compute it over the bytes you
-                received, before parsing the JSON, and compare in constant time.
+                When the webhook has a secret, every request carries{' '}
+                <code>X-Signature-256: sha256=&lt;hex&gt;</code>: the HMAC-SHA256 of the raw request body,
+                keyed with the secret (its UTF-8 bytes). Compute it over the bytes you received, before
+                parsing the JSON, and compare in constant time.
               </Typography.Paragraph>
               <Tabs
                 size="small"
                 items={[
                   { key: 'node', label: 'Node', children: <Snippet code={NODE} language="Node" /> },
-                  { key: 'python', label: 'Python (Flask)', children: <Snippet code={PYTHON} language="Python" /> },
+                  {
+                    key: 'python',
+                    label: 'Python (Flask)',
+                    children: <Snippet code={PYTHON} language="Python" />,
+                  },
                 ]}
               />
               <Typography.Paragraph style={{ marginTop: 12, marginBottom: 0 }}>
-                Herald also sends the <a href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer">Standard Webhooks</a> headers,
-                so their libraries work too: <code>webhook-id</code> (the same on every attempt of one event: use it to drop
-                duplicates), <code>webhook-timestamp</code> (Unix seconds: refuse old ones) and{' '}
-                <code>webhook-signature: v1,&lt;base64&gt;</code>, the HMAC-SHA256 of <code>id.timestamp.body</code> keyed with the
-                bytes after <code>whsec_</code> of a generated secret (otherwise the secret&apos;s UTF-8 bytes). During a secret
-                rotation both signatures are listed.
+                Herald also sends the{' '}
+                <a href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer">
+                  Standard Webhooks
+                </a>{' '}
+                headers, so their libraries work too: <code>webhook-id</code> (the same on every attempt of
+                one event: use it to drop duplicates), <code>webhook-timestamp</code> (Unix seconds: refuse
+                old ones) and <code>webhook-signature: v1,&lt;base64&gt;</code>, the HMAC-SHA256 of{' '}
+                <code>id.timestamp.body</code> keyed with the bytes after <code>whsec_</code> of a generated
+                secret (otherwise the secret&apos;s UTF-8 bytes). During a secret rotation both signatures are
+                listed.
               </Typography.Paragraph>
             </>
           ),

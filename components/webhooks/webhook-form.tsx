@@ -1,7 +1,20 @@
 'use client';
 
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Checkbox, Flex, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Checkbox,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Select,
+  Space,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { CopyButton } from '@/components/common/copy-button';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
@@ -12,7 +25,16 @@ import { useApiQuery } from '@/lib/client/hooks';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
 import { generateSecret, type Webhook } from '@/lib/client/webhooks';
 import { eventsFor, groupEvents, type WebhookType } from '@/lib/webhooks/events';
-import { createWebhookSchema, DESCRIPTION_MAX, HEADER_VALUE_MAX, HEADERS_MAX, MASKED_VALUE, RATE_LIMIT_MAX, SECRET_MAX, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import {
+  createWebhookSchema,
+  DESCRIPTION_MAX,
+  HEADER_VALUE_MAX,
+  HEADERS_MAX,
+  MASKED_VALUE,
+  RATE_LIMIT_MAX,
+  SECRET_MAX,
+  updateWebhookSchema,
+} from '@/lib/webhooks/schemas';
 import type { User } from '@/lib/client/types';
 import { useQueryClient } from '@tanstack/react-query';
 import styles from './webhooks.module.css';
@@ -35,7 +57,19 @@ type Values = {
   is_server?: boolean;
 };
 
-const FIELDS = ['target_url', 'description', 'project_id', 'content_type', 'secret', 'enable_ssl', 'is_active', 'rate_limit', 'ordering', 'events', 'headers'];
+const FIELDS = [
+  'target_url',
+  'description',
+  'project_id',
+  'content_type',
+  'secret',
+  'enable_ssl',
+  'is_active',
+  'rate_limit',
+  'ordering',
+  'events',
+  'headers',
+];
 
 /** The rows as the API's `headers` object (rows with neither name nor value are skipped). */
 function headersOf(rows: Values['header_rows']): Record<string, string> {
@@ -48,7 +82,14 @@ function headersOf(rows: Values['header_rows']): Record<string, string> {
 }
 
 export type WebhookFormProps =
-  | { mode: 'create'; org: Organization | null; project: Project | null; isStaff: boolean; onSaved: (w: Webhook) => void; onCancel: () => void }
+  | {
+      mode: 'create';
+      org: Organization | null;
+      project: Project | null;
+      isStaff: boolean;
+      onSaved: (w: Webhook) => void;
+      onCancel: () => void;
+    }
   | { mode: 'edit'; webhook: Webhook; onSaved: (w: Webhook) => void; onCancel: () => void };
 
 /** "Setup a webhook": the create and edit form of ui.md, validated with the API's own schemas. */
@@ -72,7 +113,13 @@ export function WebhookForm(props: WebhookFormProps) {
   const isServer = Form.useWatch('is_server', form) ?? false;
   const self = useApiQuery<User>('/users/self', undefined, { global: true, staleTime: 60_000 });
   const isAdmin = Boolean(self.data?.is_superuser);
-  const type: WebhookType = editing ? editing.type : isServer ? 'server' : projectId ? 'project' : 'organization';
+  const type: WebhookType = editing
+    ? editing.type
+    : isServer
+      ? 'server'
+      : projectId
+        ? 'project'
+        : 'organization';
 
   const initialValues = useMemo<Values>(() => {
     if (editing) {
@@ -120,7 +167,7 @@ export function WebhookForm(props: WebhookFormProps) {
 
   async function submit(values: Values) {
     setFormError(null);
-    const events = values.mode === 'all' ? eventsFor(type).map((e) => e.key) : values.events ?? [];
+    const events = values.mode === 'all' ? eventsFor(type).map((e) => e.key) : (values.events ?? []);
     if (values.mode === 'some' && events.length === 0) {
       form.setFields([{ name: 'events', errors: ['Select at least one event.'] }]);
       return;
@@ -148,11 +195,23 @@ export function WebhookForm(props: WebhookFormProps) {
       if (!validateWith(form, createWebhookSchema, body)) return;
     } else {
       if (!values.project_id && !org) {
-        form.setFields([{ name: 'project_id', errors: ['Choose a project: in the personal workspace only project webhooks exist.'] }]);
+        form.setFields([
+          {
+            name: 'project_id',
+            errors: ['Choose a project: in the personal workspace only project webhooks exist.'],
+          },
+        ]);
         return;
       }
       if (!values.project_id && props.mode === 'create' && !props.isStaff) {
-        form.setFields([{ name: 'project_id', errors: ['Only owners and maintainers may add organization webhooks: choose one of your projects.'] }]);
+        form.setFields([
+          {
+            name: 'project_id',
+            errors: [
+              'Only owners and maintainers may add organization webhooks: choose one of your projects.',
+            ],
+          },
+        ]);
         return;
       }
       body = {
@@ -165,9 +224,18 @@ export function WebhookForm(props: WebhookFormProps) {
     }
     setSaving(true);
     try {
-      const saved = (await (editing ? callAction(() => updateWebhookAction(undefined, editing.id, body)) : callAction(() => createWebhookAction(scope, body)))) as Webhook;
-      await client.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'api' && typeof q.queryKey[1] === 'string' && q.queryKey[1].startsWith('/webhooks') });
-      message.success(editing ? 'Webhook has been successfully updated' : 'Webhook has been successfully added');
+      const saved = (await (editing
+        ? callAction(() => updateWebhookAction(undefined, editing.id, body))
+        : callAction(() => createWebhookAction(scope, body)))) as Webhook;
+      await client.invalidateQueries({
+        predicate: (q) =>
+          q.queryKey[0] === 'api' &&
+          typeof q.queryKey[1] === 'string' &&
+          q.queryKey[1].startsWith('/webhooks'),
+      });
+      message.success(
+        editing ? 'Webhook has been successfully updated' : 'Webhook has been successfully added',
+      );
       props.onSaved(saved);
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {
@@ -176,7 +244,12 @@ export function WebhookForm(props: WebhookFormProps) {
         if (orgError) form.setFields([{ name: 'project_id', errors: orgError }]);
       }
       const rest = applyServerErrors(form, error, FIELDS);
-      const shown = error instanceof ApiError && error.status === 400 && (error.fieldErrors.organization || error.fieldErrors.type) ? null : rest;
+      const shown =
+        error instanceof ApiError &&
+        error.status === 400 &&
+        (error.fieldErrors.organization || error.fieldErrors.type)
+          ? null
+          : rest;
       if (shown) setFormError(shown);
     } finally {
       setSaving(false);
@@ -207,13 +280,22 @@ export function WebhookForm(props: WebhookFormProps) {
         <Input maxLength={DESCRIPTION_MAX} showCount placeholder="What this webhook is for" />
       </Form.Item>
       {props.mode === 'create' && isAdmin && (
-        <Form.Item name="is_server" valuePropName="checked" extra="For administrators: hears of users and organizations being created, changed and deleted on the whole installation, outside any organization.">
+        <Form.Item
+          name="is_server"
+          valuePropName="checked"
+          extra="For administrators: hears of users and organizations being created, changed and deleted on the whole installation, outside any organization."
+        >
           <Checkbox>Server webhook</Checkbox>
         </Form.Item>
       )}
-      {props.mode === 'create' && !isServer && <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />}
+      {props.mode === 'create' && !isServer && (
+        <ProjectField scope={scope} org={org} initial={props.project} mayAddOrgHook={props.isStaff} />
+      )}
       <Form.Item label="Content type" name="content_type">
-        <Select options={[{ value: 'application/json', label: 'application/json' }]} style={{ maxWidth: 260 }} />
+        <Select
+          options={[{ value: 'application/json', label: 'application/json' }]}
+          style={{ maxWidth: 260 }}
+        />
       </Form.Item>
       <Form.Item
         label="Secret"
@@ -236,26 +318,43 @@ export function WebhookForm(props: WebhookFormProps) {
               aria-label="Secret"
               maxLength={SECRET_MAX}
               autoComplete="new-password"
-              placeholder={editing ? (cleared || !editing.has_secret ? 'No secret' : 'A secret is set (unchanged)') : 'No secret'}
+              placeholder={
+                editing
+                  ? cleared || !editing.has_secret
+                    ? 'No secret'
+                    : 'A secret is set (unchanged)'
+                  : 'No secret'
+              }
               onChange={() => {
                 setCleared(false);
                 setSecretNote(null);
               }}
-              style={{ flex: '1 1 260px', minWidth: 0, fontFamily: showSecret ? 'ui-monospace, Menlo, Consolas, monospace' : undefined }}
+              style={{
+                flex: '1 1 260px',
+                minWidth: 0,
+                fontFamily: showSecret ? 'ui-monospace, Menlo, Consolas, monospace' : undefined,
+              }}
             />
           </Form.Item>
           <Space.Compact>
             <Button onClick={() => setShowSecret((v) => !v)} aria-pressed={showSecret}>
               {showSecret ? 'Hide' : 'Show'}
             </Button>
-            <CopyButton size="middle" label="Copy the secret" text={() => form.getFieldValue('secret') ?? ''} disabled={!secretValue} />
+            <CopyButton
+              size="middle"
+              label="Copy the secret"
+              text={() => form.getFieldValue('secret') ?? ''}
+              disabled={!secretValue}
+            />
             <Button
               onClick={() => {
                 form.setFieldValue('secret', generateSecret());
                 form.setFields([{ name: 'secret', errors: [] }]);
                 setShowSecret(true);
                 setCleared(false);
-                setSecretNote('A new secret was generated: copy it now, it is never shown again after saving.');
+                setSecretNote(
+                  'A new secret was generated: copy it now, it is never shown again after saving.',
+                );
               }}
             >
               Generate
@@ -264,7 +363,9 @@ export function WebhookForm(props: WebhookFormProps) {
               onClick={() => {
                 form.setFieldValue('secret', '');
                 setCleared(true);
-                setSecretNote(editing ? 'The secret will be removed when you save: requests will not be signed.' : null);
+                setSecretNote(
+                  editing ? 'The secret will be removed when you save: requests will not be signed.' : null,
+                );
               }}
             >
               Clear
@@ -272,7 +373,12 @@ export function WebhookForm(props: WebhookFormProps) {
           </Space.Compact>
         </Flex>
       </Form.Item>
-      <Form.Item name="enable_ssl" valuePropName="checked" extra="Verify SSL certificates when delivering payloads" style={{ marginBottom: 12 }}>
+      <Form.Item
+        name="enable_ssl"
+        valuePropName="checked"
+        extra="Verify SSL certificates when delivering payloads"
+        style={{ marginBottom: 12 }}
+      >
         <Checkbox>Enable SSL</Checkbox>
       </Form.Item>
       <Form.Item name="is_active" valuePropName="checked" extra="Deliver events for active webhooks only">
@@ -283,9 +389,20 @@ export function WebhookForm(props: WebhookFormProps) {
         name="rate_limit"
         extra="Requests per second at most, across every Herald process. Empty: no limit."
       >
-        <InputNumber min={1} max={RATE_LIMIT_MAX} precision={0} placeholder="No limit" suffix="per second" style={{ width: 220 }} />
+        <InputNumber
+          min={1}
+          max={RATE_LIMIT_MAX}
+          precision={0}
+          placeholder="No limit"
+          suffix="per second"
+          style={{ width: 220 }}
+        />
       </Form.Item>
-      <Form.Item label="Ordering" name="ordering" extra="In order: one request at a time, each delivered (or given up) before the next is sent.">
+      <Form.Item
+        label="Ordering"
+        name="ordering"
+        extra="In order: one request at a time, each delivered (or given up) before the next is sent."
+      >
         <Radio.Group
           options={[
             { value: 'unordered', label: 'As fast as possible' },
@@ -294,7 +411,9 @@ export function WebhookForm(props: WebhookFormProps) {
         />
       </Form.Item>
       <HeadersField />
-      {editing?.disabled_reason && <Alert type="warning" showIcon title={editing.disabled_reason} style={{ marginBottom: 16 }} />}
+      {editing?.disabled_reason && (
+        <Alert type="warning" showIcon title={editing.disabled_reason} style={{ marginBottom: 16 }} />
+      )}
       <Form.Item label="Events" name="mode">
         <Radio.Group
           options={[
@@ -317,11 +436,26 @@ export function WebhookForm(props: WebhookFormProps) {
 }
 
 /** On create only: a project makes a project webhook; none, an organization webhook. */
-function ProjectField({ scope, org, initial, mayAddOrgHook }: { scope: OrgScope; org: Organization | null; initial: Project | null; mayAddOrgHook: boolean }) {
+function ProjectField({
+  scope,
+  org,
+  initial,
+  mayAddOrgHook,
+}: {
+  scope: OrgScope;
+  org: Organization | null;
+  initial: Project | null;
+  mayAddOrgHook: boolean;
+}) {
   const [search, setSearch] = useState('');
-  const projects = useApiQuery<Paginated<Project>>('/projects', { search, page_size: 20, sort: '-id' }, { scope, placeholderData: (prev) => prev });
+  const projects = useApiQuery<Paginated<Project>>(
+    '/projects',
+    { search, page_size: 20, sort: '-id' },
+    { scope, placeholderData: (prev) => prev },
+  );
   const options = (projects.data?.results ?? []).map((p) => ({ value: p.id, label: p.name }));
-  if (initial && !options.some((o) => o.value === initial.id)) options.unshift({ value: initial.id, label: initial.name });
+  if (initial && !options.some((o) => o.value === initial.id))
+    options.unshift({ value: initial.id, label: initial.name });
   return (
     <Form.Item
       label="Project"
@@ -349,7 +483,15 @@ function ProjectField({ scope, org, initial, mayAddOrgHook }: { scope: OrgScope;
 }
 
 /** Events grouped by resource: a checkbox per group (indeterminate when partly chosen) and per key. */
-function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value?: string[]; onChange?: (v: string[]) => void }) {
+function EventsPicker({
+  type,
+  value = [],
+  onChange,
+}: {
+  type: WebhookType;
+  value?: string[];
+  onChange?: (v: string[]) => void;
+}) {
   const chosen = new Set(value);
   const set = (keys: string[], on: boolean) => {
     const next = new Set(chosen);
@@ -358,7 +500,11 @@ function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value
       else next.delete(k);
     }
     // Catalog order, so the request reads like the list.
-    onChange?.(eventsFor(type).map((e) => e.key).filter((k) => next.has(k)));
+    onChange?.(
+      eventsFor(type)
+        .map((e) => e.key)
+        .filter((k) => next.has(k)),
+    );
   };
   return (
     <div role="group" aria-label="Events to send" className={styles.events}>
@@ -366,14 +512,22 @@ function EventsPicker({ type, value = [], onChange }: { type: WebhookType; value
         const picked = keys.filter((k) => chosen.has(k)).length;
         return (
           <div key={group} className={styles.eventGroup} data-testid={`event-group-${group}`}>
-            <Checkbox checked={picked === keys.length} indeterminate={picked > 0 && picked < keys.length} onChange={(e) => set(keys, e.target.checked)}>
+            <Checkbox
+              checked={picked === keys.length}
+              indeterminate={picked > 0 && picked < keys.length}
+              onChange={(e) => set(keys, e.target.checked)}
+            >
               <Typography.Text strong>{group}</Typography.Text>
             </Checkbox>
             <Flex vertical gap={2} style={{ marginTop: 6, paddingInlineStart: 24 }}>
               {keys.map((k) => (
                 <Checkbox key={k} checked={chosen.has(k)} onChange={(e) => set([k], e.target.checked)}>
                   <code style={{ fontSize: 12 }}>{k}</code>
-                  <Typography.Text type="secondary" className={styles.eventDescription} data-testid={`event-description-${k}`}>
+                  <Typography.Text
+                    type="secondary"
+                    className={styles.eventDescription}
+                    data-testid={`event-description-${k}`}
+                  >
                     {DESCRIPTIONS.get(k)}
                   </Typography.Text>
                 </Checkbox>
@@ -401,16 +555,35 @@ function HeadersField() {
             {rows.map((row, i) => (
               <Flex key={row.key} gap={8} wrap className={styles.headerRow}>
                 <Form.Item name={[row.name, 'name']} noStyle>
-                  <Input aria-label={`Header ${i + 1} name`} placeholder="Authorization" autoComplete="off" style={{ flex: '1 1 160px', minWidth: 0 }} />
+                  <Input
+                    aria-label={`Header ${i + 1} name`}
+                    placeholder="Authorization"
+                    autoComplete="off"
+                    style={{ flex: '1 1 160px', minWidth: 0 }}
+                  />
                 </Form.Item>
                 <Form.Item name={[row.name, 'value']} noStyle>
-                  <Input.Password aria-label={`Header ${i + 1} value`} placeholder="Bearer …" maxLength={HEADER_VALUE_MAX} autoComplete="new-password" style={{ flex: '2 1 220px', minWidth: 0 }} />
+                  <Input.Password
+                    aria-label={`Header ${i + 1} value`}
+                    placeholder="Bearer …"
+                    maxLength={HEADER_VALUE_MAX}
+                    autoComplete="new-password"
+                    style={{ flex: '2 1 220px', minWidth: 0 }}
+                  />
                 </Form.Item>
-                <Button aria-label={`Remove header ${i + 1}`} icon={<DeleteOutlined />} onClick={() => remove(row.name)} />
+                <Button
+                  aria-label={`Remove header ${i + 1}`}
+                  icon={<DeleteOutlined />}
+                  onClick={() => remove(row.name)}
+                />
               </Flex>
             ))}
             <div>
-              <Button icon={<PlusOutlined />} onClick={() => add({ name: '', value: '' })} disabled={rows.length >= HEADERS_MAX}>
+              <Button
+                icon={<PlusOutlined />}
+                onClick={() => add({ name: '', value: '' })}
+                disabled={rows.length >= HEADERS_MAX}
+              >
                 Add header
               </Button>
             </div>

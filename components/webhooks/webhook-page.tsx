@@ -32,7 +32,11 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
   const { message } = App.useApp();
   const tab = params.get('tab') === 'settings' ? 'settings' : 'deliveries';
   const org = useOrganization(webhook.organization);
-  const project = useApiQuery<Project>(webhook.project_id ? `/projects/${webhook.project_id}` : null, undefined, { global: true, retry: false });
+  const project = useApiQuery<Project>(
+    webhook.project_id ? `/projects/${webhook.project_id}` : null,
+    undefined,
+    { global: true, retry: false },
+  );
   const ping = usePing();
   const remove = useDeleteWebhooks();
   const { can } = usePermissions('webhook', webhook.id);
@@ -78,7 +82,13 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
             {can('ping').allowed && <SendExampleButton webhook={webhook} />}
             {can('redeliver').allowed && <RecoverButton webhook={webhook} />}
             {can('delete').allowed ? (
-              <Popconfirm title={`Delete webhook #${webhook.id}?`} description="Its delivery history is deleted with it." okText="Delete" okButtonProps={{ danger: true }} onConfirm={doDelete}>
+              <Popconfirm
+                title={`Delete webhook #${webhook.id}?`}
+                description="Its delivery history is deleted with it."
+                okText="Delete"
+                okButtonProps={{ danger: true }}
+                onConfirm={doDelete}
+              >
                 <Button danger icon={<DeleteOutlined />}>
                   Delete
                 </Button>
@@ -99,19 +109,81 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
           size="small"
           column={{ xs: 1, sm: 2, lg: 3 }}
           items={[
-            { key: 'url', label: 'Target URL', span: 'filled', children: <code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>{webhook.target_url}</code> },
-            { key: 'type', label: 'Type', children: webhook.type === 'project' ? `Project${project.data ? `: ${project.data.name}` : ` #${webhook.project_id}`}` : webhook.type === 'server' ? 'Server (the whole installation)' : `Organization${org.data ? `: ${org.data.name || org.data.slug}` : ''}` },
+            {
+              key: 'url',
+              label: 'Target URL',
+              span: 'filled',
+              children: (
+                <code style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>{webhook.target_url}</code>
+              ),
+            },
+            {
+              key: 'type',
+              label: 'Type',
+              children:
+                webhook.type === 'project'
+                  ? `Project${project.data ? `: ${project.data.name}` : ` #${webhook.project_id}`}`
+                  : webhook.type === 'server'
+                    ? 'Server (the whole installation)'
+                    : `Organization${org.data ? `: ${org.data.name || org.data.slug}` : ''}`,
+            },
             { key: 'health', label: 'Health', children: <HealthSummary webhook={webhook} /> },
-            { key: 'active', label: 'Active', children: webhook.is_active ? <Tag color="green">active</Tag> : <Tag>inactive</Tag> },
+            {
+              key: 'active',
+              label: 'Active',
+              children: webhook.is_active ? <Tag color="green">active</Tag> : <Tag>inactive</Tag>,
+            },
             {
               key: 'signing',
               label: 'Signing',
-              children: webhook.has_secret ? <Tag color="green">signed with a secret</Tag> : <Tag color="warning">not signed: no secret</Tag>,
+              children: webhook.has_secret ? (
+                <Tag color="green">signed with a secret</Tag>
+              ) : (
+                <Tag color="warning">not signed: no secret</Tag>
+              ),
             },
-            { key: 'ssl', label: 'SSL', children: webhook.enable_ssl ? <Tag color="green">certificates verified</Tag> : <Tag color="warning">not verified</Tag> },
-            { key: 'owner', label: 'Created by', children: `${userLabel(webhook.owner)}, ${formatDate(webhook.created_date)}` },
-            { key: 'events', label: 'Events', span: 'filled', children: <Flex gap={4} wrap>{summarizeEvents(webhook.type, webhook.events).map((e) => <Tag key={e} style={{ marginInlineEnd: 0 }} color={e.includes(':') ? undefined : 'blue'}>{e}</Tag>)}</Flex> },
-            ...(webhook.disabled_reason ? [{ key: 'disabled', label: 'Turned off', span: 'filled' as const, children: <Tag color="warning" style={{ whiteSpace: 'normal' }}>{webhook.disabled_reason}</Tag> }] : []),
+            {
+              key: 'ssl',
+              label: 'SSL',
+              children: webhook.enable_ssl ? (
+                <Tag color="green">certificates verified</Tag>
+              ) : (
+                <Tag color="warning">not verified</Tag>
+              ),
+            },
+            {
+              key: 'owner',
+              label: 'Created by',
+              children: `${userLabel(webhook.owner)}, ${formatDate(webhook.created_date)}`,
+            },
+            {
+              key: 'events',
+              label: 'Events',
+              span: 'filled',
+              children: (
+                <Flex gap={4} wrap>
+                  {summarizeEvents(webhook.type, webhook.events).map((e) => (
+                    <Tag key={e} style={{ marginInlineEnd: 0 }} color={e.includes(':') ? undefined : 'blue'}>
+                      {e}
+                    </Tag>
+                  ))}
+                </Flex>
+              ),
+            },
+            ...(webhook.disabled_reason
+              ? [
+                  {
+                    key: 'disabled',
+                    label: 'Turned off',
+                    span: 'filled' as const,
+                    children: (
+                      <Tag color="warning" style={{ whiteSpace: 'normal' }}>
+                        {webhook.disabled_reason}
+                      </Tag>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>
@@ -140,9 +212,19 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
             children: (
               <Card>
                 {can('update').allowed ? (
-                  <WebhookForm mode="edit" webhook={webhook} onCancel={() => router.push(back)} onSaved={() => router.push(back)} />
+                  <WebhookForm
+                    mode="edit"
+                    webhook={webhook}
+                    onCancel={() => router.push(back)}
+                    onSaved={() => router.push(back)}
+                  />
                 ) : (
-                  <Alert type="info" showIcon title={can('update').reason ?? 'Checking your permissions…'} data-testid="settings-refused" />
+                  <Alert
+                    type="info"
+                    showIcon
+                    title={can('update').reason ?? 'Checking your permissions…'}
+                    data-testid="settings-refused"
+                  />
                 )}
               </Card>
             ),
@@ -153,20 +235,36 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
   );
 }
 
-function crumbsFor(w: Webhook, org: Organization | undefined, project: Project | undefined, back: string): Crumb[] {
+function crumbsFor(
+  w: Webhook,
+  org: Organization | undefined,
+  project: Project | undefined,
+  back: string,
+): Crumb[] {
   const tail = [{ title: 'Webhooks', href: back }, { title: `#${w.id}` }];
   if (w.type === 'server') return [{ title: 'Server webhooks' }, { title: `#${w.id}` }];
   if (w.type === 'project') {
-    return [{ title: 'Projects', href: '/projects' }, { title: project?.name ?? `Project #${w.project_id}`, href: `/projects/${w.project_id}` }, ...tail];
+    return [
+      { title: 'Projects', href: '/projects' },
+      { title: project?.name ?? `Project #${w.project_id}`, href: `/projects/${w.project_id}` },
+      ...tail,
+    ];
   }
   const orgHref = org ? `/organizations/${encodeURIComponent(org.slug)}` : undefined;
-  return [{ title: 'Organization', href: orgHref }, { title: org ? org.name || org.slug : '…', href: orgHref }, ...tail];
+  return [
+    { title: 'Organization', href: orgHref },
+    { title: org ? org.name || org.slug : '…', href: orgHref },
+    ...tail,
+  ];
 }
 
 function HealthSummary({ webhook }: { webhook: Webhook }) {
   const h = webhook.health;
   if (!h) return '—';
-  const rate = h.success_rate_24h === null ? 'no attempt in 24 h' : `${Math.round(h.success_rate_24h * 100)}% of ${h.attempts_24h} in 24 h`;
+  const rate =
+    h.success_rate_24h === null
+      ? 'no attempt in 24 h'
+      : `${Math.round(h.success_rate_24h * 100)}% of ${h.attempts_24h} in 24 h`;
   return (
     <Flex gap={6} align="center" wrap>
       <HealthTag webhook={webhook} />

@@ -1,7 +1,22 @@
 'use client';
 
 import { DeleteOutlined, EditOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Empty, Flex, Grid, Input, Popconfirm, Select, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Grid,
+  Input,
+  Popconfirm,
+  Select,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
@@ -44,7 +59,17 @@ export type WebhooksListProps = {
 };
 
 /** One scope's webhooks: search, sort, server-side pagination, ping, edit, delete one or many. */
-export function WebhooksList({ title, crumbs, filter, scope, createHref, createRefusal, notice, emptyText, toolbar }: WebhooksListProps) {
+export function WebhooksList({
+  title,
+  crumbs,
+  filter,
+  scope,
+  createHref,
+  createRefusal,
+  notice,
+  emptyText,
+  toolbar,
+}: WebhooksListProps) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -56,14 +81,19 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
   const sort = SORTS.some((s) => s.value === params.get('sort')) ? params.get('sort')! : '-id';
   const [selected, setSelected] = useState<number[]>([]);
   const [pinging, setPinging] = useState<number | null>(null);
-  const list = useApiQuery<Paginated<Webhook>>('/webhooks', { ...filter, page, page_size: pageSize, search, sort }, { scope, placeholderData: (prev) => prev });
+  const list = useApiQuery<Paginated<Webhook>>(
+    '/webhooks',
+    { ...filter, page, page_size: pageSize, search, sort },
+    { scope, placeholderData: (prev) => prev },
+  );
   const ping = usePing();
   const remove = useDeleteWebhooks();
 
   function setQuery(next: Record<string, string | number | undefined>) {
     const q = new URLSearchParams(params.toString());
     for (const [k, v] of Object.entries(next)) {
-      if (v === undefined || v === '' || (k === 'page' && v === 1) || (k === 'sort' && v === '-id')) q.delete(k);
+      if (v === undefined || v === '' || (k === 'page' && v === 1) || (k === 'sort' && v === '-id'))
+        q.delete(k);
       else q.set(k, String(v));
     }
     setSelected([]);
@@ -75,7 +105,10 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
     try {
       const d = await ping.mutateAsync(w.id);
       if (d.state === 'delivered') message.success(`Ping delivered: ${d.status_code}`);
-      else message.warning(`Ping ${d.state}${d.status_code !== null ? `: ${d.status_code}` : ''}${d.response ? ` (${d.response.slice(0, 120)})` : ''}`);
+      else
+        message.warning(
+          `Ping ${d.state}${d.status_code !== null ? `: ${d.status_code}` : ''}${d.response ? ` (${d.response.slice(0, 120)})` : ''}`,
+        );
     } catch (error) {
       message.error(error instanceof Error ? error.message : String(error));
     } finally {
@@ -115,7 +148,16 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
         extra={
           createHref ? (
             <Tooltip title="Add a webhook">
-              <Button type="primary" icon={<PlusOutlined />} aria-label="Add a webhook" href={createHref} onClick={(e) => { e.preventDefault(); router.push(createHref); }} />
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                aria-label="Add a webhook"
+                href={createHref}
+                onClick={(e) => {
+                  e.preventDefault();
+                  router.push(createHref);
+                }}
+              />
             </Tooltip>
           ) : createRefusal ? (
             <Guarded permission={{ allowed: false, reason: createRefusal }}>
@@ -124,7 +166,15 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
           ) : undefined
         }
       />
-      {notice && <Alert type="info" showIcon title={notice} style={{ marginBottom: 16 }} data-testid="webhooks-notice" />}
+      {notice && (
+        <Alert
+          type="info"
+          showIcon
+          title={notice}
+          style={{ marginBottom: 16 }}
+          data-testid="webhooks-notice"
+        />
+      )}
       <Card>
         <Flex gap={8} wrap align="center" style={{ marginBottom: 16 }}>
           <Input.Search
@@ -135,7 +185,13 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
             onSearch={(value) => setQuery({ search: value.trim(), page: 1 })}
             style={{ width: 320, maxWidth: '100%' }}
           />
-          <Select aria-label="Sort webhooks" value={sort} options={SORTS} onChange={(v) => setQuery({ sort: v, page: 1 })} style={{ width: 170 }} />
+          <Select
+            aria-label="Sort webhooks"
+            value={sort}
+            options={SORTS}
+            onChange={(v) => setQuery({ sort: v, page: 1 })}
+            style={{ width: 170 }}
+          />
           {toolbar}
           {selected.length > 0 && (
             <Popconfirm
@@ -159,10 +215,16 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
             size={wide ? 'middle' : 'small'}
             loading={list.isPending || list.isPlaceholderData}
             dataSource={list.data?.results}
-            rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), columnWidth: 32 }}
+            rowSelection={{
+              selectedRowKeys: selected,
+              onChange: (keys) => setSelected(keys as number[]),
+              columnWidth: 32,
+            }}
             locale={{
               emptyText: (
-                <Empty description={search ? 'No webhook matches this search' : (emptyText ?? 'No webhooks yet')}>
+                <Empty
+                  description={search ? 'No webhook matches this search' : (emptyText ?? 'No webhooks yet')}
+                >
                   {createHref && !search && (
                     <Button type="primary" onClick={() => router.push(createHref)}>
                       Setup a webhook
@@ -178,10 +240,16 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
               showSizeChanger: true,
               pageSizeOptions: [10, 20, 50, 100],
               showTotal: wide ? (total) => `${total} webhook${total === 1 ? '' : 's'}` : undefined,
-              onChange: (p, size) => setQuery({ page: size !== pageSize ? 1 : p, page_size: size === 10 ? undefined : size }),
+              onChange: (p, size) =>
+                setQuery({ page: size !== pageSize ? 1 : p, page_size: size === 10 ? undefined : size }),
             }}
             columns={[
-              { title: <span className="visually-hidden">Status</span>, key: 'status', width: 28, render: (_: unknown, w) => <StatusDot webhook={w} /> },
+              {
+                title: <span className="visually-hidden">Status</span>,
+                key: 'status',
+                width: 28,
+                render: (_: unknown, w) => <StatusDot webhook={w} />,
+              },
               {
                 title: 'Webhook',
                 key: 'webhook',
@@ -203,26 +271,62 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
                         Created by {userLabel(w.owner)} on {formatDate(w.created_date)}
                       </Typography.Text>
                     </div>
-                    <Typography.Text code style={{ fontSize: 12, overflowWrap: 'anywhere', wordBreak: 'break-all' }}>
+                    <Typography.Text
+                      code
+                      style={{ fontSize: 12, overflowWrap: 'anywhere', wordBreak: 'break-all' }}
+                    >
                       {w.target_url}
                     </Typography.Text>
                     {!wide && <div style={{ marginTop: 6 }}>{eventTags(w)}</div>}
-                    {w.disabled_reason && <Alert style={{ marginTop: 8 }} type="warning" showIcon title={w.disabled_reason} />}
+                    {w.disabled_reason && (
+                      <Alert style={{ marginTop: 8 }} type="warning" showIcon title={w.disabled_reason} />
+                    )}
                   </div>
                 ),
               },
-              ...(wide ? [{ title: 'Events', key: 'events', width: '34%', render: (_: unknown, w: Webhook) => eventTags(w) }] : []),
+              ...(wide
+                ? [
+                    {
+                      title: 'Events',
+                      key: 'events',
+                      width: '34%',
+                      render: (_: unknown, w: Webhook) => eventTags(w),
+                    },
+                  ]
+                : []),
               {
                 title: <span className="visually-hidden">Actions</span>,
                 key: 'actions',
                 width: wide ? 230 : 48,
                 render: (_: unknown, w) => (
-                  <Flex gap={6} wrap={false} vertical={!wide} align={wide ? 'center' : 'stretch'} justify="flex-end">
-                    <Button size="small" icon={<SendOutlined />} loading={pinging === w.id} onClick={() => doPing(w)} aria-label={`Ping webhook ${w.id}`} title="Ping">
+                  <Flex
+                    gap={6}
+                    wrap={false}
+                    vertical={!wide}
+                    align={wide ? 'center' : 'stretch'}
+                    justify="flex-end"
+                  >
+                    <Button
+                      size="small"
+                      icon={<SendOutlined />}
+                      loading={pinging === w.id}
+                      onClick={() => doPing(w)}
+                      aria-label={`Ping webhook ${w.id}`}
+                      title="Ping"
+                    >
                       {wide && 'Ping'}
                     </Button>
-                    <Button size="small" icon={<EditOutlined />} href={`/webhooks/${w.id}?tab=settings`} aria-label={`Edit webhook ${w.id}`} title="Edit"
-                      onClick={(e) => { e.preventDefault(); router.push(`/webhooks/${w.id}?tab=settings`); }}>
+                    <Button
+                      size="small"
+                      icon={<EditOutlined />}
+                      href={`/webhooks/${w.id}?tab=settings`}
+                      aria-label={`Edit webhook ${w.id}`}
+                      title="Edit"
+                      onClick={(e) => {
+                        e.preventDefault();
+                        router.push(`/webhooks/${w.id}?tab=settings`);
+                      }}
+                    >
                       {wide && 'Edit'}
                     </Button>
                     <Popconfirm
@@ -232,7 +336,13 @@ export function WebhooksList({ title, crumbs, filter, scope, createHref, createR
                       okButtonProps={{ danger: true }}
                       onConfirm={() => doDelete([w.id])}
                     >
-                      <Button size="small" danger icon={<DeleteOutlined />} aria-label={`Delete webhook ${w.id}`} title="Delete">
+                      <Button
+                        size="small"
+                        danger
+                        icon={<DeleteOutlined />}
+                        aria-label={`Delete webhook ${w.id}`}
+                        title="Delete"
+                      >
                         {wide && 'Delete'}
                       </Button>
                     </Popconfirm>

@@ -7,7 +7,9 @@ import { webhooks } from './webhooks';
  * transaction, and a recorder that wrote failure counters there in another order deadlocked with it.
  */
 export const webhookHealth = pgTable('webhook_health', {
-  webhookId: integer('webhook_id').primaryKey().references(() => webhooks.id, { onDelete: 'cascade' }),
+  webhookId: integer('webhook_id')
+    .primaryKey()
+    .references(() => webhooks.id, { onDelete: 'cascade' }),
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   /** First failure of the current failing streak; null while the endpoint answers. */
   failingSince: timestamp('failing_since', { withTimezone: true, precision: 6 }),

@@ -7,7 +7,11 @@ import { acceptInvitation, createInvitation, deleteInvitation } from '@/lib/invi
 import { createInvitationSchema } from '@/lib/invitations/schemas';
 import { deleteMembership, updateMembership } from '@/lib/memberships/memberships';
 import { updateMembershipSchema } from '@/lib/memberships/schemas';
-import { createOrganization, deleteOrganization, updateOrganization } from '@/lib/organizations/organizations';
+import {
+  createOrganization,
+  deleteOrganization,
+  updateOrganization,
+} from '@/lib/organizations/organizations';
 import { createOrganizationSchema, updateOrganizationSchema } from '@/lib/organizations/schemas';
 import { idOf, runAction, type ActionScope } from './run-action';
 

@@ -11,7 +11,8 @@ import { resolveOrgContext } from '@/lib/organizations/resolve-org-context';
  * What every server action returns: the data, or the status and body the REST route would have answered
  * (Next hides the message of an error thrown by an action in production, so errors travel as values).
  */
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number; body: Record<string, unknown> };
+export type ActionResult<T> =
+  { ok: true; data: T } | { ok: false; status: number; body: Record<string, unknown> };
 
 /** The organization context of the page, as the client holds it (lib/client/api.ts's OrgScope). */
 export type ActionScope = string | null | undefined | { id: number };
@@ -20,7 +21,10 @@ export type ActionScope = string | null | undefined | { id: number };
  * Runs a server action as a REST route runs: the caller from the session cookie, the organization
  * context the page is in, the same error table. `fn` calls the same `lib/` functions as the route.
  */
-export async function runAction<T>(scope: ActionScope, fn: (ctx: { db: Db; actor: Actor }) => Promise<T>): Promise<ActionResult<T>> {
+export async function runAction<T>(
+  scope: ActionScope,
+  fn: (ctx: { db: Db; actor: Actor }) => Promise<T>,
+): Promise<ActionResult<T>> {
   try {
     const req = await actionRequest(scope);
     const db = await getDb();

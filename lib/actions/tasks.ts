@@ -30,9 +30,12 @@ export async function attachTaskDataAction(scope: ActionScope, id: unknown, form
   return runAction(scope, async ({ db, actor }) => {
     const taskId = idOf(id);
     await loadTask(db, actor, taskId, 'update');
-    if (!(form instanceof FormData)) throw invalid('client_files', 'Send the images as form data in client_files[0], client_files[1], …');
+    if (!(form instanceof FormData))
+      throw invalid('client_files', 'Send the images as form data in client_files[0], client_files[1], …');
     const files = await filesFromForm(form);
-    const { image_quality } = parseWith(attachDataSchema, { image_quality: form.get('image_quality') ?? undefined });
+    const { image_quality } = parseWith(attachDataSchema, {
+      image_quality: form.get('image_quality') ?? undefined,
+    });
     const task = await attachImages(db, actor, taskId, files, image_quality);
     return { size: task.size };
   });

@@ -2,7 +2,12 @@
 
 import { transaction } from '@/db/transaction';
 import { parseInput } from '@/lib/http/parse';
-import { createWebhookSchema, recoverWebhookSchema, sendExampleSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
+import {
+  createWebhookSchema,
+  recoverWebhookSchema,
+  sendExampleSchema,
+  updateWebhookSchema,
+} from '@/lib/webhooks/schemas';
 import { pingWebhook, recoverDeliveries, redeliver, sendExample } from '@/lib/webhooks/deliveries';
 import { createWebhook, deleteWebhook, updateWebhook } from '@/lib/webhooks/webhooks';
 import { idOf, runAction, type ActionScope } from './run-action';

@@ -38,7 +38,8 @@ export async function verifyCredentials(db: Db, login: string, password: string,
     if (!verified) loggerFor('auth').warn(who, 'sign-in refused: wrong credentials');
     return verified;
   } catch (error) {
-    if (error instanceof ApiError && error.code === 'too_many_requests') loggerFor('auth').warn(who, 'sign-in refused: too many failed attempts');
+    if (error instanceof ApiError && error.code === 'too_many_requests')
+      loggerFor('auth').warn(who, 'sign-in refused: too many failed attempts');
     throw error;
   }
 }
@@ -74,5 +75,8 @@ export async function deleteApiToken(tx: Tx, key: string) {
 
 /** Ends every browser session of the user issued so far (sessions carry the version they were issued with). */
 export async function endBrowserSessions(db: Db, userId: number) {
-  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
 }

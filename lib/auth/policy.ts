@@ -28,7 +28,10 @@ export type Action = 'view' | 'work' | 'update' | 'delete';
 export type Person<T> = { of: (object: T) => (number | null)[]; is: (me: number) => SQL };
 
 /** A column holding a user id (owner_id, assignee_id), read from a loaded object by `get`. */
-export function person<T>(column: AnyPgColumn | SQL, get: (object: T) => number | null | undefined): Person<T> {
+export function person<T>(
+  column: AnyPgColumn | SQL,
+  get: (object: T) => number | null | undefined,
+): Person<T> {
   return { of: (o) => [get(o) ?? null], is: (me) => sql`${column} = ${me}` };
 }
 
@@ -62,7 +65,13 @@ export function isReaderRole(role: Role | null): boolean {
 }
 
 /** `role` is the caller's role in the resource's organization (null when not a member). */
-export function isAllowed<T>(user: UserRow, role: Role | null, action: Action, rule: Rule<T>, object: T): boolean {
+export function isAllowed<T>(
+  user: UserRow,
+  role: Role | null,
+  action: Action,
+  rule: Rule<T>,
+  object: T,
+): boolean {
   if (user.isSuperuser) return true;
   const inOrganization = rule.organization.of(object) !== null;
   if (inOrganization) {
@@ -133,15 +142,30 @@ const projectOfTask = (column: 'ownerId' | 'assigneeId') => (me: number) =>
   sql`exists (select 1 from ${projects} where ${projects.id} = ${tasks.projectId} and ${projects[column]} = ${me})`;
 export const taskRule: Rule<TaskAccess> = {
   organization: { of: (t) => t.task.organizationId, column: tasks.organizationId },
-  owners: [person(tasks.ownerId, (t) => t.task.ownerId), people((t) => [t.project?.ownerId ?? null], projectOfTask('ownerId'))],
-  assignees: [person(tasks.assigneeId, (t) => t.task.assigneeId), people((t) => [t.project?.assigneeId ?? null], projectOfTask('assigneeId'))],
-  viewers: [people((t) => t.jobAssignees, (me) => sql`exists (select 1 from ${jobs} where ${jobs.taskId} = ${tasks.id} and ${jobs.assigneeId} = ${me})`)],
+  owners: [
+    person(tasks.ownerId, (t) => t.task.ownerId),
+    people((t) => [t.project?.ownerId ?? null], projectOfTask('ownerId')),
+  ],
+  assignees: [
+    person(tasks.assigneeId, (t) => t.task.assigneeId),
+    people((t) => [t.project?.assigneeId ?? null], projectOfTask('assigneeId')),
+  ],
+  viewers: [
+    people(
+      (t) => t.jobAssignees,
+      (me) =>
+        sql`exists (select 1 from ${jobs} where ${jobs.taskId} = ${tasks.id} and ${jobs.assigneeId} = ${me})`,
+    ),
+  ],
 };
 
 /** A job with its task and project; list queries join tasks and (left) projects. */
 export type JobAccess = { job: JobRow; task: TaskRow; project: ProjectPeople };
 const jobPeople = {
-  owners: [person<JobAccess>(tasks.ownerId, (c) => c.task.ownerId), person<JobAccess>(projects.ownerId, (c) => c.project?.ownerId)],
+  owners: [
+    person<JobAccess>(tasks.ownerId, (c) => c.task.ownerId),
+    person<JobAccess>(projects.ownerId, (c) => c.project?.ownerId),
+  ],
   assignees: [
     person<JobAccess>(jobs.assigneeId, (c) => c.job.assigneeId),
     person<JobAccess>(tasks.assigneeId, (c) => c.task.assigneeId),
@@ -173,7 +197,11 @@ export const webhookRule: Rule<WebhookAccess> = {
   organization: { of: (w) => w.hook.organizationId, column: webhooks.organizationId },
   owners: [
     person(webhooks.ownerId, (w) => w.hook.ownerId),
-    people((w) => [w.projectOwnerId], (me) => sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId}) = ${me}`),
+    people(
+      (w) => [w.projectOwnerId],
+      (me) =>
+        sql`(select ${projects.ownerId} from ${projects} where ${projects.id} = ${webhooks.projectId}) = ${me}`,
+    ),
   ],
   assignees: [],
   readAll: STAFF_ROLES,
@@ -188,7 +216,11 @@ export function visibleWebhooksWhere(user: UserRow): SQL | undefined {
 }
 
 /** A person changes their own names; administrators change anyone's, and who is active or an administrator. */
-export function mayUpdateUser(user: UserRow, target: { id: number }, fields: { isAccessChange: boolean }): boolean {
+export function mayUpdateUser(
+  user: UserRow,
+  target: { id: number },
+  fields: { isAccessChange: boolean },
+): boolean {
   return user.isSuperuser || (user.id === target.id && !fields.isAccessChange);
 }
 

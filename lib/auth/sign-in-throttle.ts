@@ -37,7 +37,9 @@ export function throttled(res: RateLimiterRes): ApiError {
   const minutes = Math.ceil(seconds / 60);
   return new ApiError(
     'too_many_requests',
-    { detail: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` },
+    {
+      detail: `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    },
     { 'Retry-After': String(seconds) },
   );
 }
@@ -46,7 +48,11 @@ export function throttled(res: RateLimiterRes): ApiError {
 export async function findThrottle(db: Db, account: string, address: string): Promise<ApiError | null> {
   const { pair, address: perAddress } = limiters(db);
   const [a, b] = await Promise.all([pair.get(`${account}@${address}`), perAddress.get(address)]);
-  for (const [res, limiter] of [[a, pair], [b, perAddress]] as const) if (res && res.consumedPoints >= limiter.points) return throttled(res);
+  for (const [res, limiter] of [
+    [a, pair],
+    [b, perAddress],
+  ] as const)
+    if (res && res.consumedPoints >= limiter.points) return throttled(res);
   return null;
 }
 
@@ -54,7 +60,12 @@ export async function findThrottle(db: Db, account: string, address: string): Pr
  * Runs `check` (the password comparison) as one counted attempt of `account` from `address`: throws a 429
  * instead, without running it, once the account has failed too often from there or the address has.
  */
-export async function throttleSignIn<T>(db: Db, account: string, address: string, check: () => Promise<T | null>): Promise<T | null> {
+export async function throttleSignIn<T>(
+  db: Db,
+  account: string,
+  address: string,
+  check: () => Promise<T | null>,
+): Promise<T | null> {
   const { pair, address: perAddress } = limiters(db);
   const pairKey = `${account}@${address}`;
   const [a, b] = await Promise.all([pair.penalty(pairKey, 1), perAddress.penalty(address, 1)]);

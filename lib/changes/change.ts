@@ -1,6 +1,16 @@
 import type { BasicUser } from '@/lib/users/representation';
 
-export const RESOURCES = ['organization', 'membership', 'invitation', 'project', 'task', 'job', 'issue', 'comment', 'user'] as const;
+export const RESOURCES = [
+  'organization',
+  'membership',
+  'invitation',
+  'project',
+  'task',
+  'job',
+  'issue',
+  'comment',
+  'user',
+] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 export type Representation = Record<string, unknown>;
 

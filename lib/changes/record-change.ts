@@ -45,7 +45,10 @@ export async function recordChange(
   actor: Pick<Actor, 'user' | 'baseUrl'> | null,
   input: Pick<Change, 'action' | 'resource' | 'organizationId' | 'projectId' | 'before' | 'after'>,
 ): Promise<boolean> {
-  const diff = input.action === 'update' && input.before && input.after ? diffRepresentations(input.before, input.after) : null;
+  const diff =
+    input.action === 'update' && input.before && input.after
+      ? diffRepresentations(input.before, input.after)
+      : null;
   if (diff && Object.keys(diff.changes).length === 0) return false;
   const change: Change = {
     ...input,

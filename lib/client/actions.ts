@@ -14,7 +14,9 @@ export async function callAction<T>(run: () => Promise<ActionResult<T>>): Promis
   try {
     result = await run();
   } catch {
-    throw new ApiError(0, { detail: 'The server could not be reached. Check your connection and try again.' });
+    throw new ApiError(0, {
+      detail: 'The server could not be reached. Check your connection and try again.',
+    });
   }
   if (!result.ok) throw new ApiError(result.status, result.body);
   return result.data;
@@ -45,7 +47,11 @@ export function useActionMutation<TVars = void, TResult = unknown>(
     mutationFn: (vars) => callAction(() => action(scope, vars)) as Promise<TResult>,
     onSuccess: (_data, vars) => {
       const removed = options.removes?.(vars);
-      if (removed) return queryClient.invalidateQueries({ queryKey: ['api'], predicate: (q) => q.queryKey[1] !== removed });
+      if (removed)
+        return queryClient.invalidateQueries({
+          queryKey: ['api'],
+          predicate: (q) => q.queryKey[1] !== removed,
+        });
       return queryClient.invalidateQueries({ queryKey: ['api'] });
     },
   });

@@ -76,9 +76,16 @@ export async function apiFetch<T = unknown>(path: string, options: ApiOptions = 
   }
   let res: Response;
   try {
-    res = await fetch(apiUrl(path, query, org), { method, headers, body: payload, credentials: 'same-origin' });
+    res = await fetch(apiUrl(path, query, org), {
+      method,
+      headers,
+      body: payload,
+      credentials: 'same-origin',
+    });
   } catch {
-    throw new ApiError(0, { detail: 'The server could not be reached. Check your connection and try again.' });
+    throw new ApiError(0, {
+      detail: 'The server could not be reached. Check your connection and try again.',
+    });
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -89,7 +96,10 @@ export async function apiFetch<T = unknown>(path: string, options: ApiOptions = 
     parsed = undefined;
   }
   if (!res.ok) {
-    const errorBody = parsed && typeof parsed === 'object' ? (parsed as ErrorBody) : { detail: text.slice(0, 200) || `The server answered ${res.status}.` };
+    const errorBody =
+      parsed && typeof parsed === 'object'
+        ? (parsed as ErrorBody)
+        : { detail: text.slice(0, 200) || `The server answered ${res.status}.` };
     throw new ApiError(res.status, errorBody);
   }
   return parsed as T;

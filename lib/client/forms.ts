@@ -43,7 +43,12 @@ export function applyServerErrors(form: FormInstance, error: unknown, fields: st
   const placed: { name: string; errors: string[] }[] = [];
   for (const [name, messages] of Object.entries(error.fieldErrors)) {
     if (fields.includes(name)) placed.push({ name, errors: messages });
-    else rest.push(name === 'non_field_errors' || name === 'detail' ? messages.join(' ') : `${name}: ${messages.join(' ')}`);
+    else
+      rest.push(
+        name === 'non_field_errors' || name === 'detail'
+          ? messages.join(' ')
+          : `${name}: ${messages.join(' ')}`,
+      );
   }
   form.setFields(placed);
   return rest.length ? rest.join(' ') : null;

@@ -13,7 +13,10 @@ type Query = ApiOptions['query'];
 export function useApiQuery<T>(
   path: string | null,
   query?: Query,
-  options: { global?: boolean; scope?: OrgScope } & Omit<UseQueryOptions<T, Error>, 'queryKey' | 'queryFn'> = {},
+  options: { global?: boolean; scope?: OrgScope } & Omit<
+    UseQueryOptions<T, Error>,
+    'queryKey' | 'queryFn'
+  > = {},
 ) {
   const { org } = useOrg();
   const { global, scope: given, ...rest } = options;

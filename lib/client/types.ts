@@ -17,7 +17,15 @@ export type Organization = {
 
 export type Role = 'owner' | 'maintainer' | 'supervisor' | 'worker';
 
-export type Membership = { id: number; user: BasicUser; organization: number; role: Role; is_active: boolean; joined_date: string; invitation: string | null };
+export type Membership = {
+  id: number;
+  user: BasicUser;
+  organization: number;
+  role: Role;
+  is_active: boolean;
+  joined_date: string;
+  invitation: string | null;
+};
 
 export type Invitation = {
   key: string;
@@ -95,4 +103,11 @@ export type Issue = {
   comments: { count: number; url: string };
 };
 
-export type Comment = { id: number; issue: number; owner: BasicUser | null; message: string; created_date: string; updated_date: string };
+export type Comment = {
+  id: number;
+  issue: number;
+  owner: BasicUser | null;
+  message: string;
+  created_date: string;
+  updated_date: string;
+};

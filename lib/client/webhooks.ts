@@ -43,14 +43,26 @@ export type WebhookHealth = {
   attempts_24h: number;
 };
 
-export const HEALTH_STATE_LABEL: Record<HealthState, string> = { healthy: 'Healthy', failing: 'Failing', paused: 'Paused', disabled: 'Disabled' };
-export const HEALTH_STATE_COLOR: Record<HealthState, string> = { healthy: 'success', failing: 'error', paused: 'warning', disabled: 'default' };
+export const HEALTH_STATE_LABEL: Record<HealthState, string> = {
+  healthy: 'Healthy',
+  failing: 'Failing',
+  paused: 'Paused',
+  disabled: 'Disabled',
+};
+export const HEALTH_STATE_COLOR: Record<HealthState, string> = {
+  healthy: 'success',
+  failing: 'error',
+  paused: 'warning',
+  disabled: 'default',
+};
 
 /** A time of today as 10:42, of another day with its date. */
 export function formatMoment(iso: string): string {
   const date = new Date(iso);
   const isToday = date.toDateString() === new Date().toDateString();
-  return isToday ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return isToday
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /**
@@ -59,9 +71,11 @@ export function formatMoment(iso: string): string {
  */
 export function describeHealth(health: WebhookHealth, waiting: number | null): string | null {
   const parts: string[] = [];
-  if (health.state === 'disabled') parts.push(`Disabled: ${health.disabled_reason ?? 'turned off by Herald'}`);
+  if (health.state === 'disabled')
+    parts.push(`Disabled: ${health.disabled_reason ?? 'turned off by Herald'}`);
   else if (health.failing_since) parts.push(`Failing since ${formatMoment(health.failing_since)}`);
-  if (health.paused_until && health.state !== 'disabled') parts.push(`${parts.length ? 'paused' : 'Paused'} until ${formatMoment(health.paused_until)}`);
+  if (health.paused_until && health.state !== 'disabled')
+    parts.push(`${parts.length ? 'paused' : 'Paused'} until ${formatMoment(health.paused_until)}`);
   if (health.state === 'healthy' && parts.length === 0) return null;
   if (waiting) parts.push(`${waiting} ${waiting === 1 ? 'delivery' : 'deliveries'} waiting`);
   return parts.join(' · ');
@@ -114,7 +128,11 @@ export type DeliverySeries = {
 
 export type DeliverySeriesDetail = DeliverySeries & { history: Delivery[] };
 
-export type DeliveryStats = { bucket: string; bucket_seconds: number; results: { time: string; success: number; failure: number }[] };
+export type DeliveryStats = {
+  bucket: string;
+  bucket_seconds: number;
+  results: { time: string; success: number; failure: number }[];
+};
 
 export type Health = 'ok' | 'failing' | 'unknown';
 

@@ -6,27 +6,61 @@ const COMMENT_KEYS = ['url', 'id', 'issue', 'owner', 'message', 'created_date', 
 
 describe('comments', () => {
   it('CRUD in the personal workspace: only the author edits', async () => {
-    const [owner, assignee, stranger] = await Promise.all([createUser('co'), createUser('ca'), createUser('cs')]);
+    const [owner, assignee, stranger] = await Promise.all([
+      createUser('co'),
+      createUser('ca'),
+      createUser('cs'),
+    ]);
     const task = await createTask(owner, { name: 'c', assignee_id: assignee.id }, { frames: 1 });
     const [job] = await jobsOf(task.id, owner);
-    const issue = (await api.post('/api/issues', { job: job.id, frame: 0, position: [0, 0], message: 'first' }, { as: owner })).body;
+    const issue = (
+      await api.post(
+        '/api/issues',
+        { job: job.id, frame: 0, position: [0, 0], message: 'first' },
+        { as: owner },
+      )
+    ).body;
 
     const created = await api.post('/api/comments', { issue: issue.id, message: 'reply' }, { as: assignee });
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(COMMENT_KEYS);
-    expect(created.body).toMatchObject({ url: `http://herald.test/api/comments/${created.body.id}`, issue: issue.id, message: 'reply', owner: { id: assignee.id } });
-    expect(Object.keys(created.body.owner).sort()).toEqual(['first_name', 'id', 'last_name', 'url', 'username']);
+    expect(created.body).toMatchObject({
+      url: `http://herald.test/api/comments/${created.body.id}`,
+      issue: issue.id,
+      message: 'reply',
+      owner: { id: assignee.id },
+    });
+    expect(Object.keys(created.body.owner).sort()).toEqual([
+      'first_name',
+      'id',
+      'last_name',
+      'url',
+      'username',
+    ]);
     expect((await api.get(`/api/comments/${created.body.id}`, { as: owner })).body).toEqual(created.body);
     expect((await api.get(`/api/issues/${issue.id}`, { as: owner })).body.comments.count).toBe(2);
 
-    const edited = await api.patch(`/api/comments/${created.body.id}`, { message: 'edited' }, { as: assignee });
+    const edited = await api.patch(
+      `/api/comments/${created.body.id}`,
+      { message: 'edited' },
+      { as: assignee },
+    );
     expect(edited.status).toBe(200);
     expect(edited.body.message).toBe('edited');
     // Only the author edits, not even the task's owner.
-    expectClientError(await api.patch(`/api/comments/${created.body.id}`, { message: 'hijack' }, { as: owner }), 403);
-    expectClientError(await api.patch(`/api/comments/${created.body.id}`, { message: 'hijack' }, { as: stranger }), 403);
+    expectClientError(
+      await api.patch(`/api/comments/${created.body.id}`, { message: 'hijack' }, { as: owner }),
+      403,
+    );
+    expectClientError(
+      await api.patch(`/api/comments/${created.body.id}`, { message: 'hijack' }, { as: stranger }),
+      403,
+    );
     expectClientError(await api.get(`/api/comments/${created.body.id}`, { as: stranger }), 403);
-    expectClientError(await api.post('/api/comments', { issue: issue.id, message: 'x' }, { as: stranger }), 403);
+    expectClientError(
+      await api.post('/api/comments', { issue: issue.id, message: 'x' }, { as: stranger }),
+      403,
+    );
     expect((await api.get(`/api/comments/${created.body.id}`, { as: owner })).body.message).toBe('edited');
 
     for (const [body, field] of [
@@ -42,8 +76,16 @@ describe('comments', () => {
       expectClientError(reply, 400);
       expect(Object.keys(reply.body)).toEqual([field]);
     }
-    expect(Object.keys((await api.patch(`/api/comments/${created.body.id}`, { message: '' }, { as: assignee })).body)).toEqual(['message']);
-    const moved = await api.patch(`/api/comments/${created.body.id}`, { message: 'm', issue: 1 }, { as: assignee });
+    expect(
+      Object.keys(
+        (await api.patch(`/api/comments/${created.body.id}`, { message: '' }, { as: assignee })).body,
+      ),
+    ).toEqual(['message']);
+    const moved = await api.patch(
+      `/api/comments/${created.body.id}`,
+      { message: 'm', issue: 1 },
+      { as: assignee },
+    );
     expect(moved.body).toEqual({ issue: ['Unknown field.'] });
 
     const list = await api.get(`/api/comments?issue_id=${issue.id}&sort=id`, { as: owner });
@@ -55,7 +97,8 @@ describe('comments', () => {
     expect((await api.delete(`/api/comments/${created.body.id}`, { as: assignee })).status).toBe(204);
     expectClientError(await api.get(`/api/comments/${created.body.id}`, { as: owner }), 404);
     expect((await api.get(`/api/issues/${issue.id}`, { as: owner })).body.comments.count).toBe(1);
-    for (const bad of ['0', '-1', 'abc', '99999999999']) expectClientError(await api.patch(`/api/comments/${bad}`, { message: 'x' }, { as: owner }), 404);
+    for (const bad of ['0', '-1', 'abc', '99999999999'])
+      expectClientError(await api.patch(`/api/comments/${bad}`, { message: 'x' }, { as: owner }), 404);
   });
 
   describe('in an organization', () => {
@@ -64,23 +107,49 @@ describe('comments', () => {
     let theirs: number;
     beforeAll(async () => {
       t = await createTeam();
-      const task = await createTask(t.owner, { name: 'oc', segment_size: 1 }, { frames: 2, query: `?org=${t.org.slug}` });
+      const task = await createTask(
+        t.owner,
+        { name: 'oc', segment_size: 1 },
+        { frames: 2, query: `?org=${t.org.slug}` },
+      );
       const jobs = await jobsOf(task.id, t.owner);
       await api.patch(`/api/jobs/${jobs[0].id}`, { assignee: t.worker.id }, { as: t.owner });
-      mine = (await api.post('/api/issues', { job: jobs[0].id, frame: 0, position: [0, 0], message: 'on worker job' }, { as: t.owner })).body.id;
-      theirs = (await api.post('/api/issues', { job: jobs[1].id, frame: 1, position: [0, 0], message: 'elsewhere' }, { as: t.owner })).body.id;
+      mine = (
+        await api.post(
+          '/api/issues',
+          { job: jobs[0].id, frame: 0, position: [0, 0], message: 'on worker job' },
+          { as: t.owner },
+        )
+      ).body.id;
+      theirs = (
+        await api.post(
+          '/api/issues',
+          { job: jobs[1].id, frame: 1, position: [0, 0], message: 'elsewhere' },
+          { as: t.owner },
+        )
+      ).body.id;
     });
 
     it('workers comment on issues of their jobs; staff may moderate', async () => {
       const byWorker = await api.post('/api/comments', { issue: mine, message: 'on it' }, { as: t.worker });
       expect(byWorker.status).toBe(201);
-      expectClientError(await api.post('/api/comments', { issue: theirs, message: 'no' }, { as: t.worker }), 403);
-      const visible = (user: TestUser) => api.get(`/api/comments?org=${t.org.slug}&page_size=all`, { as: user }).then(ids);
+      expectClientError(
+        await api.post('/api/comments', { issue: theirs, message: 'no' }, { as: t.worker }),
+        403,
+      );
+      const visible = (user: TestUser) =>
+        api.get(`/api/comments?org=${t.org.slug}&page_size=all`, { as: user }).then(ids);
       expect((await visible(t.worker)).length).toBe(2);
       expect((await visible(t.supervisor)).length).toBe(3);
-      expectClientError(await api.patch(`/api/comments/${byWorker.body.id}`, { message: 'sup' }, { as: t.supervisor }), 403);
+      expectClientError(
+        await api.patch(`/api/comments/${byWorker.body.id}`, { message: 'sup' }, { as: t.supervisor }),
+        403,
+      );
       // Organization owners and maintainers may moderate any comment (CVAT's org staff rules).
-      expect((await api.patch(`/api/comments/${byWorker.body.id}`, { message: 'moderated' }, { as: t.maintainer })).status).toBe(200);
+      expect(
+        (await api.patch(`/api/comments/${byWorker.body.id}`, { message: 'moderated' }, { as: t.maintainer }))
+          .status,
+      ).toBe(200);
       expect((await api.delete(`/api/comments/${byWorker.body.id}`, { as: t.owner })).status).toBe(204);
     });
   });

@@ -2,7 +2,14 @@ import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, isOrgStaff, issueRule, orgContextWhere, visibleWhere, type Action } from '@/lib/auth/policy';
+import {
+  isAllowed,
+  isOrgStaff,
+  issueRule,
+  orgContextWhere,
+  visibleWhere,
+  type Action,
+} from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -42,8 +49,10 @@ async function loadComment(tx: Tx, actor: Actor, id: number, action: Action, loc
   });
   if (action !== 'view') {
     const isAuthor = comment.ownerId === actor.user.id;
-    const mayDelete = action === 'delete' && isAllowed(actor.user, role, 'delete', issueRule, { issue, chain });
-    if (!isAuthor && !isOrgStaff(actor.user, chain.task.organizationId === null ? null : role) && !mayDelete) throw forbidden();
+    const mayDelete =
+      action === 'delete' && isAllowed(actor.user, role, 'delete', issueRule, { issue, chain });
+    if (!isAuthor && !isOrgStaff(actor.user, chain.task.organizationId === null ? null : role) && !mayDelete)
+      throw forbidden();
   }
   return { comment, chain };
 }
@@ -55,13 +64,20 @@ export async function checkCommentAccess(tx: Tx, actor: Actor, id: number, actio
 
 export async function listComments(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   // A comment is seen by whoever sees its issue: the issue's rule, on the joined rows.
-  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  const filters: (SQL | undefined)[] = [
+    visibleWhere(actor.user, issueRule),
+    orgContextWhere(actor.org, tasks.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
+  ];
   const issueId = intFilter(query, 'issue_id') ?? intFilter(query, 'issue');
   if (issueId !== undefined) filters.push(eq(comments.issueId, issueId));
   const jobId = intFilter(query, 'job_id');
   if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
   const owner = query.filters.get('owner');
-  if (owner !== undefined) filters.push(sql`${comments.ownerId} in (select ${users.id} from ${users} where ${users.username} = ${owner})`);
+  if (owner !== undefined)
+    filters.push(
+      sql`${comments.ownerId} in (select ${users.id} from ${users} where ${users.username} = ${owner})`,
+    );
   const where = and(...filters);
   const from = <T extends ReturnType<Tx['select']>>(q: T) =>
     q
@@ -76,7 +92,14 @@ export async function listComments(tx: Tx, actor: Actor, query: ListQuery, page:
     .orderBy(...orderBy(query.sort, SORTABLE, [desc(comments.id)]))
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
-  return { count: Number(total), results: await representComments(tx, rows.map((r) => r.comment as typeof comments.$inferSelect), actor.baseUrl) };
+  return {
+    count: Number(total),
+    results: await representComments(
+      tx,
+      rows.map((r) => r.comment as typeof comments.$inferSelect),
+      actor.baseUrl,
+    ),
+  };
 }
 
 export async function getComment(tx: Tx, actor: Actor, id: number) {
@@ -89,24 +112,58 @@ export async function createComment(tx: Tx, actor: Actor, input: CreateCommentIn
   if (!exists) throw invalid('issue', `Invalid pk "${input.issue}" - object does not exist.`);
   const { issue, chain } = await loadIssue(tx, actor, input.issue, 'view');
   const now = new Date();
-  const [comment] = await tx.insert(comments).values({ issueId: issue.id, ownerId: actor.user.id, message: input.message, createdDate: now, updatedDate: now }).returning();
+  const [comment] = await tx
+    .insert(comments)
+    .values({
+      issueId: issue.id,
+      ownerId: actor.user.id,
+      message: input.message,
+      createdDate: now,
+      updatedDate: now,
+    })
+    .returning();
   const [after] = await representComments(tx, [comment], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'create', resource: 'comment', organizationId: chain.task.organizationId, projectId: chain.task.projectId, before: null, after });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'comment',
+    organizationId: chain.task.organizationId,
+    projectId: chain.task.projectId,
+    before: null,
+    after,
+  });
   return after;
 }
 
 export async function updateComment(tx: Tx, actor: Actor, id: number, input: UpdateCommentInput) {
   const { comment, chain } = await loadComment(tx, actor, id, 'update', true);
   const [before] = await representComments(tx, [comment], actor.baseUrl);
-  const [updated] = await tx.update(comments).set({ message: input.message, updatedDate: new Date() }).where(eq(comments.id, id)).returning();
+  const [updated] = await tx
+    .update(comments)
+    .set({ message: input.message, updatedDate: new Date() })
+    .where(eq(comments.id, id))
+    .returning();
   const [after] = await representComments(tx, [updated], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'update', resource: 'comment', organizationId: chain.task.organizationId, projectId: chain.task.projectId, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'comment',
+    organizationId: chain.task.organizationId,
+    projectId: chain.task.projectId,
+    before,
+    after,
+  });
   return after;
 }
 
 export async function deleteComment(tx: Tx, actor: Actor, id: number) {
   const { comment, chain } = await loadComment(tx, actor, id, 'delete', true);
   const [before] = await representComments(tx, [comment], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'delete', resource: 'comment', organizationId: chain.task.organizationId, projectId: chain.task.projectId, before, after: null });
+  await recordChange(tx, actor, {
+    action: 'delete',
+    resource: 'comment',
+    organizationId: chain.task.organizationId,
+    projectId: chain.task.projectId,
+    before,
+    after: null,
+  });
   await tx.delete(comments).where(eq(comments.id, id));
 }

@@ -7,7 +7,11 @@ export type CommentRow = typeof comments.$inferSelect;
 
 export async function representComments(tx: Tx, rows: CommentRow[], baseUrl: string) {
   if (rows.length === 0) return [];
-  const people = await loadBasicUsers(tx, rows.map((c) => c.ownerId), baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    rows.map((c) => c.ownerId),
+    baseUrl,
+  );
   return rows.map((c) => ({
     url: `${baseUrl}/api/comments/${c.id}`,
     id: c.id,

@@ -16,11 +16,22 @@ const MiB = 1024 * 1024;
 /** An unset or empty variable is absent: its default applies. */
 const absent = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw);
 
-function number(fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false, exclusiveMin = false } = {}) {
+function number(
+  fallback: number,
+  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false, exclusiveMin = false } = {},
+) {
   let rule = z.coerce.number({ error: 'must be a number' });
   if (integer) rule = rule.int({ error: 'must be a whole number' });
-  rule = exclusiveMin ? rule.gt(min, { error: `must be greater than ${min}` }) : rule.min(min, { error: `must be at least ${min}` });
-  return z.preprocess(absent, rule.max(max, { error: `must be at most ${max}` }).optional().default(fallback));
+  rule = exclusiveMin
+    ? rule.gt(min, { error: `must be greater than ${min}` })
+    : rule.min(min, { error: `must be at least ${min}` });
+  return z.preprocess(
+    absent,
+    rule
+      .max(max, { error: `must be at most ${max}` })
+      .optional()
+      .default(fallback),
+  );
 }
 const positive = (fallback: number, max?: number) => number(fallback, { min: 0, exclusiveMin: true, max });
 const count = (fallback: number, max?: number) => number(fallback, { min: 1, integer: true, max });
@@ -29,7 +40,9 @@ function flag(fallback: boolean) {
   return z.preprocess(
     absent,
     z
-      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], { error: 'must be 1 or 0 (true or false)' })
+      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
+        error: 'must be 1 or 0 (true or false)',
+      })
       .optional()
       .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v))),
   );
@@ -51,7 +64,8 @@ function httpUrl() {
 }
 
 /** A CIDR (`127.0.0.1/32`, `::1/128`) or a host name, as the SSRF guard takes them. */
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 function targetEntry(entry: string): string | null {
   const [address, prefix, ...rest] = entry.split('/');
   const family = net.isIP(address);
@@ -62,7 +76,8 @@ function targetEntry(entry: string): string | null {
   if (rest.length) return `"${entry}" is not a CIDR`;
   if (prefix === undefined) return null;
   const max = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `"${entry}" has a prefix length outside 0-${max}`;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max)
+    return `"${entry}" has a prefix length outside 0-${max}`;
   return null;
 }
 
@@ -81,7 +96,13 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const DEFINITIONS = {
-  DATABASE_URL: z.preprocess(absent, z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional()),
+  DATABASE_URL: z.preprocess(
+    absent,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
   DATABASE_POOL_SIZE: count(20, 1000),
   DELIVERY_POOL_SIZE: count(4, 1000),
   DATABASE_PREPARE: flag(true),
@@ -97,11 +118,24 @@ const DEFINITIONS = {
     absent,
     z
       .string()
-      .refine((v) => parseKey(v) !== null, 'must be 32 bytes as 64 hex digits or base64 (for example: openssl rand -base64 32)')
+      .refine(
+        (v) => parseKey(v) !== null,
+        'must be 32 bytes as 64 hex digits or base64 (for example: openssl rand -base64 32)',
+      )
       .optional(),
   ),
-  ADMIN_USERNAME: z.preprocess(absent, z.string().max(150).regex(/^[\w.@+-]+$/, 'may contain only letters, digits and @/./+/-/_').optional()),
-  ADMIN_PASSWORD: z.preprocess(absent, z.string().min(8, 'must be at least 8 characters').max(128).optional()),
+  ADMIN_USERNAME: z.preprocess(
+    absent,
+    z
+      .string()
+      .max(150)
+      .regex(/^[\w.@+-]+$/, 'may contain only letters, digits and @/./+/-/_')
+      .optional(),
+  ),
+  ADMIN_PASSWORD: z.preprocess(
+    absent,
+    z.string().min(8, 'must be at least 8 characters').max(128).optional(),
+  ),
   ADMIN_EMAIL: z.preprocess(absent, z.email('must be an email address').optional()),
 
   /** Request bodies: JSON at most this many bytes; uploads are streamed to disk and cut at theirs. */
@@ -130,7 +164,10 @@ const DEFINITIONS = {
         const parts = v.split(',').map((p) => p.trim());
         const values = parts.map(Number);
         if (parts.some((p) => p === '') || values.some((n) => !Number.isFinite(n) || n < 0)) {
-          ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of seconds (numbers >= 0)' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a comma-separated list of seconds (numbers >= 0)',
+          });
           return z.NEVER;
         }
         return values;
@@ -143,10 +180,17 @@ const DEFINITIONS = {
     z
       .string()
       .transform((v, ctx) => {
-        const entries = v.split(',').map((e) => e.trim()).filter(Boolean);
+        const entries = v
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean);
         for (const entry of entries) {
           const problem = targetEntry(entry);
-          if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (expected CIDRs such as 127.0.0.1/32 or host names, comma-separated)` });
+          if (problem)
+            ctx.addIssue({
+              code: 'custom',
+              message: `${problem} (expected CIDRs such as 127.0.0.1/32 or host names, comma-separated)`,
+            });
         }
         return entries;
       })
@@ -168,10 +212,19 @@ const DEFINITIONS = {
   /** The lowest level of log line written (JSON lines on standard output). */
   LOG_LEVEL: z.preprocess(
     (raw) => (typeof absent(raw) === 'string' ? String(raw).trim().toLowerCase() : undefined),
-    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional().default('info'),
+    z
+      .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+      .optional()
+      .default('info'),
   ),
   /** A bearer token that may read GET /api/metrics besides administrators (a Prometheus scraper's). */
-  METRICS_TOKEN: z.preprocess(absent, z.string().regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces').optional()),
+  METRICS_TOKEN: z.preprocess(
+    absent,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
+  ),
 } satisfies Record<string, z.ZodType>;
 
 type Name = keyof typeof DEFINITIONS;
@@ -202,7 +255,8 @@ export function checkSettings(): void {
     const result = DEFINITIONS[name].safeParse(process.env[name]);
     if (!result.success) problems.push(describe(name, result.error));
   }
-  if (problems.length) throw new SettingsError(`Invalid setting${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new SettingsError(`Invalid setting${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
 }
 
 export const settings = {
@@ -233,7 +287,9 @@ export const settings = {
     const configured = read('HERALD_MEDIA_DIR');
     if (configured) return configured;
     const dir = settings.dataDir;
-    return dir.startsWith('memory://') ? path.join(process.cwd(), 'data', 'test-media') : path.join(dir, 'media');
+    return dir.startsWith('memory://')
+      ? path.join(process.cwd(), 'data', 'test-media')
+      : path.join(dir, 'media');
   },
   get publicUrl() {
     return read('PUBLIC_URL');

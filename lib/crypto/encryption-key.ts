@@ -22,6 +22,9 @@ export function ensureEncryptionKey(): Buffer {
   }
   process.env.HERALD_ENCRYPTION_KEY = fs.readFileSync(file, 'utf8').trim();
   const key = settings.encryptionKey;
-  if (!key) throw new Error(`${file} does not hold a valid key (32 bytes, base64): restore it, or set HERALD_ENCRYPTION_KEY.`);
+  if (!key)
+    throw new Error(
+      `${file} does not hold a valid key (32 bytes, base64): restore it, or set HERALD_ENCRYPTION_KEY.`,
+    );
   return key;
 }

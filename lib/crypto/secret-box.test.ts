@@ -23,9 +23,15 @@ beforeAll(async () => {
 });
 
 const storedOf = async (id: number) =>
-  (await queryRows<{ secret: string | null; previous: string | null }>(await getDb(), sql`select secret, previous_secret as previous from webhooks where id = ${id}`))[0];
+  (
+    await queryRows<{ secret: string | null; previous: string | null }>(
+      await getDb(),
+      sql`select secret, previous_secret as previous from webhooks where id = ${id}`,
+    )
+  )[0];
 
-const cvatSignature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const cvatSignature = (secret: string, body: string) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 describe('webhook secrets at rest', () => {
   it('are stored sealed, never as typed, and still sign every delivery with the secret typed', async () => {
@@ -73,7 +79,9 @@ describe('webhook secrets at rest', () => {
     const hook = await createProjectWebhook(owner, projectId, receiver.url);
     const legacy = `legacy-${randomBytes(12).toString('hex')}`;
     const db = await getDb();
-    await db.execute(sql`update webhooks set secret = ${legacy}, previous_secret = ${`${legacy}-old`}, previous_secret_expires = now() + interval '1 hour' where id = ${hook.id}`);
+    await db.execute(
+      sql`update webhooks set secret = ${legacy}, previous_secret = ${`${legacy}-old`}, previous_secret_expires = now() + interval '1 hour' where id = ${hook.id}`,
+    );
 
     expect(await sealStoredSecrets(db)).toBeGreaterThanOrEqual(1);
     const stored = await storedOf(hook.id);

@@ -41,7 +41,9 @@ export function openSecret(stored: string | null): string | null {
     decipher.setAuthTag(raw.subarray(12, 28));
     plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   } catch {
-    throw new SecretUnreadableError('A stored secret cannot be decrypted with this HERALD_ENCRYPTION_KEY (was the key changed or lost?).');
+    throw new SecretUnreadableError(
+      'A stored secret cannot be decrypted with this HERALD_ENCRYPTION_KEY (was the key changed or lost?).',
+    );
   }
   if (opened.size >= 10_000) opened.clear();
   opened.set(stored, plain);

@@ -7,10 +7,15 @@ import { settings } from '@/lib/config/settings';
  */
 export function requestOrigin(req: Request): string {
   const url = new URL(req.url);
-  const forwardedHost = settings.trustProxy ? req.headers.get('x-forwarded-host')?.split(',')[0].trim() : undefined;
-  const forwardedProto = settings.trustProxy ? req.headers.get('x-forwarded-proto')?.split(',')[0].trim() : undefined;
+  const forwardedHost = settings.trustProxy
+    ? req.headers.get('x-forwarded-host')?.split(',')[0].trim()
+    : undefined;
+  const forwardedProto = settings.trustProxy
+    ? req.headers.get('x-forwarded-proto')?.split(',')[0].trim()
+    : undefined;
   const host = forwardedHost || req.headers.get('host') || url.host;
-  const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');
+  const proto =
+    forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.replace(':', '');
   return `${proto}://${host}`;
 }
 

@@ -4,7 +4,9 @@ import { ApiError } from './errors';
 const read = new WeakMap<Request, { limit: number; body: Promise<Buffer> }>();
 
 export function tooLarge(limit: number): ApiError {
-  return new ApiError('payload_too_large', { detail: `Request body is larger than ${describeBytes(limit)}.` });
+  return new ApiError('payload_too_large', {
+    detail: `Request body is larger than ${describeBytes(limit)}.`,
+  });
 }
 
 export function describeBytes(bytes: number): string {
@@ -39,7 +41,12 @@ async function collect(req: Request, limit: number): Promise<Buffer> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new ApiError('request_timeout', { detail: `The request body did not arrive within ${settings.jsonBodyTimeoutMs / 1000} s.` })),
+      () =>
+        reject(
+          new ApiError('request_timeout', {
+            detail: `The request body did not arrive within ${settings.jsonBodyTimeoutMs / 1000} s.`,
+          }),
+        ),
       settings.jsonBodyTimeoutMs,
     );
   });

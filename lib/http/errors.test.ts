@@ -3,9 +3,12 @@ import { describeForLog } from './errors';
 
 describe('describeForLog', () => {
   it('keeps the statement and the cause but never the query parameters', () => {
-    const error = Object.assign(new Error('Failed query: insert into "webhooks" ("secret") values ($1)\nparams: whsec_topsecret,other'), {
-      cause: { code: '23505', message: 'duplicate key value' },
-    });
+    const error = Object.assign(
+      new Error('Failed query: insert into "webhooks" ("secret") values ($1)\nparams: whsec_topsecret,other'),
+      {
+        cause: { code: '23505', message: 'duplicate key value' },
+      },
+    );
     const logged = describeForLog(error);
     expect(logged).toContain('insert into "webhooks"');
     expect(logged).toContain('23505 duplicate key value');

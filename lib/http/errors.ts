@@ -54,7 +54,12 @@ export function unauthenticated(detail = 'Authentication credentials were not pr
 export function describeForLog(error: unknown): string {
   const err = error as { message?: string; stack?: string; cause?: { message?: string; code?: string } };
   const message = String(err?.message ?? error).replace(/\nparams: [\s\S]*$/, '\nparams: [not logged]');
-  const cause = err?.cause?.message ? ` (cause: ${err.cause.code ? `${err.cause.code} ` : ''}${err.cause.message})` : '';
-  const stack = (err?.stack?.split('\n') ?? []).filter((line) => line.startsWith('    at ')).slice(0, 5).join('\n');
+  const cause = err?.cause?.message
+    ? ` (cause: ${err.cause.code ? `${err.cause.code} ` : ''}${err.cause.message})`
+    : '';
+  const stack = (err?.stack?.split('\n') ?? [])
+    .filter((line) => line.startsWith('    at '))
+    .slice(0, 5)
+    .join('\n');
   return `${message}${cause}${stack ? `\n${stack}` : ''}`;
 }

@@ -37,7 +37,11 @@ let db: Db;
 
 beforeAll(async () => {
   db = await getDb();
-  await db.execute(sql.raw(`create table ${name} (id integer primary key, name text, n integer, flag boolean not null, at timestamptz not null)`));
+  await db.execute(
+    sql.raw(
+      `create table ${name} (id integer primary key, name text, n integer, flag boolean not null, at timestamptz not null)`,
+    ),
+  );
   await db.insert(items).values(ROWS);
 });
 
@@ -48,7 +52,11 @@ afterAll(async () => {
 /** Ids of the rows the filter keeps. */
 async function matching(filter: unknown): Promise<number[]> {
   const raw = typeof filter === 'string' ? filter : JSON.stringify(filter);
-  const rows = await db.select({ id: items.id }).from(items).where(jsonLogicWhere(raw, FIELDS)).orderBy(asc(items.id));
+  const rows = await db
+    .select({ id: items.id })
+    .from(items)
+    .where(jsonLogicWhere(raw, FIELDS))
+    .orderBy(asc(items.id));
   return rows.map((r) => r.id);
 }
 
@@ -125,7 +133,9 @@ describe('JSON Logic filter, per operator, on a real table', () => {
   it('and, or', async () => {
     expect(await matching({ and: [{ '>': [v('id'), 1] }, { '==': [v('flag'), true] }] })).toEqual([3]);
     expect(await matching({ or: [{ '==': [v('id'), 1] }, { '==': [v('name'), 'beta'] }] })).toEqual([1, 2]);
-    expect(await matching({ or: [{ and: [{ '==': [v('id'), 1] }] }, { '==': [v('id'), 4] }] })).toEqual([1, 4]);
+    expect(await matching({ or: [{ and: [{ '==': [v('id'), 1] }] }, { '==': [v('id'), 4] }] })).toEqual([
+      1, 4,
+    ]);
   });
 
   it('! negates a rule (given alone or in a one-item list) and keeps rows where the rule was unknown', async () => {
@@ -153,7 +163,8 @@ describe('JSON Logic filter, refusals (400 naming "filter")', () => {
   });
 
   it('JSON that is not a rule', () => {
-    for (const filter of ['5', '"x"', 'null', '[]', 'true', '[{"==":[{"var":"id"},1]}]']) expect(refusal(filter)).toMatch(/one operator/);
+    for (const filter of ['5', '"x"', 'null', '[]', 'true', '[{"==":[{"var":"id"},1]}]'])
+      expect(refusal(filter)).toMatch(/one operator/);
     expect(refusal({ '==': [v('id'), 1], '!=': [v('id'), 2] })).toMatch(/exactly one operator/);
   });
 
@@ -163,8 +174,11 @@ describe('JSON Logic filter, refusals (400 naming "filter")', () => {
   });
 
   it('an unknown field, listing the allowed ones; prototype names are not fields', () => {
-    expect(refusal({ '==': [v('password'), 'x'] })).toMatch(/Unknown field "password".*id, name, n, flag, at/);
-    for (const proto of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect(refusal({ '==': [v(proto), 1] })).toMatch(/Unknown field/);
+    expect(refusal({ '==': [v('password'), 'x'] })).toMatch(
+      /Unknown field "password".*id, name, n, flag, at/,
+    );
+    for (const proto of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
+      expect(refusal({ '==': [v(proto), 1] })).toMatch(/Unknown field/);
     expect(refusal({ var: 42 })).toMatch(/"var" takes a field name/);
   });
 
@@ -199,12 +213,18 @@ describe('JSON Logic filter, refusals (400 naming "filter")', () => {
     expect(refusal(deep)).toMatch(/nested deeper than 32/);
     const wide = { or: Array.from({ length: 300 }, (_, i) => ({ '==': [v('id'), i] })) };
     expect(refusal(wide)).toMatch(/more than 256 terms/);
-    expect(refusal({ in: [v('id'), Array.from({ length: 1001 }, (_, i) => i)] })).toMatch(/at most 1000 values/);
+    expect(refusal({ in: [v('id'), Array.from({ length: 1001 }, (_, i) => i)] })).toMatch(
+      /at most 1000 values/,
+    );
     expect(refusal(`{"==":[{"var":"name"},"${'x'.repeat(20_000)}"]}`)).toMatch(/longer than/);
   });
 
   it('a large but allowed filter runs (within PostgreSQL parameter limits)', async () => {
-    expect(await matching({ in: [v('id'), Array.from({ length: 1000 }, (_, i) => i)] })).toEqual([1, 2, 3, 4]);
-    expect(await matching({ or: Array.from({ length: 200 }, (_, i) => ({ '==': [v('n'), i] })) })).toEqual([1, 2, 4]);
+    expect(await matching({ in: [v('id'), Array.from({ length: 1000 }, (_, i) => i)] })).toEqual([
+      1, 2, 3, 4,
+    ]);
+    expect(await matching({ or: Array.from({ length: 200 }, (_, i) => ({ '==': [v('n'), i] })) })).toEqual([
+      1, 2, 4,
+    ]);
   });
 });

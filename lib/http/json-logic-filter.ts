@@ -14,7 +14,20 @@ export type FilterField = { sql: AnyColumn | SQL; type: FilterFieldType };
 /** The fields a list may be filtered on, by the name a client uses (CVAT's `filter_fields`). */
 export type FilterFields = Record<string, FilterField>;
 
-export const FILTER_OPERATORS = ['and', 'or', '!', '!!', '==', '!=', '<', '<=', '>', '>=', 'in', 'var'] as const;
+export const FILTER_OPERATORS = [
+  'and',
+  'or',
+  '!',
+  '!!',
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'var',
+] as const;
 
 // Bounds that keep a hostile filter from costing more than a page of rows: terms, nesting, list sizes.
 const MAX_TERMS = 256;
@@ -53,9 +66,15 @@ class Translator {
   rule(node: unknown, depth: number): SQL {
     if (++this.terms > MAX_TERMS) fail(`The filter has more than ${MAX_TERMS} terms.`);
     if (depth > MAX_DEPTH) fail(`The filter is nested deeper than ${MAX_DEPTH} levels.`);
-    if (!isObject(node)) fail(`Each rule must be an object with one operator, such as {"==":[{"var":"id"},1]}; got ${preview(node)}.`);
+    if (!isObject(node))
+      fail(
+        `Each rule must be an object with one operator, such as {"==":[{"var":"id"},1]}; got ${preview(node)}.`,
+      );
     const keys = Object.keys(node);
-    if (keys.length !== 1) fail(`Each rule has exactly one operator; got ${keys.length === 0 ? 'none' : keys.map((k) => `"${k}"`).join(', ')}.`);
+    if (keys.length !== 1)
+      fail(
+        `Each rule has exactly one operator; got ${keys.length === 0 ? 'none' : keys.map((k) => `"${k}"`).join(', ')}.`,
+      );
     const op = keys[0];
     const args = node[op];
     switch (op) {
@@ -93,7 +112,8 @@ class Translator {
     const name = Array.isArray(ref) && ref.length === 1 ? ref[0] : ref;
     if (typeof name !== 'string') fail(`"var" takes a field name; got ${preview(ref)}.`);
     const field = Object.hasOwn(this.fields, name) ? this.fields[name] : undefined;
-    if (!field) fail(`Unknown field "${name}" in the filter. Use one of: ${Object.keys(this.fields).join(', ')}.`);
+    if (!field)
+      fail(`Unknown field "${name}" in the filter. Use one of: ${Object.keys(this.fields).join(', ')}.`);
     return { ...field, name };
   }
 
@@ -102,7 +122,8 @@ class Translator {
   }
 
   private compare(op: Comparison, args: unknown): SQL {
-    if (!Array.isArray(args) || args.length !== 2) fail(`"${op}" takes 2 arguments: a field ({"var": "…"}) and a value.`);
+    if (!Array.isArray(args) || args.length !== 2)
+      fail(`"${op}" takes 2 arguments: a field ({"var": "…"}) and a value.`);
     const left = this.varOf(args[0]);
     const right = left ? null : this.varOf(args[1]);
     const field = left ?? right;
@@ -130,11 +151,13 @@ class Translator {
 
   /** `{"in": [{"var": f}, [a, b]]}`: f is one of them; `{"in": ["text", {"var": f}]}`: f contains the text. */
   private contains(args: unknown): SQL {
-    if (!Array.isArray(args) || args.length !== 2) fail('"in" takes 2 arguments: a field and a list of values, or a text and a field.');
+    if (!Array.isArray(args) || args.length !== 2)
+      fail('"in" takes 2 arguments: a field and a list of values, or a text and a field.');
     const field = this.varOf(args[0]);
     if (field) {
       const list = args[1];
-      if (!Array.isArray(list)) fail(`"in" needs a list of values for "${field.name}"; got ${preview(list)}.`);
+      if (!Array.isArray(list))
+        fail(`"in" needs a list of values for "${field.name}"; got ${preview(list)}.`);
       if (list.length > MAX_LIST) fail(`"in" takes at most ${MAX_LIST} values.`);
       const values = list.filter((v) => v !== null).map((v) => this.value(field, v));
       const isNullIncluded = values.length < list.length;
@@ -143,14 +166,16 @@ class Translator {
     }
     const container = this.varOf(args[1]);
     if (!container) fail('"in" needs a field ({"var": "…"}) as one of its arguments.');
-    if (container.type !== 'string') fail(`"in" with a value first looks inside a text field; "${container.name}" is not one.`);
+    if (container.type !== 'string')
+      fail(`"in" with a value first looks inside a text field; "${container.name}" is not one.`);
     const needle = this.value(container, args[0]);
     return sql`(strpos(${container.sql}, ${needle}) > 0)`;
   }
 
   /** A JSON value as a typed SQL parameter for `field`, or a 400 saying what was expected. */
   private value(field: FilterField & { name: string }, raw: unknown): SQL {
-    const wrong: (expected: string) => never = (expected) => fail(`"${field.name}" takes ${expected}; got ${preview(raw)}.`);
+    const wrong: (expected: string) => never = (expected) =>
+      fail(`"${field.name}" takes ${expected}; got ${preview(raw)}.`);
     switch (field.type) {
       case 'integer': {
         const n = typeof raw === 'string' && /^-?\d{1,10}$/.test(raw.trim()) ? Number(raw) : raw;

@@ -9,20 +9,35 @@ const RESERVED = new Set(['page', 'page_size', 'sort', 'search', 'org', 'org_id'
 export function parseListQuery(url: URL): ListQuery {
   const filters = new Map<string, string>();
   // An empty filter is no filter, as with django-filter behind CVAT (`?owner=` lists everything).
-  for (const [key, value] of url.searchParams) if (!RESERVED.has(key) && value !== '') filters.set(key, value);
+  for (const [key, value] of url.searchParams)
+    if (!RESERVED.has(key) && value !== '') filters.set(key, value);
   const search = url.searchParams.get('search')?.trim();
-  if (search && search.length > 256) throw invalid('search', 'Ensure this field has no more than 256 characters.');
-  return { search: search || undefined, sort: url.searchParams.get('sort') || undefined, filter: url.searchParams.get('filter') || undefined, filters };
+  if (search && search.length > 256)
+    throw invalid('search', 'Ensure this field has no more than 256 characters.');
+  return {
+    search: search || undefined,
+    sort: url.searchParams.get('sort') || undefined,
+    filter: url.searchParams.get('filter') || undefined,
+    filters,
+  };
 }
 
 /** `sort=name,-id` over the named columns; an unknown field is a 400 naming it. */
-export function orderBy(sort: string | undefined, sortable: Record<string, AnyColumn | SQL>, fallback: SQL[]): SQL[] {
+export function orderBy(
+  sort: string | undefined,
+  sortable: Record<string, AnyColumn | SQL>,
+  fallback: SQL[],
+): SQL[] {
   if (!sort) return fallback;
   const out: SQL[] = [];
   for (const raw of sort.split(',')) {
     const field = raw.trim().replace(/^-/, '');
     const column = sortable[field];
-    if (!column) throw invalid('sort', `Unsupported sort field "${field}". Use one of: ${Object.keys(sortable).join(', ')}.`);
+    if (!column)
+      throw invalid(
+        'sort',
+        `Unsupported sort field "${field}". Use one of: ${Object.keys(sortable).join(', ')}.`,
+      );
     out.push(raw.trim().startsWith('-') ? desc(column) : asc(column));
   }
   return [...out, ...fallback];
@@ -32,7 +47,8 @@ export function orderBy(sort: string | undefined, sortable: Record<string, AnyCo
 export function intFilter(query: ListQuery, name: string): number | undefined {
   const raw = query.filters.get(name);
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2147483647) throw invalid(name, 'A valid integer is required.');
+  if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2147483647)
+    throw invalid(name, 'A valid integer is required.');
   return Number(raw);
 }
 

@@ -22,7 +22,9 @@ describe('pagination', () => {
       previous: 'https://h.example/api/projects?search=a+b&page=1&page_size=2',
       results: [1, 2],
     });
-    expect(paginated(url('page_size=2&page=3'), 'http://x', parsePage(url('page_size=2&page=3')), 5, [5]).next).toBeNull();
+    expect(
+      paginated(url('page_size=2&page=3'), 'http://x', parsePage(url('page_size=2&page=3')), 5, [5]).next,
+    ).toBeNull();
     expect(() => paginated(url('page=4'), 'http://x', parsePage(url('page=4')), 5, [])).toThrow();
   });
 });

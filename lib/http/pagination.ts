@@ -12,7 +12,8 @@ export function parsePage(url: URL): Page {
   if (!Number.isInteger(page) || page < 1 || page > 1e9) throw invalid('page', 'Invalid page.');
   if (rawSize === 'all') return { limit: null, offset: 0, page: 1, pageSize: 'all' };
   const size = rawSize === null || rawSize === '' ? DEFAULT_PAGE_SIZE : Number(rawSize);
-  if (!Number.isInteger(size) || size < 1) throw invalid('page_size', 'A positive integer or "all" is required.');
+  if (!Number.isInteger(size) || size < 1)
+    throw invalid('page_size', 'A positive integer or "all" is required.');
   const pageSize = Math.min(size, MAX_PAGE_SIZE);
   return { limit: pageSize, offset: (page - 1) * pageSize, page, pageSize };
 }
@@ -22,13 +23,21 @@ export function parsePage(url: URL): Page {
  * with links to the next ones, rather than every row at once.
  */
 export function boundPage(page: Page): Page {
-  return page.pageSize === 'all' ? { limit: MAX_PAGE_SIZE, offset: 0, page: 1, pageSize: MAX_PAGE_SIZE } : page;
+  return page.pageSize === 'all'
+    ? { limit: MAX_PAGE_SIZE, offset: 0, page: 1, pageSize: MAX_PAGE_SIZE }
+    : page;
 }
 
 export type Paginated<T> = { count: number; next: string | null; previous: string | null; results: T[] };
 
 /** CVAT's list body, with absolute next/previous links built from the request URL. */
-export function paginated<T>(url: URL, baseUrl: string, page: Page, count: number, results: T[]): Paginated<T> {
+export function paginated<T>(
+  url: URL,
+  baseUrl: string,
+  page: Page,
+  count: number,
+  results: T[],
+): Paginated<T> {
   const link = (n: number) => {
     const u = new URL(url.pathname + url.search, baseUrl);
     u.searchParams.set('page', String(n));
@@ -38,5 +47,10 @@ export function paginated<T>(url: URL, baseUrl: string, page: Page, count: numbe
   if (page.pageSize === 'all') return { count, next: null, previous: null, results };
   const hasNext = page.offset + results.length < count;
   if (results.length === 0 && page.page > 1) throw notFound('Invalid page.');
-  return { count, next: hasNext ? link(page.page + 1) : null, previous: page.page > 1 ? link(page.page - 1) : null, results };
+  return {
+    count,
+    next: hasNext ? link(page.page + 1) : null,
+    previous: page.page > 1 ? link(page.page - 1) : null,
+    results,
+  };
 }

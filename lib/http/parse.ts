@@ -29,8 +29,10 @@ export const zodMessages: z.core.$ZodErrorMap = (issue) => {
     if (issue.input === null) return 'This field may not be null.';
     return `Expected ${issue.expected}, received ${describe(issue.input)}.`;
   }
-  if (issue.code === 'too_big' && issue.origin === 'string') return `Ensure this field has no more than ${issue.maximum} characters.`;
-  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) return 'This field may not be blank.';
+  if (issue.code === 'too_big' && issue.origin === 'string')
+    return `Ensure this field has no more than ${issue.maximum} characters.`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1)
+    return 'This field may not be blank.';
   return undefined;
 };
 
@@ -56,7 +58,9 @@ export async function readJson(req: Request): Promise<unknown> {
 function requireJsonType(req: Request) {
   const type = req.headers.get('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
-    throw new ApiError('unsupported_media_type', { detail: `Unsupported media type "${type || 'none'}" in request. Send application/json.` });
+    throw new ApiError('unsupported_media_type', {
+      detail: `Unsupported media type "${type || 'none'}" in request. Send application/json.`,
+    });
   }
 }
 
@@ -72,7 +76,9 @@ function parseJson(text: string): unknown {
   } catch (error) {
     // V8 quotes the text around the error (`..."password": hunter2"... is not valid JSON`): that text
     // may be a password or a webhook secret, and answers end up in logs. Say what, not the bytes.
-    const reason = (error as Error).message.replace(/(^|, )(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '') || 'Invalid JSON';
+    const reason =
+      (error as Error).message.replace(/(^|, )(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '') ||
+      'Invalid JSON';
     throw invalid('non_field_errors', `JSON parse error - ${reason}`);
   }
   const problem = findProblem(body);
@@ -115,9 +121,14 @@ function findProblem(root: unknown): { where: string; message: string } | null {
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    if (path.length >= MAX_JSON_DEPTH) return { where: where(path.slice(0, 1)), message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted.` };
+    if (path.length >= MAX_JSON_DEPTH)
+      return {
+        where: where(path.slice(0, 1)),
+        message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted.`,
+      };
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return { where: where([...path, key.replaceAll('\u0000', '')]), message: NULL_CHARACTER_MESSAGE };
+      if (key.includes('\u0000'))
+        return { where: where([...path, key.replaceAll('\u0000', '')]), message: NULL_CHARACTER_MESSAGE };
       stack.push({ value: item, path: [...path, key] });
     }
   }
@@ -151,6 +162,7 @@ export function parseId(value: string | null | undefined, field = 'id'): number 
 export function parseIntParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return undefined;
-  if (!/^-?\d{1,10}$/.test(raw) || Math.abs(Number(raw)) > 2147483647) throw invalid(name, 'A valid integer is required.');
+  if (!/^-?\d{1,10}$/.test(raw) || Math.abs(Number(raw)) > 2147483647)
+    throw invalid(name, 'A valid integer is required.');
   return Number(raw);
 }

@@ -13,7 +13,13 @@ import { parseListQuery, type ListQuery } from './list-query';
 import { isStateChanging, requireSameOrigin } from './same-origin';
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
-export type RouteContext = { req: Request; url: URL; params: Record<string, string>; db: Db; baseUrl: string };
+export type RouteContext = {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  db: Db;
+  baseUrl: string;
+};
 export type AuthedContext = RouteContext & { actor: Actor };
 
 export function json(data: unknown, status = 200): Response {
@@ -49,7 +55,8 @@ async function admitBody(req: Request, kind: 'json' | 'stream') {
     return;
   }
   const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > settings.maxUploadBytes) throw tooLarge(settings.maxUploadBytes);
+  if (declared !== null && Number(declared) > settings.maxUploadBytes)
+    throw tooLarge(settings.maxUploadBytes);
 }
 
 /**
@@ -66,7 +73,14 @@ export function apiRoute(handler: (ctx: AuthedContext) => Promise<Response>, opt
 }
 
 /** GET of a paginated list: `list` gets the parsed query and page and returns `{count, results}`. */
-export function listRoute(list: (db: Db, actor: Actor, query: ListQuery, page: Page) => Promise<{ count: number; results: unknown[] }>) {
+export function listRoute(
+  list: (
+    db: Db,
+    actor: Actor,
+    query: ListQuery,
+    page: Page,
+  ) => Promise<{ count: number; results: unknown[] }>,
+) {
   return apiRoute(async ({ db, actor, url, baseUrl }) => {
     const page = parsePage(url);
     const { count, results } = await list(db, actor, parseListQuery(url), page);
@@ -76,11 +90,15 @@ export function listRoute(list: (db: Db, actor: Actor, query: ListQuery, page: P
 
 async function buildContext(req: Request, next: NextContext): Promise<RouteContext> {
   const raw = next?.params ? await next.params : {};
-  const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]));
+  const params = Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]),
+  );
   const url = new URL(req.url);
   // PostgreSQL text cannot hold U+0000: no object has it in its key, and no filter can match it.
   if (Object.values(params).some((v) => v.includes('\u0000'))) throw notFound();
-  for (const [name, value] of url.searchParams) if (value.includes('\u0000') || name.includes('\u0000')) throw invalid(name.replaceAll('\u0000', ''), NULL_CHARACTER_MESSAGE);
+  for (const [name, value] of url.searchParams)
+    if (value.includes('\u0000') || name.includes('\u0000'))
+      throw invalid(name.replaceAll('\u0000', ''), NULL_CHARACTER_MESSAGE);
   return { req, url, params, db: await getDb(), baseUrl: getBaseUrl(req) };
 }
 
@@ -98,7 +116,8 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
 };
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return Response.json(error.body, { status: error.status, headers: error.headers });
+  if (error instanceof ApiError)
+    return Response.json(error.body, { status: error.status, headers: error.headers });
   const code = (error as { code?: string })?.code ?? (error as { cause?: { code?: string } })?.cause?.code;
   const known = code ? PG_CLIENT_ERRORS[code] : undefined;
   if (known) return json({ non_field_errors: [known.message] }, known.status);

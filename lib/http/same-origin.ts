@@ -38,5 +38,7 @@ export function requireSameOrigin(req: Request): void {
 }
 
 function crossSite() {
-  return forbidden('Cross-site request refused: changes made with a browser session must come from Herald itself.');
+  return forbidden(
+    'Cross-site request refused: changes made with a browser session must come from Herald itself.',
+  );
 }

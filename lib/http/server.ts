@@ -43,9 +43,18 @@ function findRoute(pathname: string): Route | undefined {
   return routes.find((r) => r.pattern.test(pathname));
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -82,7 +91,9 @@ export function createHeraldServer(handle: Handler): http.Server {
   limitConnections(server, http_.maxConnections, http_.maxConnectionsPerAddress);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: net.Socket) => {
     if (!socket.writable) return socket.destroy();
-    const headers = Object.entries(SECURITY_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const headers = Object.entries(SECURITY_HEADERS)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     // llhttp knows the standard methods only: anything else is a method no route serves.
     const status =
       error.code === 'HPE_INVALID_METHOD'
@@ -111,7 +122,17 @@ function logAccess(req: http.IncomingMessage, res: http.ServerResponse, requestI
   // Named here: the socket's 'close' comes outside the request's async context.
   res.once('close', () => {
     const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-    log[level]({ request_id: requestId, method: req.method, path, status: res.statusCode, duration_ms: Math.round(durationMs * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }) }, 'request');
+    log[level](
+      {
+        request_id: requestId,
+        method: req.method,
+        path,
+        status: res.statusCode,
+        duration_ms: Math.round(durationMs * 10) / 10,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      },
+      'request',
+    );
   });
 }
 
@@ -166,7 +187,11 @@ function admit(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   }
   const method = req.method ?? 'GET';
   if (!KNOWN_METHODS.has(method) || (!isApi && !['GET', 'HEAD', 'POST', 'OPTIONS'].includes(method))) {
-    const allow = isApi ? (findRoute(pathname)?.allow ?? null) : pathname.startsWith('/_next/') ? 'GET, HEAD' : PAGE_METHODS;
+    const allow = isApi
+      ? (findRoute(pathname)?.allow ?? null)
+      : pathname.startsWith('/_next/')
+        ? 'GET, HEAD'
+        : PAGE_METHODS;
     if (allow === null) sendJson(res, 404, { detail: 'Not found.' });
     else if (isApi) sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { allow });
     else {
@@ -233,9 +258,16 @@ function limitConnections(server: http.Server, max: number, perAddress: number) 
  */
 export async function learnAllowedMethods(server: http.Server, distDir = '.next'): Promise<void> {
   const address = server.address() as net.AddressInfo;
-  const host = address.address === '0.0.0.0' || address.address === '::' ? (address.family === 'IPv6' ? '::1' : '127.0.0.1') : address.address;
+  const host =
+    address.address === '0.0.0.0' || address.address === '::'
+      ? address.family === 'IPv6'
+        ? '::1'
+        : '127.0.0.1'
+      : address.address;
   const port = address.port;
-  const manifest = JSON.parse(fs.readFileSync(path.join(distDir, 'app-path-routes-manifest.json'), 'utf8')) as Record<string, string>;
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(distDir, 'app-path-routes-manifest.json'), 'utf8'),
+  ) as Record<string, string>;
   const patterns = Object.values(manifest).filter((p) => p === '/api' || p.startsWith('/api/'));
   const learnt = await Promise.all(
     patterns.map(async (pattern) => {
@@ -249,9 +281,30 @@ export async function learnAllowedMethods(server: http.Server, distDir = '.next'
         req.end();
       });
       const segments = pattern.split('/').filter(Boolean);
-      const regex = segments.map((s) => (s.startsWith('[...') ? '.+' : s.startsWith('[') ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
-      return allow ? { pattern: new RegExp(`^/${regex}/?$`), specificity: segments.filter((s) => !s.startsWith('[')).length * 100 - (pattern.includes('[...') ? 50 : 0) + segments.length, allow } : null;
+      const regex = segments
+        .map((s) =>
+          s.startsWith('[...')
+            ? '.+'
+            : s.startsWith('[')
+              ? '[^/]+'
+              : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/');
+      return allow
+        ? {
+            pattern: new RegExp(`^/${regex}/?$`),
+            specificity:
+              segments.filter((s) => !s.startsWith('[')).length * 100 -
+              (pattern.includes('[...') ? 50 : 0) +
+              segments.length,
+            allow,
+          }
+        : null;
     }),
   );
-  routes.splice(0, routes.length, ...learnt.filter((r): r is Route => r !== null).sort((a, b) => b.specificity - a.specificity));
+  routes.splice(
+    0,
+    routes.length,
+    ...learnt.filter((r): r is Route => r !== null).sort((a, b) => b.specificity - a.specificity),
+  );
 }

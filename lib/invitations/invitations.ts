@@ -26,7 +26,10 @@ export const FILTER_FIELDS: FilterFields = {
 
 /** Addressed to the user: linked to their account, or sent to their email before it existed (see registerUser). */
 function addressedTo(actor: Actor): SQL {
-  return or(eq(invitations.userId, actor.user.id), and(isNull(invitations.userId), sql`lower(${invitations.email}) = lower(${actor.user.email})`))!;
+  return or(
+    eq(invitations.userId, actor.user.id),
+    and(isNull(invitations.userId), sql`lower(${invitations.email}) = lower(${actor.user.email})`),
+  )!;
 }
 
 /** Staff see their organizations' invitations; everyone sees the ones addressed to them. */
@@ -36,16 +39,29 @@ function visibleTo(actor: Actor): SQL | undefined {
 }
 
 function isAddressedTo(invitation: InvitationRow, actor: Actor): boolean {
-  return invitation.userId === actor.user.id || (invitation.userId === null && invitation.email.toLowerCase() === actor.user.email.toLowerCase());
+  return (
+    invitation.userId === actor.user.id ||
+    (invitation.userId === null && invitation.email.toLowerCase() === actor.user.email.toLowerCase())
+  );
 }
 
 export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [visibleTo(actor), orgContextWhere(actor.org, invitations.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  const filters: (SQL | undefined)[] = [
+    visibleTo(actor),
+    orgContextWhere(actor.org, invitations.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
+  ];
   const userId = intFilter(query, 'user_id');
   if (userId !== undefined) {
     // Whose email an invitation went to is not told before they accept it (security.md): others filter on accepted ones only.
     if (userId === actor.user.id) filters.push(addressedTo(actor));
-    else filters.push(and(eq(invitations.userId, userId), actor.user.isSuperuser ? undefined : sql`${invitations.acceptedDate} is not null`));
+    else
+      filters.push(
+        and(
+          eq(invitations.userId, userId),
+          actor.user.isSuperuser ? undefined : sql`${invitations.acceptedDate} is not null`,
+        ),
+      );
   }
   const role = query.filters.get('role');
   if (role !== undefined) filters.push(eq(invitations.role, role as Role));
@@ -65,7 +81,10 @@ export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, pa
 }
 
 async function loadInvitation(tx: Tx, key: string) {
-  const [invitation] = key.length <= 128 ? await tx.select().from(invitations).where(eq(invitations.key, key)).for('update') : [];
+  const [invitation] =
+    key.length <= 128
+      ? await tx.select().from(invitations).where(eq(invitations.key, key)).for('update')
+      : [];
   if (!invitation) throw notFound();
   return invitation;
 }
@@ -78,15 +97,20 @@ export async function getInvitation(tx: Tx, actor: Actor, key: string) {
 }
 
 export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvitationInput) {
-  if (actor.org.kind !== 'org') throw invalid('non_field_errors', 'Invitations are sent from an organization: give org or org_id.');
+  if (actor.org.kind !== 'org')
+    throw invalid('non_field_errors', 'Invitations are sent from an organization: give org or org_id.');
   const organizationId = actor.org.id;
-  if (!isOrgStaff(actor.user, actor.org.role)) throw forbidden('Only the owner or a maintainer may invite people.');
+  if (!isOrgStaff(actor.user, actor.org.role))
+    throw forbidden('Only the owner or a maintainer may invite people.');
   if (actor.org.role === 'maintainer' && input.role === 'maintainer' && !actor.user.isSuperuser) {
     throw forbidden('Only the owner may invite maintainers.');
   }
   // The same answer whether or not the email has an account (security.md): an invitation to an email
   // without one waits, and is linked to the account registered with it later (registerUser).
-  const [invitee] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${input.email})`);
+  const [invitee] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${input.email})`);
   if (invitee) {
     const [member] = await tx
       .select({ id: memberships.id })
@@ -95,16 +119,41 @@ export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvita
     if (member) throw invalid('email', 'This user is already a member of the organization.');
   }
   const [pending] = await tx
-    .select({ key: invitations.key, createdDate: invitations.createdDate, acceptedDate: invitations.acceptedDate })
+    .select({
+      key: invitations.key,
+      createdDate: invitations.createdDate,
+      acceptedDate: invitations.acceptedDate,
+    })
     .from(invitations)
-    .where(and(sql`lower(${invitations.email}) = lower(${input.email})`, eq(invitations.organizationId, organizationId), isNull(invitations.acceptedDate)));
-  if (pending && !isExpired(pending as never)) throw invalid('email', 'An invitation to this email is already pending.');
+    .where(
+      and(
+        sql`lower(${invitations.email}) = lower(${input.email})`,
+        eq(invitations.organizationId, organizationId),
+        isNull(invitations.acceptedDate),
+      ),
+    );
+  if (pending && !isExpired(pending as never))
+    throw invalid('email', 'An invitation to this email is already pending.');
   const [invitation] = await tx
     .insert(invitations)
-    .values({ key: randomBytes(32).toString('hex'), ownerId: actor.user.id, userId: invitee?.id ?? null, email: input.email, organizationId, role: input.role })
+    .values({
+      key: randomBytes(32).toString('hex'),
+      ownerId: actor.user.id,
+      userId: invitee?.id ?? null,
+      email: input.email,
+      organizationId,
+      role: input.role,
+    })
     .returning();
   const [after] = await representInvitations(tx, [invitation], actor);
-  await recordChange(tx, actor, { action: 'create', resource: 'invitation', organizationId, projectId: null, before: null, after });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'invitation',
+    organizationId,
+    projectId: null,
+    before: null,
+    after,
+  });
   return after;
 }
 
@@ -112,20 +161,39 @@ export async function createInvitation(tx: Tx, actor: Actor, input: CreateInvita
 export async function acceptInvitation(tx: Tx, actor: Actor, key: string) {
   const invitation = await loadInvitation(tx, key);
   if (!isAddressedTo(invitation, actor)) throw forbidden('This invitation is addressed to someone else.');
-  if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
+  if (invitation.acceptedDate)
+    throw invalid('non_field_errors', 'This invitation has already been accepted.');
   if (isExpired(invitation)) throw invalid('non_field_errors', 'This invitation has expired.');
   const [existing] = await tx
     .select({ id: memberships.id })
     .from(memberships)
-    .where(and(eq(memberships.userId, actor.user.id), eq(memberships.organizationId, invitation.organizationId)));
+    .where(
+      and(eq(memberships.userId, actor.user.id), eq(memberships.organizationId, invitation.organizationId)),
+    );
   if (existing) throw invalid('non_field_errors', 'You are already a member of this organization.');
-  await tx.update(invitations).set({ acceptedDate: new Date(), userId: actor.user.id }).where(eq(invitations.key, key));
+  await tx
+    .update(invitations)
+    .set({ acceptedDate: new Date(), userId: actor.user.id })
+    .where(eq(invitations.key, key));
   const [membership] = await tx
     .insert(memberships)
-    .values({ userId: actor.user.id, organizationId: invitation.organizationId, role: invitation.role, isActive: true, invitationKey: key })
+    .values({
+      userId: actor.user.id,
+      organizationId: invitation.organizationId,
+      role: invitation.role,
+      isActive: true,
+      invitationKey: key,
+    })
     .returning();
   const [after] = await representMemberships(tx, [membership], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'create', resource: 'membership', organizationId: invitation.organizationId, projectId: null, before: null, after });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'membership',
+    organizationId: invitation.organizationId,
+    projectId: null,
+    before: null,
+    after,
+  });
   return after;
 }
 
@@ -134,12 +202,20 @@ export async function deleteInvitation(tx: Tx, actor: Actor, key: string, how: '
   const invitation = await loadInvitation(tx, key);
   if (how === 'decline') {
     if (!isAddressedTo(invitation, actor)) throw forbidden('This invitation is addressed to someone else.');
-    if (invitation.acceptedDate) throw invalid('non_field_errors', 'This invitation has already been accepted.');
+    if (invitation.acceptedDate)
+      throw invalid('non_field_errors', 'This invitation has already been accepted.');
   } else {
     const role = await findActorRole(tx, actor, invitation.organizationId);
     if (!isOrgStaff(actor.user, role)) throw forbidden();
   }
   const [before] = await representInvitations(tx, [invitation], actor);
-  await recordChange(tx, actor, { action: 'delete', resource: 'invitation', organizationId: invitation.organizationId, projectId: null, before, after: null });
+  await recordChange(tx, actor, {
+    action: 'delete',
+    resource: 'invitation',
+    organizationId: invitation.organizationId,
+    projectId: null,
+    before,
+    after: null,
+  });
   await tx.delete(invitations).where(eq(invitations.key, key));
 }

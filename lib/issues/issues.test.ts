@@ -2,7 +2,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTask, createTeam, expectClientError, ids, jobsOf } from '@/lib/testing/fixtures';
 import { api } from '@/lib/testing/test-api';
 
-const ISSUE_KEYS = ['url', 'id', 'frame', 'position', 'job', 'owner', 'assignee', 'resolved', 'created_date', 'updated_date', 'comments'].sort();
+const ISSUE_KEYS = [
+  'url',
+  'id',
+  'frame',
+  'position',
+  'job',
+  'owner',
+  'assignee',
+  'resolved',
+  'created_date',
+  'updated_date',
+  'comments',
+].sort();
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
@@ -11,14 +23,28 @@ describe('issues', () => {
   let jobs: { id: number; start_frame: number; stop_frame: number }[];
   beforeAll(async () => {
     t = await createTeam();
-    const task = await createTask(t.owner, { name: 'issues', segment_size: 3 }, { frames: 6, query: `?org=${t.org.slug}` });
+    const task = await createTask(
+      t.owner,
+      { name: 'issues', segment_size: 3 },
+      { frames: 6, query: `?org=${t.org.slug}` },
+    );
     jobs = await jobsOf(task.id, t.owner);
     await api.patch(`/api/jobs/${jobs[0].id}`, { assignee: t.worker.id }, { as: t.owner });
   });
 
   it('creates an issue whose message becomes the first comment', async () => {
     const job = jobs[1];
-    const created = await api.post('/api/issues', { job: job.id, frame: 4, position: [1, 2.5, 30, 40], message: 'looks wrong', assignee: t.supervisor.id }, { as: t.maintainer });
+    const created = await api.post(
+      '/api/issues',
+      {
+        job: job.id,
+        frame: 4,
+        position: [1, 2.5, 30, 40],
+        message: 'looks wrong',
+        assignee: t.supervisor.id,
+      },
+      { as: t.maintainer },
+    );
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(ISSUE_KEYS);
     expect(created.body).toMatchObject({
@@ -34,7 +60,11 @@ describe('issues', () => {
     expect((await api.get(`/api/issues/${created.body.id}`, { as: t.owner })).body).toEqual(created.body);
     const comments = await api.get(`/api/comments?issue_id=${created.body.id}`, { as: t.owner });
     expect(comments.body.count).toBe(1);
-    expect(comments.body.results[0]).toMatchObject({ issue: created.body.id, message: 'looks wrong', owner: { id: t.maintainer.id } });
+    expect(comments.body.results[0]).toMatchObject({
+      issue: created.body.id,
+      message: 'looks wrong',
+      owner: { id: t.maintainer.id },
+    });
     expect((await api.get(`/api/jobs/${job.id}`, { as: t.owner })).body.issues.count).toBe(1);
     expect(ids(await api.get(`/api/issues?job_id=${job.id}`, { as: t.owner }))).toEqual([created.body.id]);
   });
@@ -68,14 +98,31 @@ describe('issues', () => {
       expect(Object.keys(reply.body), JSON.stringify(body).slice(0, 80)).toEqual([field]);
     }
     expect(ids(await api.get(`/api/issues?job_id=${job.id}&page_size=all`, { as: t.owner })).length).toBe(1);
-    expectClientError(await api.post('/api/issues', { ...base, job: jobs[0].id, frame: 0 }, { as: t.stranger }), 403);
+    expectClientError(
+      await api.post('/api/issues', { ...base, job: jobs[0].id, frame: 0 }, { as: t.stranger }),
+      403,
+    );
   });
 
   it('is updated: resolved, position, assignee', async () => {
-    const issue = (await api.post('/api/issues', { job: jobs[2]?.id ?? jobs[1].id, frame: jobs[1].start_frame, position: [5, 5], message: 'fix' }, { as: t.owner })).body;
-    const patched = await api.patch(`/api/issues/${issue.id}`, { resolved: true, position: [6, 6, 7, 7], assignee: t.maintainer.id }, { as: t.owner });
+    const issue = (
+      await api.post(
+        '/api/issues',
+        { job: jobs[2]?.id ?? jobs[1].id, frame: jobs[1].start_frame, position: [5, 5], message: 'fix' },
+        { as: t.owner },
+      )
+    ).body;
+    const patched = await api.patch(
+      `/api/issues/${issue.id}`,
+      { resolved: true, position: [6, 6, 7, 7], assignee: t.maintainer.id },
+      { as: t.owner },
+    );
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ resolved: true, position: [6, 6, 7, 7], assignee: { id: t.maintainer.id } });
+    expect(patched.body).toMatchObject({
+      resolved: true,
+      position: [6, 6, 7, 7],
+      assignee: { id: t.maintainer.id },
+    });
     const cleared = await api.patch(`/api/issues/${issue.id}`, { assignee: null }, { as: t.owner });
     expect(cleared.body).toMatchObject({ assignee: null, resolved: true, position: [6, 6, 7, 7] });
     for (const [body, field] of [
@@ -89,29 +136,65 @@ describe('issues', () => {
       expectClientError(reply, 400);
       expect(Object.keys(reply.body)).toEqual([field]);
     }
-    expect((await api.get(`/api/issues/${issue.id}`, { as: t.owner })).body).toMatchObject({ assignee: null, resolved: true });
-    expect(ids(await api.get(`/api/issues?resolved=true&job_id=${issue.job}`, { as: t.owner }))).toEqual([issue.id]);
+    expect((await api.get(`/api/issues/${issue.id}`, { as: t.owner })).body).toMatchObject({
+      assignee: null,
+      resolved: true,
+    });
+    expect(ids(await api.get(`/api/issues?resolved=true&job_id=${issue.job}`, { as: t.owner }))).toEqual([
+      issue.id,
+    ]);
     expectClientError(await api.get('/api/issues?resolved=maybe', { as: t.owner }), 400);
     expectClientError(await api.get('/api/issues?job_id=abc', { as: t.owner }), 400);
   });
 
   it('a worker sees and raises issues on their jobs only', async () => {
     const mine = jobs[0];
-    const raised = await api.post('/api/issues', { job: mine.id, frame: 0, position: [1, 1], message: 'by worker' }, { as: t.worker });
+    const raised = await api.post(
+      '/api/issues',
+      { job: mine.id, frame: 0, position: [1, 1], message: 'by worker' },
+      { as: t.worker },
+    );
     expect(raised.status).toBe(201);
-    const foreign = (await api.post('/api/issues', { job: jobs[1].id, frame: 3, position: [1, 1], message: 'other' }, { as: t.owner })).body;
-    expectClientError(await api.post('/api/issues', { job: jobs[1].id, frame: 3, position: [1, 1], message: 'w' }, { as: t.worker }), 403);
+    const foreign = (
+      await api.post(
+        '/api/issues',
+        { job: jobs[1].id, frame: 3, position: [1, 1], message: 'other' },
+        { as: t.owner },
+      )
+    ).body;
+    expectClientError(
+      await api.post(
+        '/api/issues',
+        { job: jobs[1].id, frame: 3, position: [1, 1], message: 'w' },
+        { as: t.worker },
+      ),
+      403,
+    );
     expectClientError(await api.get(`/api/issues/${foreign.id}`, { as: t.worker }), 403);
-    expect(ids(await api.get(`/api/issues?org=${t.org.slug}&page_size=all`, { as: t.worker }))).toEqual([raised.body.id]);
-    expect((await api.patch(`/api/issues/${raised.body.id}`, { resolved: true }, { as: t.worker })).status).toBe(200);
-    expectClientError(await api.patch(`/api/issues/${foreign.id}`, { resolved: true }, { as: t.worker }), 403);
+    expect(ids(await api.get(`/api/issues?org=${t.org.slug}&page_size=all`, { as: t.worker }))).toEqual([
+      raised.body.id,
+    ]);
+    expect(
+      (await api.patch(`/api/issues/${raised.body.id}`, { resolved: true }, { as: t.worker })).status,
+    ).toBe(200);
+    expectClientError(
+      await api.patch(`/api/issues/${foreign.id}`, { resolved: true }, { as: t.worker }),
+      403,
+    );
     expectClientError(await api.get(`/api/issues/${foreign.id}`, { as: t.stranger }), 403);
     expect(ids(await api.get('/api/issues?page_size=all', { as: t.stranger }))).toEqual([]);
   });
 
   it('deleting an issue removes its comments', async () => {
-    const issue = (await api.post('/api/issues', { job: jobs[0].id, frame: 1, position: [1, 1], message: 'first' }, { as: t.owner })).body;
-    const reply = (await api.post('/api/comments', { issue: issue.id, message: 'second' }, { as: t.worker })).body;
+    const issue = (
+      await api.post(
+        '/api/issues',
+        { job: jobs[0].id, frame: 1, position: [1, 1], message: 'first' },
+        { as: t.owner },
+      )
+    ).body;
+    const reply = (await api.post('/api/comments', { issue: issue.id, message: 'second' }, { as: t.worker }))
+      .body;
     const all = ids(await api.get(`/api/comments?issue_id=${issue.id}`, { as: t.owner }));
     expect(all).toHaveLength(2);
     expectClientError(await api.delete(`/api/issues/${issue.id}`, { as: t.worker }), 403);
@@ -119,6 +202,7 @@ describe('issues', () => {
     expectClientError(await api.get(`/api/issues/${issue.id}`, { as: t.owner }), 404);
     for (const id of all) expectClientError(await api.get(`/api/comments/${id}`, { as: t.owner }), 404);
     expectClientError(await api.get(`/api/comments/${reply.id}`, { as: t.worker }), 404);
-    for (const bad of ['0', '-1', 'abc', '99999999999']) expectClientError(await api.delete(`/api/issues/${bad}`, { as: t.owner }), 404);
+    for (const bad of ['0', '-1', 'abc', '99999999999'])
+      expectClientError(await api.delete(`/api/issues/${bad}`, { as: t.owner }), 404);
   });
 });

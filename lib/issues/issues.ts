@@ -48,7 +48,11 @@ export async function loadIssue(tx: Tx, actor: Actor, id: number, action: Action
 }
 
 export async function listIssues(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  const filters: (SQL | undefined)[] = [
+    visibleWhere(actor.user, issueRule),
+    orgContextWhere(actor.org, tasks.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
+  ];
   const jobId = intFilter(query, 'job_id') ?? intFilter(query, 'job');
   if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
   const taskId = intFilter(query, 'task_id');
@@ -60,20 +64,35 @@ export async function listIssues(tx: Tx, actor: Actor, query: ListQuery, page: P
     if (resolved !== 'true' && resolved !== 'false') throw invalid('resolved', 'Must be true or false.');
     filters.push(eq(issues.resolved, resolved === 'true'));
   }
-  for (const [key, column] of [['owner', issues.ownerId], ['assignee', issues.assigneeId]] as const) {
+  for (const [key, column] of [
+    ['owner', issues.ownerId],
+    ['assignee', issues.assigneeId],
+  ] as const) {
     const value = query.filters.get(key);
-    if (value !== undefined) filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
+    if (value !== undefined)
+      filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
   }
   const where = and(...filters);
   const from = <T extends ReturnType<Tx['select']>>(q: T) =>
-    q.from(issues).innerJoin(jobs, eq(jobs.id, issues.jobId)).innerJoin(tasks, eq(tasks.id, jobs.taskId)).leftJoin(projects, eq(projects.id, tasks.projectId));
+    q
+      .from(issues)
+      .innerJoin(jobs, eq(jobs.id, issues.jobId))
+      .innerJoin(tasks, eq(tasks.id, jobs.taskId))
+      .leftJoin(projects, eq(projects.id, tasks.projectId));
   const [{ total }] = await from(tx.select({ total: count() })).where(where);
   const rows = await from(tx.select({ issue: issues }))
     .where(where)
     .orderBy(...orderBy(query.sort, SORTABLE, [desc(issues.id)]))
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
-  return { count: Number(total), results: await representIssues(tx, rows.map((r) => r.issue as IssueRow), actor.baseUrl) };
+  return {
+    count: Number(total),
+    results: await representIssues(
+      tx,
+      rows.map((r) => r.issue as IssueRow),
+      actor.baseUrl,
+    ),
+  };
 }
 
 export async function getIssue(tx: Tx, actor: Actor, id: number) {
@@ -83,24 +102,51 @@ export async function getIssue(tx: Tx, actor: Actor, id: number) {
 
 /** Anyone who sees a job may raise an issue on it; the message becomes its first comment. */
 export async function createIssue(tx: Tx, actor: Actor, input: CreateIssueInput) {
-  if (!(await loadJobChain(tx, input.job))) throw invalid('job', `Invalid pk "${input.job}" - object does not exist.`);
+  if (!(await loadJobChain(tx, input.job)))
+    throw invalid('job', `Invalid pk "${input.job}" - object does not exist.`);
   const { job, task } = await loadJob(tx, actor, input.job, 'view');
   const [segment] = await tx.select().from(segments).where(eq(segments.id, job.segmentId));
   if (input.frame < segment.startFrame || input.frame > segment.stopFrame) {
-    throw invalid('frame', `The frame must be between ${segment.startFrame} and ${segment.stopFrame} for job ${job.id}.`);
+    throw invalid(
+      'frame',
+      `The frame must be between ${segment.startFrame} and ${segment.stopFrame} for job ${job.id}.`,
+    );
   }
   if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, task.organizationId);
   const now = new Date();
   const [issue] = await tx
     .insert(issues)
-    .values({ jobId: job.id, frame: input.frame, position: input.position, ownerId: actor.user.id, assigneeId: input.assignee ?? null, createdDate: now, updatedDate: now })
+    .values({
+      jobId: job.id,
+      frame: input.frame,
+      position: input.position,
+      ownerId: actor.user.id,
+      assigneeId: input.assignee ?? null,
+      createdDate: now,
+      updatedDate: now,
+    })
     .returning();
-  const [comment] = await tx.insert(comments).values({ issueId: issue.id, ownerId: actor.user.id, message: input.message, createdDate: now, updatedDate: now }).returning();
+  const [comment] = await tx
+    .insert(comments)
+    .values({
+      issueId: issue.id,
+      ownerId: actor.user.id,
+      message: input.message,
+      createdDate: now,
+      updatedDate: now,
+    })
+    .returning();
   const scope = { organizationId: task.organizationId, projectId: task.projectId };
   const [after] = await representIssues(tx, [issue], actor.baseUrl);
   await recordChange(tx, actor, { action: 'create', resource: 'issue', ...scope, before: null, after });
   const [commentAfter] = await representComments(tx, [comment], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'create', resource: 'comment', ...scope, before: null, after: commentAfter });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'comment',
+    ...scope,
+    before: null,
+    after: commentAfter,
+  });
   return after;
 }
 
@@ -112,14 +158,27 @@ export async function updateIssue(tx: Tx, actor: Actor, id: number, input: Updat
     throw forbidden('Only the owners of the issue, its job or its project may re-assign it.');
   }
   const [before] = await representIssues(tx, [issue], actor.baseUrl);
-  if (input.assignee != null) await ensureAssignable(tx, 'assignee', input.assignee, chain.task.organizationId);
+  if (input.assignee != null)
+    await ensureAssignable(tx, 'assignee', input.assignee, chain.task.organizationId);
   const [updated] = await tx
     .update(issues)
-    .set({ resolved: input.resolved, position: input.position, assigneeId: input.assignee, updatedDate: new Date() })
+    .set({
+      resolved: input.resolved,
+      position: input.position,
+      assigneeId: input.assignee,
+      updatedDate: new Date(),
+    })
     .where(eq(issues.id, id))
     .returning();
   const [after] = await representIssues(tx, [updated], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'update', resource: 'issue', organizationId: chain.task.organizationId, projectId: chain.task.projectId, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'issue',
+    organizationId: chain.task.organizationId,
+    projectId: chain.task.projectId,
+    before,
+    after,
+  });
   return after;
 }
 
@@ -127,11 +186,20 @@ export async function deleteIssue(tx: Tx, actor: Actor, id: number) {
   const { issue, chain } = await loadIssue(tx, actor, id, 'delete', true);
   const scope = { organizationId: chain.task.organizationId, projectId: chain.task.projectId };
   const [before] = await representIssues(tx, [issue], actor.baseUrl);
-  const commentRows = await tx.select().from(comments).where(eq(comments.issueId, id)).orderBy(asc(comments.id));
+  const commentRows = await tx
+    .select()
+    .from(comments)
+    .where(eq(comments.issueId, id))
+    .orderBy(asc(comments.id));
   for (const comment of await representComments(tx, commentRows, actor.baseUrl)) {
-    await recordChange(tx, actor, { action: 'delete', resource: 'comment', ...scope, before: comment, after: null });
+    await recordChange(tx, actor, {
+      action: 'delete',
+      resource: 'comment',
+      ...scope,
+      before: comment,
+      after: null,
+    });
   }
   await recordChange(tx, actor, { action: 'delete', resource: 'issue', ...scope, before, after: null });
   await tx.delete(issues).where(eq(issues.id, id));
 }
-

@@ -9,11 +9,24 @@ export type IssueRow = typeof issues.$inferSelect;
 export async function representIssues(tx: Tx, rows: IssueRow[], baseUrl: string) {
   if (rows.length === 0) return [];
   const commentCounts = new Map(
-    (await tx.select({ issueId: comments.issueId, n: count() }).from(comments).where(inArray(comments.issueId, rows.map((i) => i.id))).groupBy(comments.issueId)).map(
-      (r) => [r.issueId, r.n],
-    ),
+    (
+      await tx
+        .select({ issueId: comments.issueId, n: count() })
+        .from(comments)
+        .where(
+          inArray(
+            comments.issueId,
+            rows.map((i) => i.id),
+          ),
+        )
+        .groupBy(comments.issueId)
+    ).map((r) => [r.issueId, r.n]),
   );
-  const people = await loadBasicUsers(tx, rows.flatMap((i) => [i.ownerId, i.assigneeId]), baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    rows.flatMap((i) => [i.ownerId, i.assigneeId]),
+    baseUrl,
+  );
   return rows.map((i) => ({
     url: `${baseUrl}/api/issues/${i.id}`,
     id: i.id,

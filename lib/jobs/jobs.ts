@@ -67,12 +67,14 @@ export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Pag
   if (id !== undefined) filters.push(eq(jobs.id, id));
   const stage = query.filters.get('stage');
   if (stage !== undefined) {
-    if (!(JOB_STAGES as readonly string[]).includes(stage)) throw invalid('stage', `"${stage}" is not a valid choice.`);
+    if (!(JOB_STAGES as readonly string[]).includes(stage))
+      throw invalid('stage', `"${stage}" is not a valid choice.`);
     filters.push(eq(jobs.stage, stage as JobRow['stage']));
   }
   const state = query.filters.get('state');
   if (state !== undefined) {
-    if (!(JOB_STATES as readonly string[]).includes(state)) throw invalid('state', `"${state}" is not a valid choice.`);
+    if (!(JOB_STATES as readonly string[]).includes(state))
+      throw invalid('state', `"${state}" is not a valid choice.`);
     filters.push(eq(jobs.state, state as JobRow['state']));
   }
   const assignee = query.filters.get('assignee');
@@ -86,14 +88,24 @@ export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Pag
   }
   const where = and(...filters);
   const from = <T extends ReturnType<Tx['select']>>(q: T) =>
-    q.from(jobs).innerJoin(tasks, eq(tasks.id, jobs.taskId)).leftJoin(projects, eq(projects.id, tasks.projectId));
+    q
+      .from(jobs)
+      .innerJoin(tasks, eq(tasks.id, jobs.taskId))
+      .leftJoin(projects, eq(projects.id, tasks.projectId));
   const [{ total }] = await from(tx.select({ total: count() })).where(where);
   const rows = await from(tx.select({ job: jobs }))
     .where(where)
     .orderBy(...orderBy(query.sort, SORTABLE, [desc(jobs.id)]))
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
-  return { count: Number(total), results: await representJobs(tx, rows.map((r) => r.job as JobRow), actor.baseUrl) };
+  return {
+    count: Number(total),
+    results: await representJobs(
+      tx,
+      rows.map((r) => r.job as JobRow),
+      actor.baseUrl,
+    ),
+  };
 }
 
 export async function loadJob(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
@@ -114,7 +126,10 @@ export async function updateJob(tx: Tx, actor: Actor, id: number, input: UpdateJ
   const chain = await loadJob(tx, actor, id, 'work', true);
   const { job, task } = chain;
   const assigneeChanged = input.assignee !== undefined && (input.assignee ?? null) !== job.assigneeId;
-  if (assigneeChanged && !isAllowed(actor.user, await findActorRole(tx, actor, task.organizationId), 'update', jobRule, chain)) {
+  if (
+    assigneeChanged &&
+    !isAllowed(actor.user, await findActorRole(tx, actor, task.organizationId), 'update', jobRule, chain)
+  ) {
     throw forbidden('Only the owners of the task or project may re-assign this job.');
   }
   const [before] = await representJobs(tx, [job], actor.baseUrl);
@@ -132,6 +147,13 @@ export async function updateJob(tx: Tx, actor: Actor, id: number, input: UpdateJ
     .where(eq(jobs.id, id))
     .returning();
   const [after] = await representJobs(tx, [updated], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'update', resource: 'job', organizationId: task.organizationId, projectId: task.projectId, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'job',
+    organizationId: task.organizationId,
+    projectId: task.projectId,
+    before,
+    after,
+  });
   return after;
 }

@@ -10,17 +10,45 @@ export type JobRow = typeof jobs.$inferSelect;
 export async function representJobs(tx: Tx, rows: JobRow[], baseUrl: string) {
   if (rows.length === 0) return [];
   const taskRows = new Map(
-    (await tx.select().from(tasks).where(inArray(tasks.id, [...new Set(rows.map((j) => j.taskId))]))).map((t) => [t.id, t]),
+    (
+      await tx
+        .select()
+        .from(tasks)
+        .where(inArray(tasks.id, [...new Set(rows.map((j) => j.taskId))]))
+    ).map((t) => [t.id, t]),
   );
   const segmentRows = new Map(
-    (await tx.select().from(segments).where(inArray(segments.id, rows.map((j) => j.segmentId)))).map((s) => [s.id, s]),
+    (
+      await tx
+        .select()
+        .from(segments)
+        .where(
+          inArray(
+            segments.id,
+            rows.map((j) => j.segmentId),
+          ),
+        )
+    ).map((s) => [s.id, s]),
   );
   const issueCounts = new Map(
-    (await tx.select({ jobId: issues.jobId, n: count() }).from(issues).where(inArray(issues.jobId, rows.map((j) => j.id))).groupBy(issues.jobId)).map(
-      (r) => [r.jobId, r.n],
-    ),
+    (
+      await tx
+        .select({ jobId: issues.jobId, n: count() })
+        .from(issues)
+        .where(
+          inArray(
+            issues.jobId,
+            rows.map((j) => j.id),
+          ),
+        )
+        .groupBy(issues.jobId)
+    ).map((r) => [r.jobId, r.n]),
   );
-  const people = await loadBasicUsers(tx, rows.map((j) => j.assigneeId), baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    rows.map((j) => j.assigneeId),
+    baseUrl,
+  );
   return rows.map((j) => {
     const task = taskRows.get(j.taskId)!;
     const segment = segmentRows.get(j.segmentId)!;

@@ -16,7 +16,17 @@ import { describeForLog } from '@/lib/http/errors';
  * only what they mean to show: redaction is the net, not the rule.
  */
 
-const SENSITIVE = ['authorization', 'cookie', 'set-cookie', 'password', 'secret', 'token', 'headers', 'key', 'credentials'];
+const SENSITIVE = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'secret',
+  'token',
+  'headers',
+  'key',
+  'credentials',
+];
 const REDACT_PATHS = SENSITIVE.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
 
 export type RequestContext = { requestId: string };
@@ -57,7 +67,11 @@ function createLogger(): Logger {
 /** Errors are described, never serialized whole: an error of a failed statement carries its parameters. */
 export function serializeError(error: unknown) {
   const err = error as { name?: string; code?: string };
-  return { type: err?.name ?? typeof error, ...(err?.code ? { code: err.code } : {}), message: describeForLog(error) };
+  return {
+    type: err?.name ?? typeof error,
+    ...(err?.code ? { code: err.code } : {}),
+    message: describeForLog(error),
+  };
 }
 
 export function getLogger(): Logger {

@@ -34,16 +34,24 @@ export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, pa
   ];
   const user = query.filters.get('user');
   if (user !== undefined) {
-    filters.push(/^\d+$/.test(user) ? eq(memberships.userId, intFilter(query, 'user')!) : sql`${memberships.userId} in (select ${users.id} from ${users} where ${users.username} = ${user})`);
+    filters.push(
+      /^\d+$/.test(user)
+        ? eq(memberships.userId, intFilter(query, 'user')!)
+        : sql`${memberships.userId} in (select ${users.id} from ${users} where ${users.username} = ${user})`,
+    );
   }
   const role = query.filters.get('role');
   if (role !== undefined) {
-    if (!(ROLES as readonly string[]).includes(role)) throw invalid('role', `"${role}" is not a valid choice.`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw invalid('role', `"${role}" is not a valid choice.`);
     filters.push(eq(memberships.role, role as Role));
   }
   const userId = intFilter(query, 'user_id');
   if (userId !== undefined) filters.push(eq(memberships.userId, userId));
-  if (query.search) filters.push(sql`${memberships.userId} in (select ${users.id} from ${users} where ${ilike(users.username, containsPattern(query.search))})`);
+  if (query.search)
+    filters.push(
+      sql`${memberships.userId} in (select ${users.id} from ${users} where ${ilike(users.username, containsPattern(query.search))})`,
+    );
   const where = and(...filters);
   const [{ total }] = await tx.select({ total: count() }).from(memberships).where(where);
   const rows = await tx
@@ -81,21 +89,41 @@ export async function updateMembership(tx: Tx, actor: Actor, id: number, input: 
   const { membership, role } = await loadMembership(tx, actor, id, true);
   if (membership.role === 'owner') throw forbidden("Nobody changes the owner's role.");
   if (!isOrgStaff(actor.user, role) || !mayManage(actor, role, membership)) throw forbidden();
-  if (role === 'maintainer' && !actor.user.isSuperuser && input.role === 'maintainer') throw forbidden('Only the owner may make maintainers.');
+  if (role === 'maintainer' && !actor.user.isSuperuser && input.role === 'maintainer')
+    throw forbidden('Only the owner may make maintainers.');
   const [before] = await representMemberships(tx, [membership], actor.baseUrl);
-  const [updated] = await tx.update(memberships).set({ role: input.role }).where(eq(memberships.id, id)).returning();
+  const [updated] = await tx
+    .update(memberships)
+    .set({ role: input.role })
+    .where(eq(memberships.id, id))
+    .returning();
   const [after] = await representMemberships(tx, [updated], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'update', resource: 'membership', organizationId: membership.organizationId, projectId: null, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'membership',
+    organizationId: membership.organizationId,
+    projectId: null,
+    before,
+    after,
+  });
   return after;
 }
 
 /** Removes a member; a member may also leave. The owner stays. */
 export async function deleteMembership(tx: Tx, actor: Actor, id: number) {
   const { membership, role } = await loadMembership(tx, actor, id, true);
-  if (membership.role === 'owner') throw forbidden('The owner cannot leave or be removed from the organization.');
+  if (membership.role === 'owner')
+    throw forbidden('The owner cannot leave or be removed from the organization.');
   const isSelf = membership.userId === actor.user.id;
   if (!isSelf && !mayManage(actor, role, membership)) throw forbidden();
   const [before] = await representMemberships(tx, [membership], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'delete', resource: 'membership', organizationId: membership.organizationId, projectId: null, before, after: null });
+  await recordChange(tx, actor, {
+    action: 'delete',
+    resource: 'membership',
+    organizationId: membership.organizationId,
+    projectId: null,
+    before,
+    after: null,
+  });
   await tx.delete(memberships).where(eq(memberships.id, id));
 }

@@ -6,7 +6,11 @@ import { loadBasicUsers, pick } from '@/lib/users/load-basic-users';
 export type MembershipRow = typeof memberships.$inferSelect;
 
 export async function representMemberships(tx: Tx, rows: MembershipRow[], baseUrl: string) {
-  const people = await loadBasicUsers(tx, rows.map((m) => m.userId), baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    rows.map((m) => m.userId),
+    baseUrl,
+  );
   return rows.map((m) => ({
     url: `${baseUrl}/api/memberships/${m.id}`,
     id: m.id,

@@ -77,12 +77,18 @@ export function getMetrics(): HeraldMetrics {
 }
 
 /** One webhook request made: counted, timed, and, for a series' first, its wait since it was queued. */
-export function countAttempt(opts: { outcome: AttemptOutcome; statusClass: StatusClass; durationMs: number | null; firstAttemptLatencyMs: number | null }) {
+export function countAttempt(opts: {
+  outcome: AttemptOutcome;
+  statusClass: StatusClass;
+  durationMs: number | null;
+  firstAttemptLatencyMs: number | null;
+}) {
   const m = getMetrics();
   const key = `${opts.outcome} ${opts.statusClass}`;
   let child = m.attemptChildren.get(key);
   if (!child) m.attemptChildren.set(key, (child = m.attempts.labels(opts.outcome, opts.statusClass)));
   child.inc();
   if (opts.durationMs !== null) m.attemptDuration.observe(opts.durationMs / 1000);
-  if (opts.firstAttemptLatencyMs !== null) m.firstAttemptLatency.observe(Math.max(0, opts.firstAttemptLatencyMs) / 1000);
+  if (opts.firstAttemptLatencyMs !== null)
+    m.firstAttemptLatency.observe(Math.max(0, opts.firstAttemptLatencyMs) / 1000);
 }

@@ -46,7 +46,9 @@ export const DOCS_HTML = `<!doctype html>
 `;
 
 /** One file of the reference by name, or null for any other name (no path is ever built from input). */
-export async function readDocsAsset(name: string): Promise<{ body: Uint8Array<ArrayBuffer> | string; type: string } | null> {
+export async function readDocsAsset(
+  name: string,
+): Promise<{ body: Uint8Array<ArrayBuffer> | string; type: string } | null> {
   if (name === 'herald-init.js') return { body: INITIALIZER, type: 'text/javascript; charset=utf-8' };
   const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!type) return null;

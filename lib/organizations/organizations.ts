@@ -14,7 +14,13 @@ import { representOrganizations } from './representation';
 import { findActorRole } from './roles';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas';
 
-const SORTABLE = { id: organizations.id, slug: organizations.slug, name: organizations.name, created_date: organizations.createdDate, updated_date: organizations.updatedDate };
+const SORTABLE = {
+  id: organizations.id,
+  slug: organizations.slug,
+  name: organizations.name,
+  created_date: organizations.createdDate,
+  updated_date: organizations.updatedDate,
+};
 
 /** CVAT's `filter_fields` for organizations. */
 export const FILTER_FIELDS: FilterFields = {
@@ -31,7 +37,13 @@ function visibleTo(actor: Actor): SQL | undefined {
 
 export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
   const filters: (SQL | undefined)[] = [visibleTo(actor), jsonLogicWhere(query.filter, FILTER_FIELDS)];
-  if (query.search) filters.push(or(ilike(organizations.slug, containsPattern(query.search)), ilike(organizations.name, containsPattern(query.search))));
+  if (query.search)
+    filters.push(
+      or(
+        ilike(organizations.slug, containsPattern(query.search)),
+        ilike(organizations.name, containsPattern(query.search)),
+      ),
+    );
   for (const key of ['slug', 'name'] as const) {
     const value = query.filters.get(key);
     if (value !== undefined) filters.push(eq(organizations[key], value));
@@ -63,38 +75,76 @@ export async function getOrganization(tx: Tx, actor: Actor, id: number) {
 }
 
 export async function createOrganization(tx: Tx, actor: Actor, input: CreateOrganizationInput) {
-  const [taken] = await tx.select({ id: organizations.id }).from(organizations).where(sql`lower(${organizations.slug}) = lower(${input.slug})`);
+  const [taken] = await tx
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(sql`lower(${organizations.slug}) = lower(${input.slug})`);
   if (taken) throw invalid('slug', 'Organization with this slug already exists.');
   const [org] = await tx
     .insert(organizations)
-    .values({ slug: input.slug, name: input.name ?? '', description: input.description ?? '', contact: input.contact ?? {}, ownerId: actor.user.id })
+    .values({
+      slug: input.slug,
+      name: input.name ?? '',
+      description: input.description ?? '',
+      contact: input.contact ?? {},
+      ownerId: actor.user.id,
+    })
     .returning();
-  await tx.insert(memberships).values({ userId: actor.user.id, organizationId: org.id, role: 'owner', isActive: true });
+  await tx
+    .insert(memberships)
+    .values({ userId: actor.user.id, organizationId: org.id, role: 'owner', isActive: true });
   // The owner's membership is part of creating the organization: no `create:membership` for it. The
   // installation hears of the organization itself (server webhooks' `create:organization`).
   const [created] = await representOrganizations(tx, [org], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'create', resource: 'organization', organizationId: org.id, projectId: null, before: null, after: created });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'organization',
+    organizationId: org.id,
+    projectId: null,
+    before: null,
+    after: created,
+  });
   return created;
 }
 
 export async function updateOrganization(tx: Tx, actor: Actor, id: number, input: UpdateOrganizationInput) {
   const { org, role } = await loadOrganization(tx, actor, id);
-  if (!isOrgStaff(actor.user, role)) throw forbidden('Only the owner or a maintainer may change the organization.');
+  if (!isOrgStaff(actor.user, role))
+    throw forbidden('Only the owner or a maintainer may change the organization.');
   const [before] = await representOrganizations(tx, [org], actor.baseUrl);
   const patch = { name: input.name, description: input.description, contact: input.contact };
-  const [updated] = await tx.update(organizations).set({ ...patch, updatedDate: new Date() }).where(eq(organizations.id, id)).returning();
+  const [updated] = await tx
+    .update(organizations)
+    .set({ ...patch, updatedDate: new Date() })
+    .where(eq(organizations.id, id))
+    .returning();
   const [after] = await representOrganizations(tx, [updated], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'update', resource: 'organization', organizationId: id, projectId: null, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'organization',
+    organizationId: id,
+    projectId: null,
+    before,
+    after,
+  });
   return after;
 }
 
 export async function deleteOrganization(tx: Tx, actor: Actor, id: number) {
   const { org, role } = await loadOrganization(tx, actor, id);
-  if (!actor.user.isSuperuser && role !== 'owner') throw forbidden('Only the owner may delete the organization.');
+  if (!actor.user.isSuperuser && role !== 'owner')
+    throw forbidden('Only the owner may delete the organization.');
   // Everything in it goes by foreign-key cascade, its webhooks too: only the installation's server
   // webhooks hear of it (`delete:organization`), nobody inside is left to. The tasks' images are files.
   const [before] = await representOrganizations(tx, [org], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'delete', resource: 'organization', organizationId: org.id, projectId: null, before, after: null });
+  await recordChange(tx, actor, {
+    action: 'delete',
+    resource: 'organization',
+    organizationId: org.id,
+    projectId: null,
+    before,
+    after: null,
+  });
   const taskRows = await tx.select({ id: tasks.id }).from(tasks).where(eq(tasks.organizationId, org.id));
   await tx.delete(organizations).where(eq(organizations.id, org.id));
   for (const task of taskRows) removeTaskMedia(tx, task.id);

@@ -6,7 +6,11 @@ import { loadBasicUsers, pick } from '@/lib/users/load-basic-users';
 export type OrganizationRow = typeof organizations.$inferSelect;
 
 export async function representOrganizations(tx: Tx, rows: OrganizationRow[], baseUrl: string) {
-  const people = await loadBasicUsers(tx, rows.map((r) => r.ownerId), baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    rows.map((r) => r.ownerId),
+    baseUrl,
+  );
   return rows.map((org) => ({
     url: `${baseUrl}/api/organizations/${org.id}`,
     id: org.id,

@@ -22,7 +22,10 @@ export async function resolveOrgContext(tx: Tx, req: Request, url: URL, user: Us
   } else {
     return { kind: 'any' };
   }
-  const [org] = await tx.select({ id: organizations.id, slug: organizations.slug }).from(organizations).where(where);
+  const [org] = await tx
+    .select({ id: organizations.id, slug: organizations.slug })
+    .from(organizations)
+    .where(where);
   if (!org) throw notFound('Organization not found.');
   const role = await findRole(tx, user.id, org.id);
   if (!role && !user.isSuperuser) throw forbidden('You are not a member of this organization.');

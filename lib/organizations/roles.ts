@@ -17,7 +17,12 @@ export async function findRole(tx: Tx, userId: number, organizationId: number | 
  * The actor's role in the organization. A request made in that organization's context resolved it
  * already (resolveOrgContext), so it is not read again: one statement fewer on every change made there.
  */
-export async function findActorRole(tx: Tx, actor: Pick<Actor, 'user' | 'org'>, organizationId: number | null): Promise<Role | null> {
-  if (organizationId !== null && actor.org.kind === 'org' && actor.org.id === organizationId) return actor.org.role;
+export async function findActorRole(
+  tx: Tx,
+  actor: Pick<Actor, 'user' | 'org'>,
+  organizationId: number | null,
+): Promise<Role | null> {
+  if (organizationId !== null && actor.org.kind === 'org' && actor.org.id === organizationId)
+    return actor.org.role;
   return findRole(tx, actor.user.id, organizationId);
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
-const contact = z.record(z.string().max(64), z.string().max(256)).refine((v) => Object.keys(v).length <= 20, 'At most 20 entries.');
+const contact = z
+  .record(z.string().max(64), z.string().max(256))
+  .refine((v) => Object.keys(v).length <= 20, 'At most 20 entries.');
 
 export const createOrganizationSchema = z.strictObject({
   slug: z
@@ -15,10 +17,15 @@ export const createOrganizationSchema = z.strictObject({
 });
 export type CreateOrganizationInput = z.input<typeof createOrganizationSchema>;
 
-export const updateOrganizationSchema = z.strictObject({
-  name: z.string().trim().max(64).optional(),
-  description: z.string().max(2048).optional(),
-  contact: contact.optional(),
-  slug: z.string().optional(),
-}).refine((v) => v.slug === undefined, { path: ['slug'], message: 'The slug of an organization cannot be changed.' });
+export const updateOrganizationSchema = z
+  .strictObject({
+    name: z.string().trim().max(64).optional(),
+    description: z.string().max(2048).optional(),
+    contact: contact.optional(),
+    slug: z.string().optional(),
+  })
+  .refine((v) => v.slug === undefined, {
+    path: ['slug'],
+    message: 'The slug of an organization cannot be changed.',
+  });
 export type UpdateOrganizationInput = z.input<typeof updateOrganizationSchema>;

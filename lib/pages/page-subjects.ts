@@ -19,7 +19,8 @@ import type { Db } from '@/db/client';
  */
 export type PageSubject = { state: 'found' | 'forbidden'; title: string } | { state: 'missing' };
 
-export type PageKind = 'project' | 'project-webhooks' | 'task' | 'job' | 'webhook' | 'organization' | 'organization-webhooks';
+export type PageKind =
+  'project' | 'project-webhooks' | 'task' | 'job' | 'webhook' | 'organization' | 'organization-webhooks';
 
 const join = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(' · ');
 
@@ -52,11 +53,19 @@ async function describe(db: Db, actor: Actor, kind: PageKind, key: string): Prom
     }
     case 'webhook': {
       const hook = await getWebhook(db, actor, Number(key));
-      return join(`Webhook #${hook.id}`, hook.project_id !== null ? await projectName(db, actor, hook.project_id) : await organizationName(db, actor, hook.organization));
+      return join(
+        `Webhook #${hook.id}`,
+        hook.project_id !== null
+          ? await projectName(db, actor, hook.project_id)
+          : await organizationName(db, actor, hook.organization),
+      );
     }
     case 'organization':
     case 'organization-webhooks': {
-      const [org] = await db.select({ id: organizations.id }).from(organizations).where(sql`lower(${organizations.slug}) = lower(${key})`);
+      const [org] = await db
+        .select({ id: organizations.id })
+        .from(organizations)
+        .where(sql`lower(${organizations.slug}) = lower(${key})`);
       if (!org) throw notFound();
       const name = await organizationName(db, actor, org.id);
       if (name === null) await getOrganization(db, actor, org.id);
@@ -78,7 +87,8 @@ const FALLBACK: Record<PageKind, (key: string) => string> = {
 /** The page's subject, read once per request (the title and the page share it). */
 export const findPageSubject = cache(async (kind: PageKind, key: string): Promise<PageSubject> => {
   const isNumeric = kind !== 'organization' && kind !== 'organization-webhooks';
-  if (isNumeric && (!/^\d{1,10}$/.test(key) || Number(key) < 1 || Number(key) > 2147483647)) return { state: 'missing' };
+  if (isNumeric && (!/^\d{1,10}$/.test(key) || Number(key) < 1 || Number(key) > 2147483647))
+    return { state: 'missing' };
   const result = await runAction(undefined, ({ db, actor }) => describe(db, actor, kind, key));
   if (result.ok) return { state: 'found', title: result.data };
   if (result.status === 404) return { state: 'missing' };

@@ -6,10 +6,31 @@ import type { LabelInput } from './schemas';
 
 type Owner = { projectId: number } | { taskId: number };
 
-export type Label = { id: number; name: string; color: string; attributes: []; type: string; sublabels: []; has_parent: false };
+export type Label = {
+  id: number;
+  name: string;
+  color: string;
+  attributes: [];
+  type: string;
+  sublabels: [];
+  has_parent: false;
+};
 
 // A fixed palette so that the same label set looks the same everywhere.
-const PALETTE = ['#bde94a', '#33ddff', '#fa3253', '#34d1b7', '#ff007c', '#ddff33', '#24b353', '#b83df5', '#66ff66', '#32b7fa', '#ffcc33', '#83e070'];
+const PALETTE = [
+  '#bde94a',
+  '#33ddff',
+  '#fa3253',
+  '#34d1b7',
+  '#ff007c',
+  '#ddff33',
+  '#24b353',
+  '#b83df5',
+  '#66ff66',
+  '#32b7fa',
+  '#ffcc33',
+  '#83e070',
+];
 
 function ownerWhere(owner: Owner) {
   return 'projectId' in owner ? eq(labels.projectId, owner.projectId) : eq(labels.taskId, owner.taskId);
@@ -17,7 +38,15 @@ function ownerWhere(owner: Owner) {
 
 /** A label as CVAT shows it; Herald keeps no attributes or sublabels. */
 export function toLabel(row: Pick<typeof labels.$inferSelect, 'id' | 'name' | 'color' | 'type'>): Label {
-  return { id: row.id, name: row.name, color: row.color, attributes: [], type: row.type, sublabels: [], has_parent: false };
+  return {
+    id: row.id,
+    name: row.name,
+    color: row.color,
+    attributes: [],
+    type: row.type,
+    sublabels: [],
+    has_parent: false,
+  };
 }
 
 export async function loadLabels(tx: Tx, owners: { projectIds: number[]; taskIds: number[] }) {
@@ -30,8 +59,10 @@ export async function loadLabels(tx: Tx, owners: { projectIds: number[]; taskIds
     const rows = await tx.select().from(labels).where(condition).orderBy(asc(labels.id));
     for (const row of rows) {
       const label = toLabel(row);
-      if (row.projectId !== null) (byProject.get(row.projectId) ?? byProject.set(row.projectId, []).get(row.projectId)!).push(label);
-      else if (row.taskId !== null) (byTask.get(row.taskId) ?? byTask.set(row.taskId, []).get(row.taskId)!).push(label);
+      if (row.projectId !== null)
+        (byProject.get(row.projectId) ?? byProject.set(row.projectId, []).get(row.projectId)!).push(label);
+      else if (row.taskId !== null)
+        (byTask.get(row.taskId) ?? byTask.set(row.taskId, []).get(row.taskId)!).push(label);
     }
   }
   return { byProject, byTask };
@@ -56,10 +87,14 @@ export async function saveLabels(tx: Tx, owner: Owner, input: LabelInput[]) {
         continue;
       }
       const holder = names.get(item.name);
-      if (holder !== undefined && holder !== item.id) throw invalid(`labels.${i}.name`, `Label "${item.name}" already exists.`);
+      if (holder !== undefined && holder !== item.id)
+        throw invalid(`labels.${i}.name`, `Label "${item.name}" already exists.`);
       names.delete(current.name);
       names.set(item.name, item.id);
-      await tx.update(labels).set({ name: item.name, color: item.color ?? current.color }).where(and(eq(labels.id, item.id)));
+      await tx
+        .update(labels)
+        .set({ name: item.name, color: item.color ?? current.color })
+        .where(and(eq(labels.id, item.id)));
       continue;
     }
     if (item.deleted) continue;

@@ -5,7 +5,11 @@ import { api, createUser, unique } from '@/lib/testing/test-api';
 describe('projects API', () => {
   it('creates, reads, lists, renames and deletes a project', async () => {
     const owner = await createUser('owner');
-    const created = await api.post('/api/projects', { name: 'Cats', labels: [{ name: 'cat' }, { name: 'dog', color: '#ff0000' }] }, { as: owner });
+    const created = await api.post(
+      '/api/projects',
+      { name: 'Cats', labels: [{ name: 'cat' }, { name: 'dog', color: '#ff0000' }] },
+      { as: owner },
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       name: 'Cats',
@@ -16,7 +20,13 @@ describe('projects API', () => {
       status: 'annotation',
     });
     expect(created.body.labels.map((l: { name: string }) => l.name)).toEqual(['cat', 'dog']);
-    expect(created.body.labels[1]).toMatchObject({ color: '#ff0000', attributes: [], type: 'any', sublabels: [], has_parent: false });
+    expect(created.body.labels[1]).toMatchObject({
+      color: '#ff0000',
+      attributes: [],
+      type: 'any',
+      sublabels: [],
+      has_parent: false,
+    });
     const id = created.body.id;
 
     const got = await api.get(`/api/projects/${id}`, { as: owner });
@@ -31,7 +41,9 @@ describe('projects API', () => {
 
     const stranger = await createUser('stranger');
     expect((await api.get(`/api/projects/${id}`, { as: stranger })).status).toBe(403);
-    expect((await api.get('/api/projects', { as: stranger })).body.results.map((p: { id: number }) => p.id)).not.toContain(id);
+    expect(
+      (await api.get('/api/projects', { as: stranger })).body.results.map((p: { id: number }) => p.id),
+    ).not.toContain(id);
 
     expect((await api.delete(`/api/projects/${id}`, { as: owner })).status).toBe(204);
     expect((await api.get(`/api/projects/${id}`, { as: owner })).status).toBe(404);
@@ -42,7 +54,11 @@ describe('projects API', () => {
     const noName = await api.post('/api/projects', {}, { as: owner });
     expect(noName.status).toBe(400);
     expect(noName.body.name).toEqual(['This field is required.']);
-    const malformed = await api.post('/api/projects', undefined, { as: owner, raw: '{"name":', contentType: 'application/json' });
+    const malformed = await api.post('/api/projects', undefined, {
+      as: owner,
+      raw: '{"name":',
+      contentType: 'application/json',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.non_field_errors[0]).toMatch(/JSON parse error/);
     const wrongType = await api.post('/api/projects', { name: 5 }, { as: owner });
@@ -58,36 +74,79 @@ describe('projects API', () => {
 describe('projects: labels, people, lists', () => {
   it('adds, renames and deletes labels through PATCH', async () => {
     const owner = await createUser('lbl');
-    const created = await api.post('/api/projects', { name: 'L', labels: [{ name: 'cat' }, { name: 'dog' }] }, { as: owner });
+    const created = await api.post(
+      '/api/projects',
+      { name: 'L', labels: [{ name: 'cat' }, { name: 'dog' }] },
+      { as: owner },
+    );
     const [cat, dog] = created.body.labels;
     expect(cat.color).toMatch(/^#[0-9a-f]{6}$/);
     const patched = await api.patch(
       `/api/projects/${created.body.id}`,
-      { labels: [{ id: cat.id, name: 'kitten' }, { id: dog.id, name: 'dog', deleted: true }, { name: 'bird', color: '#123456' }] },
+      {
+        labels: [
+          { id: cat.id, name: 'kitten' },
+          { id: dog.id, name: 'dog', deleted: true },
+          { name: 'bird', color: '#123456' },
+        ],
+      },
       { as: owner },
     );
     expect(patched.status).toBe(200);
     expect(patched.body.labels.map((l: { name: string }) => l.name)).toEqual(['kitten', 'bird']);
     expect(patched.body.labels[0]).toMatchObject({ id: cat.id, color: cat.color });
-    expect(patched.body.labels[1]).toMatchObject({ color: '#123456', attributes: [], type: 'any', sublabels: [], has_parent: false });
+    expect(patched.body.labels[1]).toMatchObject({
+      color: '#123456',
+      attributes: [],
+      type: 'any',
+      sublabels: [],
+      has_parent: false,
+    });
 
-    const dupName = await api.patch(`/api/projects/${created.body.id}`, { labels: [{ name: 'kitten' }] }, { as: owner });
+    const dupName = await api.patch(
+      `/api/projects/${created.body.id}`,
+      { labels: [{ name: 'kitten' }] },
+      { as: owner },
+    );
     expectClientError(dupName, 400);
     expect(Object.keys(dupName.body)).toEqual(['labels.0.name']);
-    const foreign = await api.post('/api/projects', { name: 'other', labels: [{ name: 'x' }] }, { as: owner });
-    const stolen = await api.patch(`/api/projects/${created.body.id}`, { labels: [{ id: foreign.body.labels[0].id, name: 'y' }] }, { as: owner });
+    const foreign = await api.post(
+      '/api/projects',
+      { name: 'other', labels: [{ name: 'x' }] },
+      { as: owner },
+    );
+    const stolen = await api.patch(
+      `/api/projects/${created.body.id}`,
+      { labels: [{ id: foreign.body.labels[0].id, name: 'y' }] },
+      { as: owner },
+    );
     expectClientError(stolen, 400);
     expect(Object.keys(stolen.body)).toEqual(['labels.0.id']);
-    for (const labels of [[{ name: '' }], [{ name: 'c', color: 'red' }], [{ name: 'a', attributes: [{ name: 'x' }] }], [{ name: 'n'.repeat(65) }], 'cat', [{ name: 'a', extra: 1 }]]) {
+    for (const labels of [
+      [{ name: '' }],
+      [{ name: 'c', color: 'red' }],
+      [{ name: 'a', attributes: [{ name: 'x' }] }],
+      [{ name: 'n'.repeat(65) }],
+      'cat',
+      [{ name: 'a', extra: 1 }],
+    ]) {
       expectClientError(await api.patch(`/api/projects/${created.body.id}`, { labels }, { as: owner }), 400);
     }
     // A label renamed to a name freed in the same request is fine; nothing above was half-applied.
-    expect((await api.get(`/api/projects/${created.body.id}`, { as: owner })).body.labels.map((l: { name: string }) => l.name)).toEqual(['kitten', 'bird']);
+    expect(
+      (await api.get(`/api/projects/${created.body.id}`, { as: owner })).body.labels.map(
+        (l: { name: string }) => l.name,
+      ),
+    ).toEqual(['kitten', 'bird']);
   });
 
   it('validates assignee_id and owner_id and moves ownership', async () => {
     const [owner, helper, heir] = await Promise.all([createUser('po'), createUser('ph'), createUser('pr')]);
-    const created = await api.post('/api/projects', { name: 'P', assignee_id: helper.id, bug_tracker: 'http://bugs' }, { as: owner });
+    const created = await api.post(
+      '/api/projects',
+      { name: 'P', assignee_id: helper.id, bug_tracker: 'http://bugs' },
+      { as: owner },
+    );
     expect(created.status).toBe(201);
     expect(created.body.assignee).toMatchObject({ id: helper.id, username: helper.username });
     expect(created.body.assignee_updated_date).toMatch(/Z$/);
@@ -107,7 +166,11 @@ describe('projects: labels, people, lists', () => {
     expect(Object.keys(badOwner.body)).toEqual(['owner_id']);
     const nullOwner = await api.patch(`/api/projects/${id}`, { owner_id: null }, { as: owner });
     expectClientError(nullOwner, 400);
-    const unassigned = await api.patch(`/api/projects/${id}`, { assignee_id: null, status: 'validation' }, { as: owner });
+    const unassigned = await api.patch(
+      `/api/projects/${id}`,
+      { assignee_id: null, status: 'validation' },
+      { as: owner },
+    );
     expect(unassigned.body).toMatchObject({ assignee: null, status: 'validation' });
     expectClientError(await api.patch(`/api/projects/${id}`, { status: 'done' }, { as: owner }), 400);
     const moved = await api.patch(`/api/projects/${id}`, { owner_id: heir.id }, { as: owner });
@@ -122,7 +185,11 @@ describe('projects: labels, people, lists', () => {
     const tag = unique('pg');
     const made: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const reply = await api.post('/api/projects', { name: `${tag} ${String.fromCharCode(101 - i)}`, assignee_id: i === 0 ? other.id : null }, { as: owner });
+      const reply = await api.post(
+        '/api/projects',
+        { name: `${tag} ${String.fromCharCode(101 - i)}`, assignee_id: i === 0 ? other.id : null },
+        { as: owner },
+      );
       made.push(reply.body.id);
     }
     const first = await api.get(`/api/projects?search=${tag}&page_size=2`, { as: owner });
@@ -136,7 +203,10 @@ describe('projects: labels, people, lists', () => {
     expect(last.body.next).toBeNull();
     expect(last.body.previous).toBe(`http://herald.test/api/projects?search=${tag}&page_size=2&page=2`);
     // X-Forwarded-Host/-Proto are a client's say unless a proxy of ours sets them (TRUST_PROXY=1, security.md).
-    const proxied = { as: owner, headers: { 'x-forwarded-host': 'herald.example.com', 'x-forwarded-proto': 'https' } };
+    const proxied = {
+      as: owner,
+      headers: { 'x-forwarded-host': 'herald.example.com', 'x-forwarded-proto': 'https' },
+    };
     const untrusted = await api.get(`/api/projects?search=${tag}&page_size=2`, proxied);
     expect(untrusted.body.next).toMatch(/^http:\/\/herald\.test\/api\/projects\?/);
     expect(untrusted.body.results[0].url).toBe(`http://herald.test/api/projects/${made[4]}`);
@@ -152,17 +222,40 @@ describe('projects: labels, people, lists', () => {
     const all = await api.get(`/api/projects?search=${tag}&page_size=all&sort=name`, { as: owner });
     expect(all.body).toMatchObject({ count: 5, next: null, previous: null });
     expect(ids(all)).toEqual([...made].reverse());
-    expect(ids(await api.get(`/api/projects?search=${tag}&page_size=all&sort=-name`, { as: owner }))).toEqual(made);
+    expect(ids(await api.get(`/api/projects?search=${tag}&page_size=all&sort=-name`, { as: owner }))).toEqual(
+      made,
+    );
     expect(ids(await api.get(`/api/projects?search=${tag}&page_size=100000`, { as: owner })).length).toBe(5);
-    expect(ids(await api.get(`/api/projects?name=${encodeURIComponent(`${tag} c`)}`, { as: owner }))).toEqual([made[2]]);
-    expect(ids(await api.get(`/api/projects?search=${tag}&assignee=${other.username}`, { as: owner }))).toEqual([made[0]]);
-    expect(ids(await api.get(`/api/projects?search=${tag}&owner=${owner.username}&page_size=all`, { as: owner })).length).toBe(5);
+    expect(ids(await api.get(`/api/projects?name=${encodeURIComponent(`${tag} c`)}`, { as: owner }))).toEqual(
+      [made[2]],
+    );
+    expect(
+      ids(await api.get(`/api/projects?search=${tag}&assignee=${other.username}`, { as: owner })),
+    ).toEqual([made[0]]);
+    expect(
+      ids(await api.get(`/api/projects?search=${tag}&owner=${owner.username}&page_size=all`, { as: owner }))
+        .length,
+    ).toBe(5);
     expect(ids(await api.get(`/api/projects?id=${made[1]}`, { as: owner }))).toEqual([made[1]]);
     // The assignee sees the project they are assigned to, and only it.
     expect(ids(await api.get(`/api/projects?search=${tag}`, { as: other }))).toEqual([made[0]]);
-    expect(ids(await api.get(`/api/projects?search=${encodeURIComponent('%')}${tag}`, { as: owner }))).toEqual([]);
+    expect(
+      ids(await api.get(`/api/projects?search=${encodeURIComponent('%')}${tag}`, { as: owner })),
+    ).toEqual([]);
 
-    for (const query of ['page=0', 'page=-1', 'page=abc', 'page=1.5', 'page_size=0', 'page_size=-5', 'page_size=abc', 'sort=secret', 'id=abc', 'id=-1', `search=${'s'.repeat(300)}`]) {
+    for (const query of [
+      'page=0',
+      'page=-1',
+      'page=abc',
+      'page=1.5',
+      'page_size=0',
+      'page_size=-5',
+      'page_size=abc',
+      'sort=secret',
+      'id=abc',
+      'id=-1',
+      `search=${'s'.repeat(300)}`,
+    ]) {
       expectClientError(await api.get(`/api/projects?${query}`, { as: owner }), 400);
     }
     expectClientError(await api.get(`/api/projects?search=${tag}&page=9`, { as: owner }), 404);
@@ -171,16 +264,30 @@ describe('projects: labels, people, lists', () => {
 
 describe('projects: who may touch what', () => {
   it('in the personal workspace: owner everything, assignee view only, stranger nothing', async () => {
-    const [owner, assignee, stranger] = await Promise.all([createUser('wo'), createUser('wa'), createUser('ws')]);
-    const p = (await api.post('/api/projects', { name: 'mine', assignee_id: assignee.id }, { as: owner })).body;
+    const [owner, assignee, stranger] = await Promise.all([
+      createUser('wo'),
+      createUser('wa'),
+      createUser('ws'),
+    ]);
+    const p = (await api.post('/api/projects', { name: 'mine', assignee_id: assignee.id }, { as: owner }))
+      .body;
     expect((await api.get(`/api/projects/${p.id}`, { as: assignee })).status).toBe(200);
     // security.md: a personal project's assignee sees it; renaming, relabelling, re-assigning and deleting are the owner's.
-    expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'by assignee' }, { as: assignee }), 403);
+    expectClientError(
+      await api.patch(`/api/projects/${p.id}`, { name: 'by assignee' }, { as: assignee }),
+      403,
+    );
     expect((await api.patch(`/api/projects/${p.id}`, { name: 'by owner' }, { as: owner })).status).toBe(200);
     expectClientError(await api.delete(`/api/projects/${p.id}`, { as: assignee }), 403);
     // ...nor take it over to delete it afterwards: transferring ownership is the owner's (CVAT's update:owner).
-    expectClientError(await api.patch(`/api/projects/${p.id}`, { owner_id: assignee.id }, { as: assignee }), 403);
-    expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'both', owner_id: assignee.id }, { as: assignee }), 403);
+    expectClientError(
+      await api.patch(`/api/projects/${p.id}`, { owner_id: assignee.id }, { as: assignee }),
+      403,
+    );
+    expectClientError(
+      await api.patch(`/api/projects/${p.id}`, { name: 'both', owner_id: assignee.id }, { as: assignee }),
+      403,
+    );
     expect((await api.get(`/api/projects/${p.id}`, { as: owner })).body.owner.id).toBe(owner.id);
     expectClientError(await api.get(`/api/projects/${p.id}`, { as: stranger }), 403);
     expectClientError(await api.patch(`/api/projects/${p.id}`, { name: 'x' }, { as: stranger }), 403);
@@ -195,17 +302,37 @@ describe('projects: who may touch what', () => {
     const ctx = `?org=${t.org.slug}`;
     expectClientError(await api.post(`/api/projects${ctx}`, { name: 'by worker' }, { as: t.worker }), 403);
     const byOwner = (await api.post(`/api/projects${ctx}`, { name: 'owner' }, { as: t.owner })).body;
-    const bySupervisor = (await api.post(`/api/projects${ctx}`, { name: 'supervisor' }, { as: t.supervisor })).body;
-    const assigned = (await api.post(`/api/projects${ctx}`, { name: 'for worker', assignee_id: t.worker.id }, { as: t.maintainer })).body;
-    expect([byOwner.organization, bySupervisor.organization, assigned.organization]).toEqual([t.org.id, t.org.id, t.org.id]);
+    const bySupervisor = (await api.post(`/api/projects${ctx}`, { name: 'supervisor' }, { as: t.supervisor }))
+      .body;
+    const assigned = (
+      await api.post(
+        `/api/projects${ctx}`,
+        { name: 'for worker', assignee_id: t.worker.id },
+        { as: t.maintainer },
+      )
+    ).body;
+    expect([byOwner.organization, bySupervisor.organization, assigned.organization]).toEqual([
+      t.org.id,
+      t.org.id,
+      t.org.id,
+    ]);
     // Only members can be assigned.
-    const outsider = await api.post(`/api/projects${ctx}`, { name: 'x', assignee_id: t.stranger.id }, { as: t.owner });
+    const outsider = await api.post(
+      `/api/projects${ctx}`,
+      { name: 'x', assignee_id: t.stranger.id },
+      { as: t.owner },
+    );
     expect(Object.keys(outsider.body)).toEqual(['assignee_id']);
-    const outsiderOwner = await api.patch(`/api/projects/${byOwner.id}`, { owner_id: t.stranger.id }, { as: t.owner });
+    const outsiderOwner = await api.patch(
+      `/api/projects/${byOwner.id}`,
+      { owner_id: t.stranger.id },
+      { as: t.owner },
+    );
     expect(Object.keys(outsiderOwner.body)).toEqual(['owner_id']);
 
     const all = [byOwner.id, bySupervisor.id, assigned.id].sort();
-    const seen = async (user: typeof t.owner) => ids(await api.get(`/api/projects${ctx}&page_size=all`, { as: user })).sort();
+    const seen = async (user: typeof t.owner) =>
+      ids(await api.get(`/api/projects${ctx}&page_size=all`, { as: user })).sort();
     expect(await seen(t.owner)).toEqual(all);
     expect(await seen(t.maintainer)).toEqual(all);
     expect(await seen(t.supervisor)).toEqual(all);
@@ -214,19 +341,42 @@ describe('projects: who may touch what', () => {
     expectClientError(await api.get(`/api/projects/${byOwner.id}`, { as: t.stranger }), 403);
 
     // Maintainers change and delete anything.
-    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { name: 'm' }, { as: t.maintainer })).status).toBe(200);
+    expect(
+      (await api.patch(`/api/projects/${bySupervisor.id}`, { name: 'm' }, { as: t.maintainer })).status,
+    ).toBe(200);
     // Supervisors see everything and change only their own.
     expect((await api.get(`/api/projects/${byOwner.id}`, { as: t.supervisor })).status).toBe(200);
-    expectClientError(await api.patch(`/api/projects/${byOwner.id}`, { name: 's' }, { as: t.supervisor }), 403);
+    expectClientError(
+      await api.patch(`/api/projects/${byOwner.id}`, { name: 's' }, { as: t.supervisor }),
+      403,
+    );
     expectClientError(await api.delete(`/api/projects/${byOwner.id}`, { as: t.supervisor }), 403);
-    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { name: 's' }, { as: t.supervisor })).status).toBe(200);
+    expect(
+      (await api.patch(`/api/projects/${bySupervisor.id}`, { name: 's' }, { as: t.supervisor })).status,
+    ).toBe(200);
     // Workers see and change what they are assigned to, nothing else.
     expect((await api.get(`/api/projects/${assigned.id}`, { as: t.worker })).status).toBe(200);
-    expect((await api.patch(`/api/projects/${assigned.id}`, { name: 'w' }, { as: t.worker })).status).toBe(200);
+    expect((await api.patch(`/api/projects/${assigned.id}`, { name: 'w' }, { as: t.worker })).status).toBe(
+      200,
+    );
     expectClientError(await api.delete(`/api/projects/${assigned.id}`, { as: t.worker }), 403);
-    expectClientError(await api.patch(`/api/projects/${assigned.id}`, { owner_id: t.worker.id }, { as: t.worker }), 403);
-    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { owner_id: t.worker.id }, { as: t.supervisor })).status).toBe(200);
-    expect((await api.patch(`/api/projects/${bySupervisor.id}`, { owner_id: t.supervisor.id }, { as: t.maintainer })).status).toBe(200);
+    expectClientError(
+      await api.patch(`/api/projects/${assigned.id}`, { owner_id: t.worker.id }, { as: t.worker }),
+      403,
+    );
+    expect(
+      (await api.patch(`/api/projects/${bySupervisor.id}`, { owner_id: t.worker.id }, { as: t.supervisor }))
+        .status,
+    ).toBe(200);
+    expect(
+      (
+        await api.patch(
+          `/api/projects/${bySupervisor.id}`,
+          { owner_id: t.supervisor.id },
+          { as: t.maintainer },
+        )
+      ).status,
+    ).toBe(200);
     expectClientError(await api.get(`/api/projects/${byOwner.id}`, { as: t.worker }), 403);
     expectClientError(await api.patch(`/api/projects/${byOwner.id}`, { name: 'w' }, { as: t.worker }), 403);
     expect((await api.delete(`/api/projects/${byOwner.id}`, { as: t.maintainer })).status).toBe(204);
@@ -236,7 +386,9 @@ describe('projects: who may touch what', () => {
 
   it('an update that waited for another one starts from what that one saved', async () => {
     const owner = await createUser('racer');
-    const project = (await api.post('/api/projects', { name: 'race', labels: [{ name: 'l0' }] }, { as: owner })).body;
+    const project = (
+      await api.post('/api/projects', { name: 'race', labels: [{ name: 'l0' }] }, { as: owner })
+    ).body;
     const changes = await recordChanges(async () => {
       for (let i = 1; i <= 5; i++) {
         await Promise.all([

@@ -3,7 +3,14 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '@/db/client';
 import { projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, mayCreateInOrg, orgContextWhere, projectRule, visibleWhere, type Action } from '@/lib/auth/policy';
+import {
+  isAllowed,
+  mayCreateInOrg,
+  orgContextWhere,
+  projectRule,
+  visibleWhere,
+  type Action,
+} from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
@@ -15,7 +22,12 @@ import { deleteTaskTree } from '@/lib/tasks/tasks';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { retireProjectWebhooks } from '@/lib/webhooks/outbox';
 import { saveLabels } from './labels';
-import { loadProjectRelations, lockProjectWithRelations, representProjects, type ProjectRow } from './representation';
+import {
+  loadProjectRelations,
+  lockProjectWithRelations,
+  representProjects,
+  type ProjectRow,
+} from './representation';
 import type { CreateProjectInput, UpdateProjectInput } from './schemas';
 import { createStorages } from './storages';
 
@@ -114,25 +126,38 @@ export async function createProject(tx: Tx, actor: Actor, input: CreateProjectIn
     .returning();
   await saveLabels(tx, { projectId: project.id }, input.labels ?? []);
   const [after] = await representProjects(tx, [project], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'create', resource: 'project', organizationId, projectId: project.id, before: null, after });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'project',
+    organizationId,
+    projectId: project.id,
+    before: null,
+    after,
+  });
   return after;
 }
 
 export async function updateProject(tx: Tx, actor: Actor, id: number, input: UpdateProjectInput) {
   // Uncontended, the row and its relations are one statement; otherwise wait for the row, then read them.
   const locked = await lockProjectWithRelations(tx, id);
-  const project = locked ? await authorizeProject(tx, actor, locked.project, 'update') : await loadProject(tx, actor, id, 'update', true);
+  const project = locked
+    ? await authorizeProject(tx, actor, locked.project, 'update')
+    : await loadProject(tx, actor, id, 'update', true);
   const relations = locked?.relations ?? (await loadProjectRelations(tx, [project]));
   if (input.owner_id !== undefined && input.owner_id !== project.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a project over could then delete it.
     const role = await findActorRole(tx, actor, project.organizationId);
-    if (!isAllowed(actor.user, role, 'delete', projectRule, project)) throw forbidden('Only the owner may transfer the project.');
+    if (!isAllowed(actor.user, role, 'delete', projectRule, project))
+      throw forbidden('Only the owner may transfer the project.');
   }
   const [before] = await representProjects(tx, [project], actor.baseUrl, relations);
-  if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);
-  if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);
+  if (input.assignee_id != null)
+    await ensureAssignable(tx, 'assignee_id', input.assignee_id, project.organizationId);
+  if (input.owner_id !== undefined)
+    await ensureAssignable(tx, 'owner_id', input.owner_id, project.organizationId);
   const now = new Date();
-  const assigneeChanged = input.assignee_id !== undefined && (input.assignee_id ?? null) !== project.assigneeId;
+  const assigneeChanged =
+    input.assignee_id !== undefined && (input.assignee_id ?? null) !== project.assigneeId;
   const [updated] = await tx
     .update(projects)
     .set({
@@ -147,9 +172,17 @@ export async function updateProject(tx: Tx, actor: Actor, id: number, input: Upd
     .returning();
   if (input.labels) await saveLabels(tx, { projectId: id }, input.labels);
   // Most updates change the row only: its labels, tasks and people are then those read above.
-  const isRowOnly = !input.labels && updated.ownerId === project.ownerId && updated.assigneeId === project.assigneeId;
+  const isRowOnly =
+    !input.labels && updated.ownerId === project.ownerId && updated.assigneeId === project.assigneeId;
   const [after] = await representProjects(tx, [updated], actor.baseUrl, isRowOnly ? relations : undefined);
-  await recordChange(tx, actor, { action: 'update', resource: 'project', organizationId: project.organizationId, projectId: id, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'project',
+    organizationId: project.organizationId,
+    projectId: id,
+    before,
+    after,
+  });
   return after;
 }
 
@@ -161,11 +194,21 @@ export async function deleteProject(tx: Tx, actor: Actor, id: number) {
 /** Deletes the project's tasks (each announcing its own children) and then the project itself. */
 export async function deleteProjectTree(tx: Tx, actor: Actor, project: ProjectRow) {
   const [before] = await representProjects(tx, [project], actor.baseUrl);
-  const children = await tx.select().from(tasks).where(eq(tasks.projectId, project.id)).orderBy(asc(tasks.id));
+  const children = await tx
+    .select()
+    .from(tasks)
+    .where(eq(tasks.projectId, project.id))
+    .orderBy(asc(tasks.id));
   for (const task of children) await deleteTaskTree(tx, actor, task);
-  await recordChange(tx, actor, { action: 'delete', resource: 'project', organizationId: project.organizationId, projectId: project.id, before, after: null });
+  await recordChange(tx, actor, {
+    action: 'delete',
+    resource: 'project',
+    organizationId: project.organizationId,
+    projectId: project.id,
+    before,
+    after: null,
+  });
   // Its webhooks have their delete events queued by now; they deliver them, then go.
   await retireProjectWebhooks(tx, project.id);
   await tx.delete(projects).where(eq(projects.id, project.id));
 }
-

@@ -10,7 +10,11 @@ import { representStorage } from './storages';
 export type ProjectRow = typeof projects.$inferSelect;
 
 type Person = { id: number; username: string; firstName: string; lastName: string };
-type Related = { labels: Omit<Label, 'attributes' | 'sublabels' | 'has_parent'>[]; task_count: number; people: Person[] | null };
+type Related = {
+  labels: Omit<Label, 'attributes' | 'sublabels' | 'has_parent'>[];
+  task_count: number;
+  people: Person[] | null;
+};
 export type ProjectRelations = Map<number, Related>;
 
 /**
@@ -30,10 +34,13 @@ function relatedJson(id: SQL, ownerId: SQL, assigneeId: SQL) {
 /** The relations of many projects in one statement. */
 export async function loadProjectRelations(tx: Tx, rows: ProjectRow[]): Promise<ProjectRelations> {
   if (rows.length === 0) return new Map();
-  const found = await queryRows<{ id: number; related: Related }>(tx, sql`
+  const found = await queryRows<{ id: number; related: Related }>(
+    tx,
+    sql`
     select p.id, ${relatedJson(sql`p.id`, sql`p.owner_id`, sql`p.assignee_id`)} as related
     from unnest(${idArray(rows.map((r) => r.id))}, ${idArray(rows.map((r) => r.ownerId ?? 0))}, ${idArray(rows.map((r) => r.assigneeId ?? 0))})
-      as p(id, owner_id, assignee_id)`);
+      as p(id, owner_id, assignee_id)`,
+  );
   return new Map(found.map((r) => [r.id, r.related]));
 }
 
@@ -42,9 +49,15 @@ export async function loadProjectRelations(tx: Tx, rows: ProjectRow[]): Promise<
  * Undefined when the row is absent or another transaction holds it: a statement that waited for the
  * lock would have read the relations from before that transaction's changes.
  */
-export async function lockProjectWithRelations(tx: Tx, id: number): Promise<{ project: ProjectRow; relations: ProjectRelations } | undefined> {
+export async function lockProjectWithRelations(
+  tx: Tx,
+  id: number,
+): Promise<{ project: ProjectRow; relations: ProjectRelations } | undefined> {
   const [found] = await tx
-    .select({ project: projects, related: relatedJson(sql`${projects.id}`, sql`${projects.ownerId}`, sql`${projects.assigneeId}`) })
+    .select({
+      project: projects,
+      related: relatedJson(sql`${projects.id}`, sql`${projects.ownerId}`, sql`${projects.assigneeId}`),
+    })
     .from(projects)
     .where(eq(projects.id, id))
     .for('update', { skipLocked: true });
@@ -52,12 +65,18 @@ export async function lockProjectWithRelations(tx: Tx, id: number): Promise<{ pr
 }
 
 /** `relations`: those of these very rows, when the caller has them already (see updateProject). */
-export async function representProjects(tx: Tx, rows: ProjectRow[], baseUrl: string, relations?: ProjectRelations) {
+export async function representProjects(
+  tx: Tx,
+  rows: ProjectRow[],
+  baseUrl: string,
+  relations?: ProjectRelations,
+) {
   if (rows.length === 0) return [];
   const related = relations ?? (await loadProjectRelations(tx, rows));
   return rows.map((p) => {
     const { labels = [], task_count: taskCount = 0, people } = related.get(p.id) ?? {};
-    const person = (id: number | null) => toBasicUser(id === null ? null : people?.find((u) => u.id === id), baseUrl);
+    const person = (id: number | null) =>
+      toBasicUser(id === null ? null : people?.find((u) => u.id === id), baseUrl);
     return {
       url: `${baseUrl}/api/projects/${p.id}`,
       id: p.id,

@@ -26,7 +26,12 @@ export async function startHerald(): Promise<void> {
     db = await getDb();
     await sealStoredSecrets(db);
   } catch (error) {
-    if (error instanceof DataDirectoryInUseError || error instanceof SettingsError || error instanceof SecretUnreadableError) stop(error.message);
+    if (
+      error instanceof DataDirectoryInUseError ||
+      error instanceof SettingsError ||
+      error instanceof SecretUnreadableError
+    )
+      stop(error.message);
     throw error;
   }
   const admin = await bootstrapAdmin(db);
@@ -37,7 +42,9 @@ export async function startHerald(): Promise<void> {
   const url = settings.publicUrl ?? `http://localhost:${settings.port}`;
   log.info({ url, database: (await getDbKind()) === 'pglite' ? 'pglite' : 'postgresql' }, 'Herald started');
   // For the person who started it, once, not a log line: the only place a generated password is shown.
-  process.stdout.write(`\n  Herald is ready at ${url}\n  Database: ${where}\n  Admin login: ${describeAdminLogin(admin)}\n\n`);
+  process.stdout.write(
+    `\n  Herald is ready at ${url}\n  Database: ${where}\n  Admin login: ${describeAdminLogin(admin)}\n\n`,
+  );
 }
 
 let isStopping = false;

@@ -21,7 +21,11 @@ describe('settings', () => {
       ['LOG_LEVEL', 'loud'],
       ['METRICS_TOKEN', 'has a space'],
     ]) {
-      const server = await startProductionServer({ env: { [name]: value }, waitFor: null, databaseUrl: null });
+      const server = await startProductionServer({
+        env: { [name]: value },
+        waitFor: null,
+        databaseUrl: null,
+      });
       expect(await server.exited, server.output()).toBe(1);
       expect(server.output()).toMatch(new RegExp(`${name}=`));
       expect(server.output()).not.toMatch(/Listening on/);
@@ -30,41 +34,60 @@ describe('settings', () => {
 });
 
 describe('the admin password', () => {
-  it('is printed once when generated, and never when it comes from ADMIN_PASSWORD', { timeout: 180_000 }, async () => {
-    const dataDir = tempDataDir();
-    const first = await startProductionServer({ dataDir, env: { ADMIN_USERNAME: '', ADMIN_PASSWORD: '' } });
-    const password = /Admin login: admin \/ (\S+) \(generated/.exec(first.output())?.[1];
-    expect(password, first.output()).toBeTruthy();
-    const auth = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
-    expect((await request(first.url, 'GET', '/api/users/self', { headers: { authorization: auth } })).json.is_superuser).toBe(true);
-    await first.stop();
+  it(
+    'is printed once when generated, and never when it comes from ADMIN_PASSWORD',
+    { timeout: 180_000 },
+    async () => {
+      const dataDir = tempDataDir();
+      const first = await startProductionServer({ dataDir, env: { ADMIN_USERNAME: '', ADMIN_PASSWORD: '' } });
+      const password = /Admin login: admin \/ (\S+) \(generated/.exec(first.output())?.[1];
+      expect(password, first.output()).toBeTruthy();
+      const auth = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
+      expect(
+        (await request(first.url, 'GET', '/api/users/self', { headers: { authorization: auth } })).json
+          .is_superuser,
+      ).toBe(true);
+      await first.stop();
 
-    const again = await startProductionServer({ dataDir, databaseUrl: first.databaseUrl, env: { ADMIN_USERNAME: '', ADMIN_PASSWORD: '' } });
-    expect(again.output()).not.toContain(password!);
-    expect(again.output()).toMatch(/Admin login: admin \(password as set earlier/);
-    expect((await request(again.url, 'GET', '/api/users/self', { headers: { authorization: auth } })).status).toBe(200);
-    await again.stop();
+      const again = await startProductionServer({
+        dataDir,
+        databaseUrl: first.databaseUrl,
+        env: { ADMIN_USERNAME: '', ADMIN_PASSWORD: '' },
+      });
+      expect(again.output()).not.toContain(password!);
+      expect(again.output()).toMatch(/Admin login: admin \(password as set earlier/);
+      expect(
+        (await request(again.url, 'GET', '/api/users/self', { headers: { authorization: auth } })).status,
+      ).toBe(200);
+      await again.stop();
 
-    const configured = await startProductionServer({ env: { ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'configured-secret-9' } });
-    expect(configured.output()).not.toContain('configured-secret-9');
-    expect(configured.output()).toMatch(/Admin login: boss \(password from ADMIN_PASSWORD\)/);
-    await configured.stop();
-  });
+      const configured = await startProductionServer({
+        env: { ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'configured-secret-9' },
+      });
+      expect(configured.output()).not.toContain('configured-secret-9');
+      expect(configured.output()).toMatch(/Admin login: boss \(password from ADMIN_PASSWORD\)/);
+      await configured.stop();
+    },
+  );
 });
 
 describe.runIf(!process.env.DATABASE_URL)('the embedded database', () => {
-  it('is opened by one process only; a restart one second after kill -9 succeeds', { timeout: 180_000 }, async () => {
-    const dataDir = tempDataDir();
-    const first = await startProductionServer({ dataDir, databaseUrl: null });
-    const second = await startProductionServer({ dataDir, databaseUrl: null, waitFor: null });
-    expect(await second.exited, second.output()).toBe(1);
-    expect(second.output()).toMatch(new RegExp(`already in use by process ${first.pid}`));
-    expect((await request(first.url, 'GET', '/api/health')).status).toBe(200);
+  it(
+    'is opened by one process only; a restart one second after kill -9 succeeds',
+    { timeout: 180_000 },
+    async () => {
+      const dataDir = tempDataDir();
+      const first = await startProductionServer({ dataDir, databaseUrl: null });
+      const second = await startProductionServer({ dataDir, databaseUrl: null, waitFor: null });
+      expect(await second.exited, second.output()).toBe(1);
+      expect(second.output()).toMatch(new RegExp(`already in use by process ${first.pid}`));
+      expect((await request(first.url, 'GET', '/api/health')).status).toBe(200);
 
-    await first.stop('SIGKILL');
-    await new Promise((r) => setTimeout(r, 1000));
-    const restarted = await startProductionServer({ dataDir, databaseUrl: null });
-    expect((await request(restarted.url, 'GET', '/api/health')).status).toBe(200);
-    await restarted.stop();
-  });
+      await first.stop('SIGKILL');
+      await new Promise((r) => setTimeout(r, 1000));
+      const restarted = await startProductionServer({ dataDir, databaseUrl: null });
+      expect((await request(restarted.url, 'GET', '/api/health')).status).toBe(200);
+      await restarted.stop();
+    },
+  );
 });

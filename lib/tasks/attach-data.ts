@@ -26,7 +26,8 @@ export async function stageTaskImages(taskId: number, files: UploadedFile[]): Pr
   if (files.length === 0) throw invalid('client_files', 'No images were uploaded.');
   if (files.length > MAX_FILES) throw invalid('client_files', `At most ${MAX_FILES} files per task.`);
   const kinds = files.map((file) => {
-    if (file.bytes.length > MAX_FILE_BYTES) throw new ApiError('payload_too_large', { [file.field]: [`"${file.name}" is larger than 50 MiB.`] });
+    if (file.bytes.length > MAX_FILE_BYTES)
+      throw new ApiError('payload_too_large', { [file.field]: [`"${file.name}" is larger than 50 MiB.`] });
     const kind = sniffImage(file.bytes);
     if (!kind) throw invalid(file.field, `"${file.name}" is not an image (PNG, JPEG, GIF, WebP or BMP).`);
     return kind;
@@ -35,9 +36,16 @@ export async function stageTaskImages(taskId: number, files: UploadedFile[]): Pr
   await fs.mkdir(dir, { recursive: true });
   const images = await Promise.all(
     files.map(async (file, i) => {
-      const filePath = path.join(/*turbopackIgnore: true*/ dir, `${String(i).padStart(6, '0')}.${kinds[i].extension}`);
+      const filePath = path.join(
+        /*turbopackIgnore: true*/ dir,
+        `${String(i).padStart(6, '0')}.${kinds[i].extension}`,
+      );
       await fs.writeFile(filePath, file.bytes);
-      return { name: file.name.replaceAll('\u0000', '').slice(0, 1024), path: path.relative(settings.mediaDir, filePath), mimeType: kinds[i].mimeType };
+      return {
+        name: file.name.replaceAll('\u0000', '').slice(0, 1024),
+        path: path.relative(settings.mediaDir, filePath),
+        mimeType: kinds[i].mimeType,
+      };
     }),
   );
   return { dir, images };
@@ -55,7 +63,13 @@ export async function filesFromForm(form: FormData): Promise<UploadedFile[]> {
 }
 
 /** Stages the images, then attaches them in one transaction; the staged files are removed when that fails. */
-export async function attachImages(db: Db, actor: Actor, taskId: number, files: UploadedFile[], imageQuality: number) {
+export async function attachImages(
+  db: Db,
+  actor: Actor,
+  taskId: number,
+  files: UploadedFile[],
+  imageQuality: number,
+) {
   const staged = await stageTaskImages(taskId, files);
   try {
     return await transaction(db, (tx) => attachTaskData(tx, actor, taskId, staged, imageQuality));
@@ -82,7 +96,13 @@ export function cutSegments(size: number, segmentSize: number, overlap: number) 
  * Attaches staged images: frames, segments and one annotation job per segment. Announces the task's
  * update and each new job.
  */
-export async function attachTaskData(tx: Tx, actor: Actor, taskId: number, staged: StagedImages, imageQuality: number) {
+export async function attachTaskData(
+  tx: Tx,
+  actor: Actor,
+  taskId: number,
+  staged: StagedImages,
+  imageQuality: number,
+) {
   // The upload before this may have taken minutes: the role is read again, not taken from the
   // organization context resolved when the request began.
   const task = await loadTask(tx, { ...actor, org: { kind: 'any' } }, taskId, 'update', true);

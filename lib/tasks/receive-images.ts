@@ -20,7 +20,10 @@ const SNIFF_BYTES = 16;
  * MAX_UPLOAD_BYTES as soon as that many bytes arrived (413), a file at 50 MiB; every file must be an image
  * by its first bytes. On any refusal the files written so far are removed.
  */
-export async function receiveTaskImages(req: Request, taskId: number): Promise<{ staged: StagedImages; fields: Record<string, string> }> {
+export async function receiveTaskImages(
+  req: Request,
+  taskId: number,
+): Promise<{ staged: StagedImages; fields: Record<string, string> }> {
   if (!req.body) throw invalid('client_files', 'No images were uploaded.');
   const dir = path.join(taskMediaDir(taskId), randomUUID());
   await fs.promises.mkdir(dir, { recursive: true });
@@ -37,7 +40,13 @@ async function parse(req: Request, dir: string) {
   try {
     parser = busboy({
       headers: { 'content-type': req.headers.get('content-type') ?? '' },
-      limits: { files: MAX_FILES, fileSize: MAX_FILE_BYTES, fields: 100, fieldSize: 64 * 1024, parts: MAX_FILES + 100 },
+      limits: {
+        files: MAX_FILES,
+        fileSize: MAX_FILE_BYTES,
+        fields: 100,
+        fieldSize: 64 * 1024,
+        parts: MAX_FILES + 100,
+      },
     });
   } catch {
     throw invalid('client_files', 'The multipart body could not be read.');
@@ -60,21 +69,27 @@ async function parse(req: Request, dir: string) {
     let head = Buffer.alloc(0);
     const sniff = new Transform({
       transform(chunk: Buffer, _encoding, done: TransformCallback) {
-        if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+        if (head.length < SNIFF_BYTES)
+          head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
         done(null, chunk);
       },
     });
     writes.push(
       pipeline(stream, sniff, fs.createWriteStream(partial))
         .then(async () => {
-        if ((stream as unknown as { truncated?: boolean }).truncated) {
-          return refuse(new ApiError('payload_too_large', { [field]: [`"${name}" is larger than ${describeBytes(MAX_FILE_BYTES)}.`] }));
-        }
-        const kind = sniffImage(head);
-        if (!kind) return refuse(invalid(field, `"${name}" is not an image (PNG, JPEG, GIF, WebP or BMP).`));
-        const final = partial.replace(/\.part$/, `.${kind.extension}`);
-        await fs.promises.rename(partial, final);
-        Object.assign(image, { path: path.relative(settings.mediaDir, final), mimeType: kind.mimeType });
+          if ((stream as unknown as { truncated?: boolean }).truncated) {
+            return refuse(
+              new ApiError('payload_too_large', {
+                [field]: [`"${name}" is larger than ${describeBytes(MAX_FILE_BYTES)}.`],
+              }),
+            );
+          }
+          const kind = sniffImage(head);
+          if (!kind)
+            return refuse(invalid(field, `"${name}" is not an image (PNG, JPEG, GIF, WebP or BMP).`));
+          const final = partial.replace(/\.part$/, `.${kind.extension}`);
+          await fs.promises.rename(partial, final);
+          Object.assign(image, { path: path.relative(settings.mediaDir, final), mimeType: kind.mimeType });
         })
         .catch(() => refuse(invalid(field, `"${name}" could not be received.`))),
     );

@@ -23,13 +23,26 @@ function taskStatus(stages: string[]): string {
 export async function representTasks(tx: Tx, rows: TaskRow[], baseUrl: string) {
   if (rows.length === 0) return [];
   const ids = rows.map((t) => t.id);
-  const segmentRows = await tx.select().from(segments).where(inArray(segments.taskId, ids)).orderBy(asc(segments.startFrame), asc(segments.id));
+  const segmentRows = await tx
+    .select()
+    .from(segments)
+    .where(inArray(segments.taskId, ids))
+    .orderBy(asc(segments.startFrame), asc(segments.id));
   const jobRows = await tx.select().from(jobs).where(inArray(jobs.taskId, ids)).orderBy(asc(jobs.id));
   const dataIds = rows.map((t) => t.dataId).filter((d): d is number => d !== null);
-  const dataRows = new Map((dataIds.length ? await tx.select().from(taskData).where(inArray(taskData.id, dataIds)) : []).map((d) => [d.id, d]));
+  const dataRows = new Map(
+    (dataIds.length ? await tx.select().from(taskData).where(inArray(taskData.id, dataIds)) : []).map((d) => [
+      d.id,
+      d,
+    ]),
+  );
   const projectIds = [...new Set(rows.map((t) => t.projectId).filter((p): p is number => p !== null))];
   const { byProject, byTask } = await loadLabels(tx, { projectIds, taskIds: ids });
-  const people = await loadBasicUsers(tx, [...rows.flatMap((t) => [t.ownerId, t.assigneeId]), ...jobRows.map((j) => j.assigneeId)], baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    [...rows.flatMap((t) => [t.ownerId, t.assigneeId]), ...jobRows.map((j) => j.assigneeId)],
+    baseUrl,
+  );
 
   return rows.map((t) => {
     const taskJobs = jobRows.filter((j) => j.taskId === t.id);

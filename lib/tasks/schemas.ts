@@ -16,13 +16,25 @@ export const createTaskSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.project_id == null && !v.labels?.length) {
-      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'Labels are required for a task without a project.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labels'],
+        message: 'Labels are required for a task without a project.',
+      });
     }
     if (v.project_id != null && v.labels?.length) {
-      ctx.addIssue({ code: 'custom', path: ['labels'], message: "A task in a project uses the project's labels." });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['labels'],
+        message: "A task in a project uses the project's labels.",
+      });
     }
     if (v.overlap != null && v.segment_size && v.overlap >= v.segment_size) {
-      ctx.addIssue({ code: 'custom', path: ['overlap'], message: 'Overlap must be smaller than the segment size.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['overlap'],
+        message: 'Overlap must be smaller than the segment size.',
+      });
     }
   });
 export type CreateTaskInput = z.input<typeof createTaskSchema>;

@@ -2,7 +2,15 @@ import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzl
 import type { Tx } from '@/db/client';
 import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, mayCreateInOrg, orgContextWhere, taskRule, visibleWhere, type Action, type TaskAccess } from '@/lib/auth/policy';
+import {
+  isAllowed,
+  mayCreateInOrg,
+  orgContextWhere,
+  taskRule,
+  visibleWhere,
+  type Action,
+  type TaskAccess,
+} from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
@@ -41,7 +49,9 @@ const taskStatus = sql`(case
 
 /** CVAT's `filter_fields` for tasks (Herald tasks are all 2D and have no validation layout). */
 export const FILTER_FIELDS: FilterFields = {
-  project_name: filterField.string(sql`(select ${projects.name} from ${projects} where ${projects.id} = ${tasks.projectId})`),
+  project_name: filterField.string(
+    sql`(select ${projects.name} from ${projects} where ${projects.id} = ${tasks.projectId})`,
+  ),
   name: filterField.string(tasks.name),
   owner: filterField.string(SORTABLE.owner),
   status: filterField.string(taskStatus),
@@ -59,7 +69,10 @@ export const FILTER_FIELDS: FilterFields = {
 /** A task with the people its permissions follow: its project's owner and assignee, its jobs' assignees. */
 export async function taskAccess(tx: Tx, task: TaskRow): Promise<TaskAccess> {
   const [project] = task.projectId
-    ? await tx.select({ ownerId: projects.ownerId, assigneeId: projects.assigneeId }).from(projects).where(eq(projects.id, task.projectId))
+    ? await tx
+        .select({ ownerId: projects.ownerId, assigneeId: projects.assigneeId })
+        .from(projects)
+        .where(eq(projects.id, task.projectId))
     : [];
   const jobAssignees = await tx.select({ id: jobs.assigneeId }).from(jobs).where(eq(jobs.taskId, task.id));
   return { task, project: project ?? null, jobAssignees: jobAssignees.map((j) => j.id) };
@@ -80,9 +93,13 @@ export async function listTasks(tx: Tx, actor: Actor, query: ListQuery, page: Pa
     const value = query.filters.get(key);
     if (value !== undefined) filters.push(eq(tasks[key], value));
   }
-  for (const [key, column] of [['owner', tasks.ownerId], ['assignee', tasks.assigneeId]] as const) {
+  for (const [key, column] of [
+    ['owner', tasks.ownerId],
+    ['assignee', tasks.assigneeId],
+  ] as const) {
     const value = query.filters.get(key);
-    if (value !== undefined) filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
+    if (value !== undefined)
+      filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
   }
   const where = and(...filters);
   const [{ total }] = await tx.select({ total: count() }).from(tasks).where(where);
@@ -114,12 +131,16 @@ export async function createTask(tx: Tx, actor: Actor, input: CreateTaskInput) {
   let organizationId = targetOrganizationId(actor.org);
   if (input.project_id != null) {
     // A task joins its project's organization; adding one counts as changing the project.
-    const [exists] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, input.project_id));
+    const [exists] = await tx
+      .select({ id: projects.id })
+      .from(projects)
+      .where(eq(projects.id, input.project_id));
     if (!exists) throw invalid('project_id', `Invalid pk "${input.project_id}" - object does not exist.`);
     const project = await loadProject(tx, actor, input.project_id, 'update');
     organizationId = project.organizationId;
     const role = await findActorRole(tx, actor, organizationId);
-    if (organizationId !== null && !mayCreateInOrg(actor.user, role)) throw forbidden('Workers may not create tasks in this organization.');
+    if (organizationId !== null && !mayCreateInOrg(actor.user, role))
+      throw forbidden('Workers may not create tasks in this organization.');
   } else if (actor.org.kind === 'org' && !mayCreateInOrg(actor.user, actor.org.role)) {
     throw forbidden('Workers may not create tasks in this organization.');
   }
@@ -145,7 +166,14 @@ export async function createTask(tx: Tx, actor: Actor, input: CreateTaskInput) {
     .returning();
   if (input.project_id == null) await saveLabels(tx, { taskId: task.id }, input.labels ?? []);
   const [after] = await representTasks(tx, [task], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'create', resource: 'task', organizationId, projectId: task.projectId, before: null, after });
+  await recordChange(tx, actor, {
+    action: 'create',
+    resource: 'task',
+    organizationId,
+    projectId: task.projectId,
+    before: null,
+    after,
+  });
   return after;
 }
 
@@ -153,15 +181,19 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
   const task = await loadTask(tx, actor, id, 'update', true);
   // As on create (and as CVAT): a task in a project shows the project's labels and has none of its own to
   // change; they are changed on the project, which announces it.
-  if (input.labels && task.projectId !== null) throw invalid('labels', "A task in a project uses the project's labels.");
+  if (input.labels && task.projectId !== null)
+    throw invalid('labels', "A task in a project uses the project's labels.");
   if (input.owner_id !== undefined && input.owner_id !== task.ownerId) {
     // CVAT's update:owner: whoever may delete it. An assignee who could take a task over could then delete it.
     const role = await findActorRole(tx, actor, task.organizationId);
-    if (!isAllowed(actor.user, role, 'delete', taskRule, await taskAccess(tx, task))) throw forbidden('Only the owner may transfer the task.');
+    if (!isAllowed(actor.user, role, 'delete', taskRule, await taskAccess(tx, task)))
+      throw forbidden('Only the owner may transfer the task.');
   }
   const [before] = await representTasks(tx, [task], actor.baseUrl);
-  if (input.assignee_id != null) await ensureAssignable(tx, 'assignee_id', input.assignee_id, task.organizationId);
-  if (input.owner_id !== undefined) await ensureAssignable(tx, 'owner_id', input.owner_id, task.organizationId);
+  if (input.assignee_id != null)
+    await ensureAssignable(tx, 'assignee_id', input.assignee_id, task.organizationId);
+  if (input.owner_id !== undefined)
+    await ensureAssignable(tx, 'owner_id', input.owner_id, task.organizationId);
   const now = new Date();
   const assigneeChanged = input.assignee_id !== undefined && (input.assignee_id ?? null) !== task.assigneeId;
   await tx
@@ -178,7 +210,14 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
   if (input.labels) await saveLabels(tx, { taskId: id }, input.labels);
   const [updated] = await tx.select().from(tasks).where(eq(tasks.id, id));
   const [after] = await representTasks(tx, [updated], actor.baseUrl);
-  await recordChange(tx, actor, { action: 'update', resource: 'task', organizationId: task.organizationId, projectId: task.projectId, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'task',
+    organizationId: task.organizationId,
+    projectId: task.projectId,
+    before,
+    after,
+  });
   return after;
 }
 
@@ -196,9 +235,13 @@ export async function deleteTaskTree(tx: Tx, actor: Actor, task: TaskRow) {
   const [taskBefore] = await representTasks(tx, [task], actor.baseUrl);
   const jobRows = await tx.select().from(jobs).where(eq(jobs.taskId, task.id)).orderBy(asc(jobs.id));
   const jobIds = jobRows.map((j) => j.id);
-  const issueRows = jobIds.length ? await tx.select().from(issues).where(inArray(issues.jobId, jobIds)).orderBy(asc(issues.id)) : [];
+  const issueRows = jobIds.length
+    ? await tx.select().from(issues).where(inArray(issues.jobId, jobIds)).orderBy(asc(issues.id))
+    : [];
   const issueIds = issueRows.map((i) => i.id);
-  const commentRows = issueIds.length ? await tx.select().from(comments).where(inArray(comments.issueId, issueIds)).orderBy(asc(comments.id)) : [];
+  const commentRows = issueIds.length
+    ? await tx.select().from(comments).where(inArray(comments.issueId, issueIds)).orderBy(asc(comments.id))
+    : [];
   const deleted = [
     ...(await representComments(tx, commentRows, actor.baseUrl)).map((r) => ['comment', r] as const),
     ...(await representIssues(tx, issueRows, actor.baseUrl)).map((r) => ['issue', r] as const),

@@ -37,12 +37,20 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
 async function seed() {
   const db = await getDb();
   const name = `crash${Math.random().toString(16).slice(2, 8)}`;
-  const user = await transaction(db, (tx) => registerUser(tx, { username: name, email: `${name}@example.test`, passwordHash: 'x' }));
+  const user = await transaction(db, (tx) =>
+    registerUser(tx, { username: name, email: `${name}@example.test`, passwordHash: 'x' }),
+  );
   const actor = { user, baseUrl: 'http://herald.test', org: { kind: 'personal' as const } };
   const project = await transaction(db, (tx) => createProject(tx, actor, { name: 'crash' }));
   for (let i = 0; i < 2; i++) {
     await transaction(db, (tx) =>
-      createWebhook(tx, actor, { target_url: process.env.TARGET_URL!, type: 'project', project_id: project.id, events: ['update:project'], secret: 's' }),
+      createWebhook(tx, actor, {
+        target_url: process.env.TARGET_URL!,
+        type: 'project',
+        project_id: project.id,
+        events: ['update:project'],
+        secret: 's',
+      }),
     );
   }
   await closeDb();
@@ -55,7 +63,8 @@ async function main() {
   if ((await getDbKind()) === 'pglite') await releaseAllLeases(db);
   const dispatcher = await startDispatcher();
   // ATTEMPTS=1: says how many attempts this process made, for tests of several delivering processes.
-  if (process.env.ATTEMPTS) setInterval(() => process.stdout.write(`attempts ${dispatcher.attempts}\n`), 200).unref();
+  if (process.env.ATTEMPTS)
+    setInterval(() => process.stdout.write(`attempts ${dispatcher.attempts}\n`), 200).unref();
   const burst = Number(process.env.BURST || 0);
   const prefix = process.env.BURST_PREFIX || 'burst';
   const projectId = Number(process.env.PROJECT_ID);
@@ -86,14 +95,22 @@ async function main() {
   process.stdout.write(`burst done ${committed}\n`);
   if (process.env.REPORT) {
     // Wait until nothing is left to send, then list every delivery series of the project's webhooks.
-    const hookIds = (await retrying(() => db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.projectId, projectId)))).map((w) => w.id);
+    const hookIds = (
+      await retrying(() =>
+        db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.projectId, projectId)),
+      )
+    ).map((w) => w.id);
     const all = { limit: null, offset: 0, page: 1, pageSize: 'all' as const };
     for (;;) {
-      const counts = await retrying(() => Promise.all(hookIds.map((id) => listSeries(db, id, { state: 'pending' }, { ...all, limit: 1 }))));
+      const counts = await retrying(() =>
+        Promise.all(hookIds.map((id) => listSeries(db, id, { state: 'pending' }, { ...all, limit: 1 }))),
+      );
       if (counts.every((c) => c.count === 0)) break;
       await sleep(100);
     }
-    const lists = await retrying(() => Promise.all(hookIds.map((id) => listSeries(db, id, { event: 'update:project' }, all))));
+    const lists = await retrying(() =>
+      Promise.all(hookIds.map((id) => listSeries(db, id, { event: 'update:project' }, all))),
+    );
     const series = lists.flatMap((l) =>
       l.rows.map((s) => ({
         message_id: formatDeliveryId(s.key),

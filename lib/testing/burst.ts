@@ -8,7 +8,10 @@ export const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
 
 export function startChild(env: Record<string, string>) {
   // One process (node with tsx's loader), so that SIGKILL hits the process that holds the database.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/testing/burst-child.ts'], { env: { ...process.env, WEBHOOK_LEASE_SECONDS: '5', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/testing/burst-child.ts'], {
+    env: { ...process.env, WEBHOOK_LEASE_SECONDS: '5', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -20,7 +23,8 @@ export function startChild(env: Record<string, string>) {
       const deadline = Date.now() + timeoutMs;
       const check = () => {
         if (out.includes(text)) resolve();
-        else if (child.exitCode !== null || Date.now() > deadline) reject(new Error(`child never printed "${text}":\n${out.slice(-4000)}`));
+        else if (child.exitCode !== null || Date.now() > deadline)
+          reject(new Error(`child never printed "${text}":\n${out.slice(-4000)}`));
         else setTimeout(check, 20);
       };
       check();
@@ -35,7 +39,12 @@ export function startChild(env: Record<string, string>) {
   return { child, waitFor, report, exited, output: () => out };
 }
 
-export type Report = { series: { message_id: string; name: string; delivered: boolean }[]; committed: number; failed: number; peakRssMb: number };
+export type Report = {
+  series: { message_id: string; name: string; delivered: boolean }[];
+  committed: number;
+  failed: number;
+  peakRssMb: number;
+};
 
 /** A user, a project and two webhooks to `targetUrl`, seeded by the child program in its own process. */
 export async function seedBurst(env: Record<string, string>, targetUrl: string) {
@@ -55,7 +64,9 @@ export function expectEveryEventArrived(receiver: Receiver, report: Report, name
   const arrived = new Set(receiver.received.map((r) => `${r.json.webhook_id}:${r.json.project.name}`));
   const hooks = [...new Set(receiver.received.map((r) => r.json.webhook_id))];
   expect(hooks).toHaveLength(2);
-  expect(names.flatMap((name) => hooks.map((h) => `${h}:${name}`)).filter((k) => !arrived.has(k))).toEqual([]);
+  expect(names.flatMap((name) => hooks.map((h) => `${h}:${name}`)).filter((k) => !arrived.has(k))).toEqual(
+    [],
+  );
   expect(report.series.length).toBeGreaterThanOrEqual(2 * names.length);
   expect(report.series.filter((s) => !s.delivered)).toEqual([]);
   const ids = new Set(receiver.received.map((r) => String(r.headers['webhook-id'])));

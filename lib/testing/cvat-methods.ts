@@ -11,7 +11,8 @@ export type CvatReply = Reply & { status_code: number; json: () => any };
 
 function url(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) params.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null) params.set(key, String(value));
   const search = params.toString();
   return `/api/${path}${search ? `?${search}` : ''}`;
 }
@@ -23,12 +24,24 @@ function wrap(reply: Reply): CvatReply {
 export function cvatMethods(world: () => CvatWorld) {
   const as = (username: string) => ({ as: world().user(username) });
   return {
-    get_method: async (username: string, path: string, query?: Query) => wrap(await api.get(url(path, query), as(username))),
-    post_method: async (username: string, path: string, data: unknown, query?: Query) => wrap(await api.post(url(path, query), data, as(username))),
-    patch_method: async (username: string, path: string, data: unknown, query?: Query) => wrap(await api.patch(url(path, query), data, as(username))),
-    delete_method: async (username: string, path: string, query?: Query) => wrap(await api.delete(url(path, query), as(username))),
+    get_method: async (username: string, path: string, query?: Query) =>
+      wrap(await api.get(url(path, query), as(username))),
+    post_method: async (username: string, path: string, data: unknown, query?: Query) =>
+      wrap(await api.post(url(path, query), data, as(username))),
+    patch_method: async (username: string, path: string, data: unknown, query?: Query) =>
+      wrap(await api.patch(url(path, query), data, as(username))),
+    delete_method: async (username: string, path: string, query?: Query) =>
+      wrap(await api.delete(url(path, query), as(username))),
   };
 }
 
 /** CVAT's HTTPStatus names. */
-export const HTTPStatus = { OK: 200, CREATED: 201, NO_CONTENT: 204, BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404, INTERNAL_SERVER_ERROR: 500 } as const;
+export const HTTPStatus = {
+  OK: 200,
+  CREATED: 201,
+  NO_CONTENT: 204,
+  BAD_REQUEST: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INTERNAL_SERVER_ERROR: 500,
+} as const;

@@ -14,16 +14,23 @@ export type TestOrg = { id: number; slug: string; owner: TestUser };
 export async function createOrg(owner: TestUser): Promise<TestOrg> {
   const slug = unique('o');
   const reply = await api.post('/api/organizations', { slug, name: `Org ${slug}` }, { as: owner });
-  if (reply.status !== 201) throw new Error(`create org failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  if (reply.status !== 201)
+    throw new Error(`create org failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   return { id: reply.body.id, slug, owner };
 }
 
 /** Makes `user` a member with `role` the way people join: invited by the owner, then accepted. Returns the membership. */
 export async function addMember(org: TestOrg, user: TestUser, role: Exclude<Role, 'owner'>) {
-  const invited = await api.post(`/api/invitations?org=${org.slug}`, { role, email: user.email }, { as: org.owner });
-  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const invited = await api.post(
+    `/api/invitations?org=${org.slug}`,
+    { role, email: user.email },
+    { as: org.owner },
+  );
+  if (invited.status !== 201)
+    throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
   const accepted = await api.post(`/api/invitations/${invited.body.key}/accept`, undefined, { as: user });
-  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  if (accepted.status !== 200)
+    throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   return accepted.body.membership as { id: number; role: Role };
 }
 
@@ -51,12 +58,18 @@ export async function createTask(
   body: Record<string, unknown> = {},
   options: { frames?: number; query?: string } = {},
 ) {
-  const payload = { name: unique('task'), ...(body.project_id ? {} : { labels: [{ name: 'car' }] }), ...body };
+  const payload = {
+    name: unique('task'),
+    ...(body.project_id ? {} : { labels: [{ name: 'car' }] }),
+    ...body,
+  };
   const created = await api.post(`/api/tasks${options.query ?? ''}`, payload, { as: user });
-  if (created.status !== 201) throw new Error(`create task failed: ${created.status} ${JSON.stringify(created.body)}`);
+  if (created.status !== 201)
+    throw new Error(`create task failed: ${created.status} ${JSON.stringify(created.body)}`);
   if (options.frames) {
     const uploaded = await uploadImages(created.body.id, user, options.frames);
-    if (uploaded.status !== 201 && uploaded.status !== 202) throw new Error(`upload failed: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+    if (uploaded.status !== 201 && uploaded.status !== 202)
+      throw new Error(`upload failed: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
     return (await api.get(`/api/tasks/${created.body.id}`, { as: user })).body;
   }
   return created.body;
@@ -88,5 +101,7 @@ export function expectClientError(reply: { status: number; body: unknown }, stat
   if (status !== undefined) expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   expect(reply.status, JSON.stringify(reply.body)).toBeGreaterThanOrEqual(400);
   expect(reply.status, JSON.stringify(reply.body)).toBeLessThan(500);
-  expect(reply.body && typeof reply.body === 'object' && Object.keys(reply.body as object).length > 0).toBe(true);
+  expect(reply.body && typeof reply.body === 'object' && Object.keys(reply.body as object).length > 0).toBe(
+    true,
+  );
 }

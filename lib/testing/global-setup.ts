@@ -13,7 +13,8 @@ export default async function setup() {
   // see test-api.ts), removed at the end; runs started at the same time in one checkout do not meet.
   const runId = `run-${randomBytes(4).toString('hex')}`;
   process.env.HERALD_TEST_RUN_ID = runId;
-  const removeMedia = () => fs.rmSync(path.resolve('data', 'test-media', runId), { recursive: true, force: true });
+  const removeMedia = () =>
+    fs.rmSync(path.resolve('data', 'test-media', runId), { recursive: true, force: true });
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     process.env.HERALD_DATA_DIR = 'memory://';

@@ -2,7 +2,14 @@
  * The lines Herald's logger writes (JSON on standard output, lib/logging/logger.ts), captured in the
  * test's own process: `entries()` parses them. With `passThrough`, they still reach the output.
  */
-export type LogEntry = { level: string; msg: string; component?: string; request_id?: string; err?: { message: string }; [key: string]: unknown };
+export type LogEntry = {
+  level: string;
+  msg: string;
+  component?: string;
+  request_id?: string;
+  err?: { message: string };
+  [key: string]: unknown;
+};
 
 export function captureLogLines(options: { passThrough?: boolean } = {}) {
   const lines: string[] = [];
@@ -24,7 +31,9 @@ export function captureLogLines(options: { passThrough?: boolean } = {}) {
       return lines.flatMap((line) => {
         try {
           const value = JSON.parse(line);
-          return value && typeof value === 'object' && typeof value.level === 'string' ? [value as LogEntry] : [];
+          return value && typeof value === 'object' && typeof value.level === 'string'
+            ? [value as LogEntry]
+            : [];
         } catch {
           return [];
         }

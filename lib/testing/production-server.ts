@@ -15,7 +15,12 @@ import pg from 'pg';
  *
  * Needs the production build: `npm test` builds before the vitest suites; alone, run `npx next build`.
  */
-export type ServerOptions = { env?: Record<string, string>; dataDir?: string; databaseUrl?: string | null; waitFor?: string | null };
+export type ServerOptions = {
+  env?: Record<string, string>;
+  dataDir?: string;
+  databaseUrl?: string | null;
+  waitFor?: string | null;
+};
 export type RunningServer = Awaited<ReturnType<typeof startProductionServer>>;
 
 const started = new Set<ChildProcess>();
@@ -60,9 +65,17 @@ export function tempDataDir(): string {
 }
 
 export async function startProductionServer(options: ServerOptions = {}) {
-  if (!hasProductionBuild()) throw new Error('The production build is missing: run `npx next build` first (`npm test` builds before the vitest suites).');
+  if (!hasProductionBuild())
+    throw new Error(
+      'The production build is missing: run `npx next build` first (`npm test` builds before the vitest suites).',
+    );
   const port = await freePort();
-  const databaseUrl = options.databaseUrl === undefined ? (process.env.DATABASE_URL ? await createPrivateDatabase() : null) : options.databaseUrl;
+  const databaseUrl =
+    options.databaseUrl === undefined
+      ? process.env.DATABASE_URL
+        ? await createPrivateDatabase()
+        : null
+      : options.databaseUrl;
   const dataDir = options.dataDir ?? tempDataDir();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '',
@@ -82,7 +95,11 @@ export async function startProductionServer(options: ServerOptions = {}) {
   };
   for (const [k, v] of Object.entries(env)) if (v === '') delete env[k];
   // Its own process group, so that stopping it stops everything it started.
-  const child = spawn(process.execPath, ['scripts/start.mjs'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.add(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -91,9 +108,10 @@ export async function startProductionServer(options: ServerOptions = {}) {
   // Without stack lines: vitest reads those as its own and fails on the build's source maps.
   const tail = () => out.slice(-3000).replace(/^\s+at .*$/gm, '');
   const waitFor = async (text: string, timeoutMs = 90_000) => {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
       if (out.includes(text)) return;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before printing "${text}":\n${tail()}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`server exited before printing "${text}":\n${tail()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`server never printed "${text}":\n${tail()}`);
@@ -114,7 +132,18 @@ export async function startProductionServer(options: ServerOptions = {}) {
     await exited;
     started.delete(child);
   };
-  return { port, url: `http://127.0.0.1:${port}`, pid: child.pid!, child, dataDir, databaseUrl, output: () => out, waitFor, exited, stop };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    child,
+    dataDir,
+    databaseUrl,
+    output: () => out,
+    waitFor,
+    exited,
+    stop,
+  };
 }
 
 export async function stopAllServers() {
@@ -142,12 +171,25 @@ export function request(
   base: string,
   method: string,
   pathname: string,
-  options: { headers?: Record<string, string>; body?: string | Buffer; localAddress?: string; timeoutMs?: number } = {},
+  options: {
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    localAddress?: string;
+    timeoutMs?: number;
+  } = {},
 ): Promise<RawReply> {
   const url = new URL(pathname, base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers: options.headers, localAddress: options.localAddress, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method,
+        headers: options.headers,
+        localAddress: options.localAddress,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
@@ -163,7 +205,9 @@ export function request(
         });
       },
     );
-    req.setTimeout(options.timeoutMs ?? 30_000, () => req.destroy(new Error(`${method} ${pathname} timed out`)));
+    req.setTimeout(options.timeoutMs ?? 30_000, () =>
+      req.destroy(new Error(`${method} ${pathname} timed out`)),
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -173,7 +217,13 @@ export function request(
  * Streams `totalBytes` to `pathname` as a chunked body (no Content-Length), as fast as the server takes
  * it, and stops sending once the answer comes. Resolves with the status, or the error that ended it.
  */
-export function streamChunkedBody(base: string, pathname: string, totalBytes: number, headers: Record<string, string> = {}, prefix?: Buffer) {
+export function streamChunkedBody(
+  base: string,
+  pathname: string,
+  totalBytes: number,
+  headers: Record<string, string> = {},
+  prefix?: Buffer,
+) {
   const url = new URL(pathname, base);
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   return new Promise<{ status: number | null; sent: number; error?: string }>((resolve) => {
@@ -187,7 +237,14 @@ export function streamChunkedBody(base: string, pathname: string, totalBytes: nu
       req.destroy();
     };
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...headers },
+      },
       (res) => {
         status = res.statusCode!;
         res.resume();

@@ -14,7 +14,10 @@ process.env.HERALD_MEDIA_DIR = path.join(
  * Calls Herald's real route handlers in-process with real Requests: everything but the HTTP socket
  * (auth, parsing, domain, database) runs as in production.
  */
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+type Handler = (
+  req: Request,
+  ctx: { params: Promise<Record<string, string>> },
+) => Promise<Response> | Response;
 type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Handler>>;
 
 const ROUTES: [string, () => Promise<RouteModule>][] = [
@@ -53,10 +56,19 @@ const ROUTES: [string, () => Promise<RouteModule>][] = [
   ['/api/webhooks/:id/deliveries', () => import('@/app/api/webhooks/[id]/deliveries/route')],
   // Before `:deliveryId`: a static segment wins over a dynamic one, as in Next's router.
   ['/api/webhooks/:id/deliveries/stats', () => import('@/app/api/webhooks/[id]/deliveries/stats/route')],
-  ['/api/webhooks/:id/deliveries/:deliveryId', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/route')],
-  ['/api/webhooks/:id/deliveries/:deliveryId/redelivery', () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/redelivery/route')],
+  [
+    '/api/webhooks/:id/deliveries/:deliveryId',
+    () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/route'),
+  ],
+  [
+    '/api/webhooks/:id/deliveries/:deliveryId/redelivery',
+    () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/redelivery/route'),
+  ],
   ['/api/webhooks/:id/messages', () => import('@/app/api/webhooks/[id]/messages/route')],
-  ['/api/webhooks/:id/messages/:deliveryId', () => import('@/app/api/webhooks/[id]/messages/[deliveryId]/route')],
+  [
+    '/api/webhooks/:id/messages/:deliveryId',
+    () => import('@/app/api/webhooks/[id]/messages/[deliveryId]/route'),
+  ],
   ['/api/server/about', () => import('@/app/api/server/about/route')],
   ['/api/metrics', () => import('@/app/api/metrics/route')],
   ['/api/schema', () => import('@/app/api/schema/route')],
@@ -71,7 +83,8 @@ function match(pathname: string) {
     const names: string[] = [];
     const re = new RegExp('^' + pattern.replace(/:(\w+)/g, (_, n) => (names.push(n), '([^/]+)')) + '$');
     const m = re.exec(pathname);
-    if (m) return { load, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
+    if (m)
+      return { load, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
   }
   return null;
 }
@@ -79,9 +92,19 @@ function match(pathname: string) {
 export type TestUser = { id: number; username: string; password: string; email: string; auth: string };
 export type Reply<T = any> = { status: number; body: T; headers: Headers };
 
-export type CallOptions = { as?: TestUser | null; headers?: Record<string, string>; raw?: BodyInit; contentType?: string };
+export type CallOptions = {
+  as?: TestUser | null;
+  headers?: Record<string, string>;
+  raw?: BodyInit;
+  contentType?: string;
+};
 
-export async function call<T = any>(method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: CallOptions = {},
+): Promise<Reply<T>> {
   const url = new URL(path, BASE);
   const found = match(url.pathname);
   if (!found) throw new Error(`No route for ${url.pathname}`);
@@ -101,7 +124,11 @@ export async function call<T = any>(method: string, path: string, body?: unknown
   const response = await handler(request, { params: Promise.resolve(found.params) });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, body: (type.includes('json') && text ? JSON.parse(text) : text) as T, headers: response.headers };
+  return {
+    status: response.status,
+    body: (type.includes('json') && text ? JSON.parse(text) : text) as T,
+    headers: response.headers,
+  };
 }
 
 export const api = {
@@ -117,11 +144,20 @@ export function unique(prefix: string): string {
 }
 
 /** Registers a fresh user through the API and returns Basic credentials for it. */
-export async function createUser(prefix = 'user', extra: { first_name?: string; last_name?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  prefix = 'user',
+  extra: { first_name?: string; last_name?: string } = {},
+): Promise<TestUser> {
   const username = unique(prefix);
   const password = `pw-${randomBytes(6).toString('hex')}`;
   const email = `${username}@example.test`;
-  const reply = await api.post('/api/auth/register', { username, email, password1: password, password2: password, ...extra });
+  const reply = await api.post('/api/auth/register', {
+    username,
+    email,
+    password1: password,
+    password2: password,
+    ...extra,
+  });
   if (reply.status !== 201) throw new Error(`register failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   const auth = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const self = await api.get('/api/users/self', { as: { auth } as TestUser });
@@ -130,13 +166,15 @@ export async function createUser(prefix = 'user', extra: { first_name?: string; 
 
 /** A tiny PNG (1x1) for uploads. */
 export const PNG_1X1 = Buffer.from(
-  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082',
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082',
   'hex',
 );
 
 export async function uploadImages(taskId: number, user: TestUser, count = 1, quality = 70) {
   const form = new FormData();
-  for (let i = 0; i < count; i++) form.append(`client_files[${i}]`, new Blob([PNG_1X1], { type: 'image/png' }), `frame_${i}.png`);
+  for (let i = 0; i < count; i++)
+    form.append(`client_files[${i}]`, new Blob([PNG_1X1], { type: 'image/png' }), `frame_${i}.png`);
   form.append('image_quality', String(quality));
   return call('POST', `/api/tasks/${taskId}/data`, undefined, { as: user, raw: form });
 }

@@ -21,7 +21,11 @@ export function receiverPool() {
   };
 }
 
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition') {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -32,17 +36,43 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
 
 /** The BasicUser a payload's `sender` (or an `owner`) must be, exactly. */
 export function basicUser(user: TestUser, names: { first_name?: string; last_name?: string } = {}) {
-  return { url: `${BASE}/api/users/${user.id}`, id: user.id, username: user.username, first_name: names.first_name ?? '', last_name: names.last_name ?? '' };
+  return {
+    url: `${BASE}/api/users/${user.id}`,
+    id: user.id,
+    username: user.username,
+    first_name: names.first_name ?? '',
+    last_name: names.last_name ?? '',
+  };
 }
 
-export async function createOrgWebhook(user: TestUser, orgSlug: string, target: string, events: string[] = ALL_KEYS, extra: Record<string, unknown> = {}) {
-  const reply = await api.post(`/api/webhooks?org=${orgSlug}`, { target_url: target, type: 'organization', events, ...extra }, { as: user });
+export async function createOrgWebhook(
+  user: TestUser,
+  orgSlug: string,
+  target: string,
+  events: string[] = ALL_KEYS,
+  extra: Record<string, unknown> = {},
+) {
+  const reply = await api.post(
+    `/api/webhooks?org=${orgSlug}`,
+    { target_url: target, type: 'organization', events, ...extra },
+    { as: user },
+  );
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body as { id: number; [k: string]: any };
 }
 
-export async function createProjectWebhook(user: TestUser, projectId: number, target: string, events: string[] = PROJECT_KEYS, extra: Record<string, unknown> = {}) {
-  const reply = await api.post('/api/webhooks', { target_url: target, type: 'project', project_id: projectId, events, ...extra }, { as: user });
+export async function createProjectWebhook(
+  user: TestUser,
+  projectId: number,
+  target: string,
+  events: string[] = PROJECT_KEYS,
+  extra: Record<string, unknown> = {},
+) {
+  const reply = await api.post(
+    '/api/webhooks',
+    { target_url: target, type: 'project', project_id: projectId, events, ...extra },
+    { as: user },
+  );
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body as { id: number; [k: string]: any };
 }

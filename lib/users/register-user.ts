@@ -12,12 +12,25 @@ export type Registrar = { baseUrl: string; by: 'self' | UserRow | null };
 /** The password is hashed by the caller, outside the transaction: scrypt takes ~60 ms. */
 export async function registerUser(
   tx: Tx,
-  input: { username: string; email: string; passwordHash: string; firstName?: string; lastName?: string; isSuperuser?: boolean },
+  input: {
+    username: string;
+    email: string;
+    passwordHash: string;
+    firstName?: string;
+    lastName?: string;
+    isSuperuser?: boolean;
+  },
   registrar: Registrar = { baseUrl: settings.publicUrl ?? 'http://localhost:3000', by: null },
 ) {
-  const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+  const [taken] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${input.username})`);
   if (taken) throw invalid('username', 'A user with that username already exists.');
-  const [emailTaken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = lower(${input.email})`);
+  const [emailTaken] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${input.email})`);
   if (emailTaken) throw invalid('email', 'A user is already registered with this e-mail address.');
   const [user] = await tx
     .insert(users)
@@ -31,7 +44,10 @@ export async function registerUser(
     })
     .returning();
   // Invitations sent to this email before it had an account now reach it.
-  await tx.update(invitations).set({ userId: user.id }).where(and(isNull(invitations.userId), sql`lower(${invitations.email}) = lower(${user.email})`));
+  await tx
+    .update(invitations)
+    .set({ userId: user.id })
+    .where(and(isNull(invitations.userId), sql`lower(${invitations.email}) = lower(${user.email})`));
   const sender = registrar.by === 'self' ? user : registrar.by;
   await recordChange(tx, sender ? { user: sender, baseUrl: registrar.baseUrl } : null, {
     action: 'create',

@@ -5,19 +5,28 @@ export const username = z
   .trim()
   .min(1)
   .max(150)
-  .regex(/^[\w.@+-]+$/, 'Enter a valid username. It may contain only letters, digits and @/./+/-/_ characters.');
+  .regex(
+    /^[\w.@+-]+$/,
+    'Enter a valid username. It may contain only letters, digits and @/./+/-/_ characters.',
+  );
 
 export const registerSchema = z
   .strictObject({
     username,
     email: z.email('Enter a valid email address.').max(254),
-    password1: z.string().min(8, 'This password is too short. It must contain at least 8 characters.').max(128),
+    password1: z
+      .string()
+      .min(8, 'This password is too short. It must contain at least 8 characters.')
+      .max(128),
     password2: z.string().max(128),
     first_name: z.string().trim().max(150).optional().default(''),
     last_name: z.string().trim().max(150).optional().default(''),
     confirmations: z.array(z.unknown()).max(10).optional(),
   })
-  .refine((v) => v.password1 === v.password2, { path: ['password2'], message: "The two password fields didn't match." });
+  .refine((v) => v.password1 === v.password2, {
+    path: ['password2'],
+    message: "The two password fields didn't match.",
+  });
 export type RegisterInput = z.input<typeof registerSchema>;
 
 export const loginSchema = z
@@ -26,7 +35,10 @@ export const loginSchema = z
     email: z.string().max(254).optional(),
     password: z.string().min(1).max(128),
   })
-  .refine((v) => v.username || v.email, { path: ['username'], message: 'Must include "username" or "email".' });
+  .refine((v) => v.username || v.email, {
+    path: ['username'],
+    message: 'Must include "username" or "email".',
+  });
 export type LoginInput = z.input<typeof loginSchema>;
 
 /** PATCH /api/users/{id}: CVAT's writable user fields; the rest of the object may be sent back and is ignored. */

@@ -5,17 +5,29 @@ import { api, createUser, unique, type TestUser } from '@/lib/testing/test-api';
 const register = (body: Record<string, unknown>) => api.post('/api/auth/register', body);
 const valid = () => {
   const username = unique('reg');
-  return { username, email: `${username}@example.test`, password1: 'correct-horse', password2: 'correct-horse' };
+  return {
+    username,
+    email: `${username}@example.test`,
+    password1: 'correct-horse',
+    password2: 'correct-horse',
+  };
 };
 const withToken = (key: string) => ({ as: { auth: `Token ${key}` } as TestUser });
-const basic = (login: string, password: string) => ({ as: { auth: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` } as TestUser });
+const basic = (login: string, password: string) => ({
+  as: { auth: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` } as TestUser,
+});
 
 describe('auth: register', () => {
   it('registers a user and answers the CVAT shape', async () => {
     const body = { ...valid(), first_name: 'Ada', last_name: 'Lovelace' };
     const reply = await register(body);
     expect(reply.status).toBe(201);
-    expect(reply.body).toEqual({ username: body.username, email: body.email, first_name: 'Ada', last_name: 'Lovelace' });
+    expect(reply.body).toEqual({
+      username: body.username,
+      email: body.email,
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+    });
   });
 
   it('refuses duplicates, mismatched or short passwords and bad emails, naming the field', async () => {
@@ -60,7 +72,9 @@ describe('auth: register', () => {
 
     // None of the refused registrations left a user behind.
     const someone = await createUser('look');
-    const found = await api.get(`/api/users?search=${first.username.slice(3)}&page_size=all`, { as: someone });
+    const found = await api.get(`/api/users?search=${first.username.slice(3)}&page_size=all`, {
+      as: someone,
+    });
     expect(found.body.results.map((u: { username: string }) => u.username)).toEqual([first.username]);
   });
 });
@@ -79,7 +93,12 @@ describe('auth: login, tokens, Basic', () => {
 
     const self = await api.get('/api/users/self', withToken(login.body.key));
     expect(self.status).toBe(200);
-    expect(self.body).toMatchObject({ id: user.id, username: user.username, email: user.email, is_superuser: false });
+    expect(self.body).toMatchObject({
+      id: user.id,
+      username: user.username,
+      email: user.email,
+      is_superuser: false,
+    });
     expect(self.body.url).toBe(`http://herald.test/api/users/${user.id}`);
 
     const byEmail = await api.post('/api/auth/login', { email: user.email, password: user.password });
@@ -109,10 +128,16 @@ describe('auth: login, tokens, Basic', () => {
     expectClientError(await api.get('/api/users/self', basic('', '')), 401);
     expectClientError(await api.get('/api/users/self', basic(`${user.username}\u0000`, user.password)), 401);
     expectClientError(await api.get('/api/users/self', basic('x'.repeat(300), user.password)), 401);
-    const nul = await api.post('/api/auth/login', { username: `${user.username}\u0000`, password: user.password });
+    const nul = await api.post('/api/auth/login', {
+      username: `${user.username}\u0000`,
+      password: user.password,
+    });
     expectClientError(nul, 400);
     expect(nul.body).toEqual({ username: ['Null characters are not allowed.'] });
-    expectClientError(await api.get('/api/users/self', { as: { auth: 'Basic %%%not-base64' } as TestUser }), 401);
+    expectClientError(
+      await api.get('/api/users/self', { as: { auth: 'Basic %%%not-base64' } as TestUser }),
+      401,
+    );
     expectClientError(await api.get('/api/users/self', withToken('0'.repeat(40))), 401);
     expectClientError(await api.get('/api/users/self', { as: { auth: 'Token' } as TestUser }), 401);
     expectClientError(await api.get('/api/users/self'), 401);
@@ -123,7 +148,10 @@ describe('auth: login, tokens, Basic', () => {
 describe('users', () => {
   it('lists users with search on username; email only for oneself', async () => {
     const tag = unique('srch');
-    const [me, other] = await Promise.all([createUser(`${tag}a`, { first_name: 'Me' }), createUser(`${tag}b`)]);
+    const [me, other] = await Promise.all([
+      createUser(`${tag}a`, { first_name: 'Me' }),
+      createUser(`${tag}b`),
+    ]);
     const list = await api.get(`/api/users?search=${tag}&sort=username`, { as: me });
     expect(list.status).toBe(200);
     expect(list.body.count).toBe(2);
@@ -142,7 +170,8 @@ describe('users', () => {
     const exact = await api.get(`/api/users?username=${other.username}`, { as: me });
     expect(ids(exact)).toEqual([other.id]);
 
-    for (const bad of ['0', '-1', 'abc', '99999999999', '1.5']) expectClientError(await api.get(`/api/users/${bad}`, { as: me }), 404);
+    for (const bad of ['0', '-1', 'abc', '99999999999', '1.5'])
+      expectClientError(await api.get(`/api/users/${bad}`, { as: me }), 404);
     expectClientError(await api.get('/api/users/2147483647', { as: me }), 404);
     expectClientError(await api.get('/api/users?sort=password_hash', { as: me }), 400);
     expectClientError(await api.get('/api/users?id=abc', { as: me }), 400);

@@ -11,7 +11,12 @@ import type { Page } from '@/lib/http/pagination';
 import { toUser } from './representation';
 import type { UpdateUserInput } from './schemas';
 
-const SORTABLE = { id: users.id, username: users.username, first_name: users.firstName, last_name: users.lastName };
+const SORTABLE = {
+  id: users.id,
+  username: users.username,
+  first_name: users.firstName,
+  last_name: users.lastName,
+};
 
 /** CVAT's `filter_fields` for users. */
 export const FILTER_FIELDS: FilterFields = {
@@ -24,10 +29,15 @@ export const FILTER_FIELDS: FilterFields = {
 
 /** Every signed-in user may look people up (to assign or invite them); emails stay private. */
 export async function listUsers(db: Db, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [eq(users.isActive, true), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  const filters: (SQL | undefined)[] = [
+    eq(users.isActive, true),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
+  ];
   if (query.search) {
     const pattern = containsPattern(query.search);
-    filters.push(or(ilike(users.username, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern)));
+    filters.push(
+      or(ilike(users.username, pattern), ilike(users.firstName, pattern), ilike(users.lastName, pattern)),
+    );
   }
   const username = query.filters.get('username');
   if (username !== undefined) filters.push(eq(users.username, username));
@@ -42,7 +52,10 @@ export async function listUsers(db: Db, actor: Actor, query: ListQuery, page: Pa
     .orderBy(...orderBy(query.sort, SORTABLE, [asc(users.id)]))
     .limit(page.limit ?? 2 ** 31 - 1)
     .offset(page.offset);
-  return { count: total, results: rows.map((u) => toUser(u, actor.baseUrl, u.id === actor.user.id || actor.user.isSuperuser)) };
+  return {
+    count: total,
+    results: rows.map((u) => toUser(u, actor.baseUrl, u.id === actor.user.id || actor.user.isSuperuser)),
+  };
 }
 
 export async function getUser(db: Db, actor: Actor, id: number) {
@@ -60,19 +73,38 @@ export async function updateUser(tx: Tx, actor: Actor, id: number, input: Update
   if (!user) throw notFound();
   const isAccessChange = input.is_active !== undefined || input.is_superuser !== undefined;
   if (!mayUpdateUser(actor.user, user, { isAccessChange })) {
-    throw forbidden(isAccessChange ? 'Only administrators may change who is active or an administrator.' : 'You may change only your own account.');
+    throw forbidden(
+      isAccessChange
+        ? 'Only administrators may change who is active or an administrator.'
+        : 'You may change only your own account.',
+    );
   }
   if (user.id === actor.user.id && (input.is_active === false || input.is_superuser === false)) {
-    throw invalid(input.is_active === false ? 'is_active' : 'is_superuser', 'An administrator may not deactivate or demote themself.');
+    throw invalid(
+      input.is_active === false ? 'is_active' : 'is_superuser',
+      'An administrator may not deactivate or demote themself.',
+    );
   }
   const [updated] = await tx
     .update(users)
-    .set({ firstName: input.first_name, lastName: input.last_name, isActive: input.is_active, isSuperuser: input.is_superuser })
+    .set({
+      firstName: input.first_name,
+      lastName: input.last_name,
+      isActive: input.is_active,
+      isSuperuser: input.is_superuser,
+    })
     .where(eq(users.id, id))
     .returning();
   const before = toUser(user, actor.baseUrl, true);
   const after = toUser(updated, actor.baseUrl, true);
-  await recordChange(tx, actor, { action: 'update', resource: 'user', organizationId: null, projectId: null, before, after });
+  await recordChange(tx, actor, {
+    action: 'update',
+    resource: 'user',
+    organizationId: null,
+    projectId: null,
+    before,
+    after,
+  });
   return toUser(updated, actor.baseUrl, updated.id === actor.user.id || actor.user.isSuperuser);
 }
 
@@ -81,8 +113,16 @@ export async function deleteUser(tx: Tx, actor: Actor, id: number) {
   if (!mayDeleteUser(actor.user)) throw forbidden('Only administrators may delete accounts.');
   const [user] = await tx.select().from(users).where(eq(users.id, id)).for('update');
   if (!user) throw notFound();
-  if (user.id === actor.user.id) throw invalid('non_field_errors', 'An administrator may not delete their own account.');
-  await recordChange(tx, actor, { action: 'delete', resource: 'user', organizationId: null, projectId: null, before: toUser(user, actor.baseUrl, true), after: null });
+  if (user.id === actor.user.id)
+    throw invalid('non_field_errors', 'An administrator may not delete their own account.');
+  await recordChange(tx, actor, {
+    action: 'delete',
+    resource: 'user',
+    organizationId: null,
+    projectId: null,
+    before: toUser(user, actor.baseUrl, true),
+    after: null,
+  });
   // What they owned stays, ownerless (the foreign keys set null); their memberships and tokens go with them.
   await tx.delete(users).where(eq(users.id, id));
 }

@@ -12,13 +12,20 @@ import { signDelivery } from './sign';
  * or retried when). Never throws. A webhook deleted or turned off meanwhile means the series stops,
  * recorded so; a retired webhook (of a deleted project) still delivers what was queued for it.
  */
-export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget | undefined): Promise<AttemptResult> {
+export async function makeAttempt(
+  delivery: QueuedDelivery,
+  webhook: SendTarget | undefined,
+): Promise<AttemptResult> {
   const isDirect = delivery.trigger === 'ping' || delivery.trigger === 'test';
   if (!webhook) return cancelled(delivery, 'Not sent: the webhook was deleted.');
-  if (!webhook.isActive && !webhook.retiredDate && !isDirect) return cancelled(delivery, 'Not sent: the webhook is inactive.');
+  if (!webhook.isActive && !webhook.retiredDate && !isDirect)
+    return cancelled(delivery, 'Not sent: the webhook is inactive.');
   const now = Date.now();
   // Opened here, where they sign, and nowhere else on the delivery path (security.md: encrypted at rest).
-  const previousSecret = webhook.previousSecretExpires && webhook.previousSecretExpires.getTime() > now ? openSecret(webhook.previousSecret) : null;
+  const previousSecret =
+    webhook.previousSecretExpires && webhook.previousSecretExpires.getTime() > now
+      ? openSecret(webhook.previousSecret)
+      : null;
   const { headers, digests } = signDelivery({
     body: delivery.body,
     webhookIdHeader: delivery.webhookIdHeader,
@@ -29,7 +36,12 @@ export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget 
   });
   // Herald's own headers last: the names are refused at save, and would still not override them here.
   const custom = openCustomHeaders(webhook.customHeaders);
-  const outcome = await sendWebhookRequest({ url: webhook.targetUrl, body: delivery.body, headers: custom ? { ...custom, ...headers } : headers, verifyTls: webhook.enableSsl });
+  const outcome = await sendWebhookRequest({
+    url: webhook.targetUrl,
+    body: delivery.body,
+    headers: custom ? { ...custom, ...headers } : headers,
+    verifyTls: webhook.enableSsl,
+  });
   const result: AttemptResult = {
     ...classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now }),
     deliveryId: delivery.id,
@@ -39,13 +51,29 @@ export async function makeAttempt(delivery: QueuedDelivery, webhook: SendTarget 
     digests,
     customHeaderNames: webhook.customHeaders.map((h) => h.name),
   };
-  const outcomeName = result.state === 'delivered' ? 'delivered' : result.state === 'pending' ? 'retrying' : 'failed';
+  const outcomeName =
+    result.state === 'delivered' ? 'delivered' : result.state === 'pending' ? 'retrying' : 'failed';
   const statusClass = statusClassOf(result);
-  countAttempt({ outcome: outcomeName, statusClass, durationMs: result.durationMs, firstAttemptLatencyMs: delivery.attempt === 1 ? now - delivery.queuedAt : null });
+  countAttempt({
+    outcome: outcomeName,
+    statusClass,
+    durationMs: result.durationMs,
+    firstAttemptLatencyMs: delivery.attempt === 1 ? now - delivery.queuedAt : null,
+  });
   // Only when asked for (LOG_LEVEL=debug): a line per attempt is more than the delivery path should pay for.
   if (log.isLevelEnabled('debug')) {
     log.debug(
-      { webhook_id: delivery.webhookId, delivery_id: delivery.webhookIdHeader, attempt: delivery.attempt, trigger: delivery.trigger, event: delivery.event, status: result.statusCode, status_class: statusClass, outcome: outcomeName, duration_ms: result.durationMs },
+      {
+        webhook_id: delivery.webhookId,
+        delivery_id: delivery.webhookIdHeader,
+        attempt: delivery.attempt,
+        trigger: delivery.trigger,
+        event: delivery.event,
+        status: result.statusCode,
+        status_class: statusClass,
+        outcome: outcomeName,
+        duration_ms: result.durationMs,
+      },
       'attempt',
     );
   }
@@ -101,7 +129,11 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** The delay before retry number `attempt` (1-based attempt that just failed), ±20% jitter; null when none is left. */
-export function retryDelaySeconds(attempt: number, schedule = settings.retrySchedule, random = Math.random): number | null {
+export function retryDelaySeconds(
+  attempt: number,
+  schedule = settings.retrySchedule,
+  random = Math.random,
+): number | null {
   const base = schedule[attempt - 1];
   if (base === undefined) return null;
   return base * (0.8 + 0.4 * random());
@@ -110,12 +142,26 @@ export function retryDelaySeconds(attempt: number, schedule = settings.retrySche
 type Classified = Omit<AttemptResult, 'deliveryId' | 'webhookId' | 'attempt' | 'sentAt' | 'digests'>;
 
 /** What a response (or its absence) means for the series and the endpoint. */
-export function classifyOutcome(opts: { attempt: number; canRetry: boolean; outcome: SendOutcome; now?: number }): Classified {
+export function classifyOutcome(opts: {
+  attempt: number;
+  canRetry: boolean;
+  outcome: SendOutcome;
+  now?: number;
+}): Classified {
   const { outcome } = opts;
   const now = opts.now ?? Date.now();
   const base = { durationMs: outcome.durationMs, isGone: false, pauseSeconds: null };
   if (outcome.kind === 'refused') {
-    return { ...base, state: 'failed', statusCode: null, errorKind: 'refused', responseHeaders: null, response: outcome.error, retryAt: null, isFailure: true };
+    return {
+      ...base,
+      state: 'failed',
+      statusCode: null,
+      errorKind: 'refused',
+      responseHeaders: null,
+      response: outcome.error,
+      retryAt: null,
+      isFailure: true,
+    };
   }
   const statusCode = outcome.statusCode;
   const isResponse = outcome.kind === 'response';
@@ -123,13 +169,26 @@ export function classifyOutcome(opts: { attempt: number; canRetry: boolean; outc
   const response = isResponse ? outcome.body : outcome.error;
   const errorKind = isResponse ? null : statusCode === 504 ? 'timeout' : 'network';
   if (isResponse && statusCode >= 200 && statusCode < 300) {
-    return { ...base, state: 'delivered', statusCode, errorKind, responseHeaders, response, retryAt: null, isFailure: false };
+    return {
+      ...base,
+      state: 'delivered',
+      statusCode,
+      errorKind,
+      responseHeaders,
+      response,
+      retryAt: null,
+      isFailure: false,
+    };
   }
-  const honoured = isResponse && (statusCode === 429 || statusCode === 503) ? parseRetryAfter(outcome.headers['retry-after'], now) : null;
+  const honoured =
+    isResponse && (statusCode === 429 || statusCode === 503)
+      ? parseRetryAfter(outcome.headers['retry-after'], now)
+      : null;
   let retryAt: Date | null = null;
   if (opts.canRetry && isRetryable(statusCode)) {
     const delay = honoured ?? retryDelaySeconds(opts.attempt);
-    if (delay !== null && opts.attempt <= settings.retrySchedule.length) retryAt = new Date(now + delay * 1000);
+    if (delay !== null && opts.attempt <= settings.retrySchedule.length)
+      retryAt = new Date(now + delay * 1000);
   }
   return {
     ...base,
@@ -147,7 +206,9 @@ export function classifyOutcome(opts: { attempt: number; canRetry: boolean; outc
 
 /** Response headers as `name: value` lines, the way they are kept. */
 export function formatHeaders(headers: Record<string, string>): string {
-  return Object.entries(headers).map(([name, value]) => `${name}: ${value}`).join('\n');
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
 }
 
 export function parseHeaders(text: string | null): Record<string, string> | null {

@@ -33,7 +33,11 @@ beforeAll(async () => {
   await startDispatcher();
   receiver = await pool.start();
   owner = await createUser('hdr');
-  const project = await api.post('/api/projects', { name: 'headers', labels: [{ name: 'car' }] }, { as: owner });
+  const project = await api.post(
+    '/api/projects',
+    { name: 'headers', labels: [{ name: 'car' }] },
+    { as: owner },
+  );
   expect(project.status).toBe(201);
   projectId = project.body.id;
 });
@@ -51,13 +55,19 @@ function received(hookId: number) {
 describe('custom headers', () => {
   it('reach a real receiver on pings and events, and are masked in responses, deliveries and at rest', async () => {
     const auth = token();
-    const hook = await createProjectWebhook(owner, projectId, receiver.url, PROJECT_KEYS, { headers: { Authorization: auth, 'X-Tenant': 'acme' } });
+    const hook = await createProjectWebhook(owner, projectId, receiver.url, PROJECT_KEYS, {
+      headers: { Authorization: auth, 'X-Tenant': 'acme' },
+    });
     expect(hook.headers).toEqual({ Authorization: MASKED_VALUE, 'X-Tenant': MASKED_VALUE });
 
     const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
     expect(ping.status).toBe(200);
     expect(ping.body.status_code).toBe(200);
-    expect(ping.body.request_headers).toMatchObject({ Authorization: MASKED_VALUE, 'X-Tenant': MASKED_VALUE, 'x-herald-event': 'ping' });
+    expect(ping.body.request_headers).toMatchObject({
+      Authorization: MASKED_VALUE,
+      'X-Tenant': MASKED_VALUE,
+      'x-herald-event': 'ping',
+    });
 
     const renamed = await api.patch(`/api/projects/${projectId}`, { name: 'headers renamed' }, { as: owner });
     expect(renamed.status).toBe(200);
@@ -78,7 +88,10 @@ describe('custom headers', () => {
     const deliveries = await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner });
     expect(deliveries.body.count).toBe(2);
     for (const d of deliveries.body.results) expect(d.request_headers.Authorization).toBe(MASKED_VALUE);
-    const message = await api.get(`/api/webhooks/${hook.id}/messages/${deliveries.body.results[0].delivery_id}`, { as: owner });
+    const message = await api.get(
+      `/api/webhooks/${hook.id}/messages/${deliveries.body.results[0].delivery_id}`,
+      { as: owner },
+    );
     expect(message.body.history[0].request_headers.Authorization).toBe(MASKED_VALUE);
 
     // Nowhere in what is stored or said: the webhook's row holds it sealed, the delivery tables not at all.
@@ -90,14 +103,21 @@ describe('custom headers', () => {
     expect(row.headers.every((h) => h.value.startsWith('hsb1:'))).toBe(true);
     const rows = await recordedRows([hook.id]);
     expect(JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain(secretPart);
-    for (const reply of [got, list, deliveries, message, ping]) expect(JSON.stringify(reply.body)).not.toContain(secretPart);
+    for (const reply of [got, list, deliveries, message, ping])
+      expect(JSON.stringify(reply.body)).not.toContain(secretPart);
     expect(logs.join('\n')).not.toContain(secretPart);
   });
 
   it('PATCH replaces the set; "********" keeps the stored value of that name', async () => {
     const first = token();
-    const hook = await createProjectWebhook(owner, projectId, receiver.url, PROJECT_KEYS, { headers: { Authorization: first, 'X-Old': 'gone' } });
-    const kept = await api.patch(`/api/webhooks/${hook.id}`, { headers: { Authorization: MASKED_VALUE, 'X-New': 'fresh' } }, { as: owner });
+    const hook = await createProjectWebhook(owner, projectId, receiver.url, PROJECT_KEYS, {
+      headers: { Authorization: first, 'X-Old': 'gone' },
+    });
+    const kept = await api.patch(
+      `/api/webhooks/${hook.id}`,
+      { headers: { Authorization: MASKED_VALUE, 'X-New': 'fresh' } },
+      { as: owner },
+    );
     expect(kept.status, JSON.stringify(kept.body)).toBe(200);
     expect(kept.body.headers).toEqual({ Authorization: MASKED_VALUE, 'X-New': MASKED_VALUE });
     const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
@@ -108,7 +128,9 @@ describe('custom headers', () => {
     expect(last.headers['x-old']).toBeUndefined();
 
     // Leaving headers out keeps them; an empty object clears them.
-    expect((await api.patch(`/api/webhooks/${hook.id}`, { description: 'still' }, { as: owner })).body.headers).toEqual({ Authorization: MASKED_VALUE, 'X-New': MASKED_VALUE });
+    expect(
+      (await api.patch(`/api/webhooks/${hook.id}`, { description: 'still' }, { as: owner })).body.headers,
+    ).toEqual({ Authorization: MASKED_VALUE, 'X-New': MASKED_VALUE });
     const cleared = await api.patch(`/api/webhooks/${hook.id}`, { headers: {} }, { as: owner });
     expect(cleared.body.headers).toEqual({});
     await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
@@ -136,7 +158,17 @@ describe('custom headers', () => {
     ['', 'not a valid header name'],
   ])('refuses the name %j with a 400 naming it, and writes nothing', async (name, why) => {
     const before = await api.get('/api/webhooks?page_size=all', { as: owner });
-    const reply = await api.post('/api/webhooks', { target_url: receiver.url, type: 'project', project_id: projectId, events: PROJECT_KEYS, headers: { [name]: 'v' } }, { as: owner });
+    const reply = await api.post(
+      '/api/webhooks',
+      {
+        target_url: receiver.url,
+        type: 'project',
+        project_id: projectId,
+        events: PROJECT_KEYS,
+        headers: { [name]: 'v' },
+      },
+      { as: owner },
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.headers.join(' ')).toContain(why);
     if (name) expect(reply.body.headers.join(' ')).toContain(`"${name}"`);
@@ -144,7 +176,9 @@ describe('custom headers', () => {
   });
 
   it('refuses bad values (CR, LF, NUL, too long, not a string) and too many headers, never echoing a value', async () => {
-    const hook = await createProjectWebhook(owner, projectId, receiver.url, PROJECT_KEYS, { headers: { 'X-Keep': 'original' } });
+    const hook = await createProjectWebhook(owner, projectId, receiver.url, PROJECT_KEYS, {
+      headers: { 'X-Keep': 'original' },
+    });
     const secretish = randomBytes(12).toString('hex');
     const bad: unknown[] = [
       { 'X-A': `${secretish}\r\nX-Injected: 1` },
@@ -158,12 +192,29 @@ describe('custom headers', () => {
       { 'X-Unknown': MASKED_VALUE },
     ];
     for (const headers of bad) {
-      const reply = await api.patch(`/api/webhooks/${hook.id}`, { headers, description: 'must not stick' }, { as: owner });
+      const reply = await api.patch(
+        `/api/webhooks/${hook.id}`,
+        { headers, description: 'must not stick' },
+        { as: owner },
+      );
       expect(reply.status, JSON.stringify(headers).slice(0, 80)).toBe(400);
-      expect(Object.keys(reply.body).every((k) => k === 'headers' || k.startsWith('headers.')), JSON.stringify(reply.body)).toBe(true);
+      expect(
+        Object.keys(reply.body).every((k) => k === 'headers' || k.startsWith('headers.')),
+        JSON.stringify(reply.body),
+      ).toBe(true);
       expect(JSON.stringify(reply.body)).not.toContain(secretish);
     }
-    const created = await api.post('/api/webhooks', { target_url: receiver.url, type: 'project', project_id: projectId, events: PROJECT_KEYS, headers: { Authorization: MASKED_VALUE } }, { as: owner });
+    const created = await api.post(
+      '/api/webhooks',
+      {
+        target_url: receiver.url,
+        type: 'project',
+        project_id: projectId,
+        events: PROJECT_KEYS,
+        headers: { Authorization: MASKED_VALUE },
+      },
+      { as: owner },
+    );
     expect(created.status).toBe(400);
     expect(created.body.headers[0]).toContain('"Authorization"');
     // Nothing half-written: the webhook is as it was, and still sends its header.

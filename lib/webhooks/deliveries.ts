@@ -109,7 +109,9 @@ export function representSeries(s: SeriesRecord) {
     created_date: iso(s.createdDate),
     changed_fields: s.changedFields,
     request: parseBody(buildBody(unpackPayload(s.payload), s.webhookId)),
-    resource: s.resourceType ? { type: s.resourceType, id: /^\d+$/.test(s.resourceId ?? '') ? Number(s.resourceId) : s.resourceId } : null,
+    resource: s.resourceType
+      ? { type: s.resourceType, id: /^\d+$/.test(s.resourceId ?? '') ? Number(s.resourceId) : s.resourceId }
+      : null,
   };
 }
 
@@ -138,13 +140,17 @@ export async function getMessage(db: Db, actor: Actor, webhookId: number, delive
   const key = parseDeliveryId(deliveryId);
   const series = key ? await findSeriesByKey(db, webhookId, key) : undefined;
   if (!key || !series) throw notFound('No such delivery for this webhook.');
-  return { ...representSeries(series), history: (await listAttemptsOfKey(db, webhookId, key)).map(representAttempt) };
+  return {
+    ...representSeries(series),
+    history: (await listAttemptsOfKey(db, webhookId, key)).map(representAttempt),
+  };
 }
 
 /** Queues the attempt's message again, as a new series marked `redelivery` (same bytes, signed anew). */
 export async function redeliver(tx: Tx, actor: Actor, webhookId: number, attemptId: number) {
   await loadWebhook(tx, actor, webhookId);
-  if (!(await enqueueRedelivery(tx, webhookId, attemptId))) throw notFound('No such delivery for this webhook.');
+  if (!(await enqueueRedelivery(tx, webhookId, attemptId)))
+    throw notFound('No such delivery for this webhook.');
   afterCommit(tx, () => getHandoff()?.wake());
 }
 
@@ -152,9 +158,19 @@ export async function redeliver(tx: Tx, actor: Actor, webhookId: number, attempt
  * Recovery (operations.md): one new series per matching message, in the order the messages were
  * created, or with `dry_run` only their number. Permission as for a redelivery.
  */
-export async function recoverDeliveries(tx: Tx, actor: Actor, webhookId: number, input: z.output<typeof recoverWebhookSchema>) {
+export async function recoverDeliveries(
+  tx: Tx,
+  actor: Actor,
+  webhookId: number,
+  input: z.output<typeof recoverWebhookSchema>,
+) {
   await loadWebhook(tx, actor, webhookId);
-  const filter = { since: input.since, until: input.until ?? null, states: input.states, events: input.events ? [...new Set(input.events)] : null };
+  const filter = {
+    since: input.since,
+    until: input.until ?? null,
+    states: input.states,
+    events: input.events ? [...new Set(input.events)] : null,
+  };
   const count = await enqueueRecovery(tx, webhookId, filter, input.dry_run);
   if (!input.dry_run && count > 0) afterCommit(tx, () => getHandoff()?.wake());
   return { count };
@@ -169,7 +185,12 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
   const hook = await loadWebhook(db, actor, id);
   const [webhook] = await representWebhooks(db, [hook], actor.baseUrl);
   const sender = toBasicUser(actor.user, actor.baseUrl);
-  return sendDirect(db, actor, { webhookId: id, event: 'ping', trigger: 'ping', payload: JSON.stringify({ event: 'ping', webhook, sender }) });
+  return sendDirect(db, actor, {
+    webhookId: id,
+    event: 'ping',
+    trigger: 'ping',
+    payload: JSON.stringify({ event: 'ping', webhook, sender }),
+  });
 }
 
 /**
@@ -179,22 +200,34 @@ export async function pingWebhook(db: Db, actor: Actor, id: number) {
 export async function sendExample(db: Db, actor: Actor, id: number, event: string) {
   const hook = await loadWebhook(db, actor, id);
   const entry = findEvent(event);
-  if (!entry || !isAllowedFor(entry, hook.type)) throw invalid('event', `"${event}" is not a valid choice for a ${hook.type} webhook.`);
+  if (!entry || !isAllowedFor(entry, hook.type))
+    throw invalid('event', `"${event}" is not a valid choice for a ${hook.type} webhook.`);
   const payload = JSON.stringify(examplePayloadOf(entry, id, toBasicUser(actor.user, actor.baseUrl)));
   return sendDirect(db, actor, { webhookId: id, event: entry.key, trigger: 'test', payload });
 }
 
-async function sendDirect(db: Db, actor: Actor, opts: { webhookId: number; event: string; trigger: 'ping' | 'test'; payload: string }) {
+async function sendDirect(
+  db: Db,
+  actor: Actor,
+  opts: { webhookId: number; event: string; trigger: 'ping' | 'test'; payload: string },
+) {
   const pair = await enqueueDirect(db, { ...opts, senderId: actor.user.id });
   const handoff = getHandoff();
   if (handoff) await handoff.sendNow(pair);
   else await recordAttempts(db, [await makeAttempt(pair.delivery, pair.webhook)]);
   const attempt = await findLatestAttempt(db, opts.webhookId, pair.delivery.id);
-  if (!attempt) throw notFound(`The webhook was deleted while it was sent a ${opts.trigger === 'ping' ? 'ping' : 'test'}.`);
+  if (!attempt)
+    throw notFound(
+      `The webhook was deleted while it was sent a ${opts.trigger === 'ping' ? 'ping' : 'test'}.`,
+    );
   return representAttempt(attempt);
 }
 
-const BUCKETS = { hour: { seconds: 3600, count: 48 }, day: { seconds: 86400, count: 30 }, minute: { seconds: 60, count: 120 } } as const;
+const BUCKETS = {
+  hour: { seconds: 3600, count: 48 },
+  day: { seconds: 86400, count: 30 },
+  minute: { seconds: 60, count: 120 },
+} as const;
 
 /** Attempts that succeeded and failed per time bucket, oldest first: the chart on the webhook page. */
 export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
@@ -205,6 +238,10 @@ export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, 
   return {
     bucket,
     bucket_seconds: spec.seconds,
-    results: rows.map((r) => ({ time: new Date(r.bucket).toISOString(), success: r.success, failure: r.failure })),
+    results: rows.map((r) => ({
+      time: new Date(r.bucket).toISOString(),
+      success: r.success,
+      failure: r.failure,
+    })),
   };
 }

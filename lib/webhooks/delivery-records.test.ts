@@ -19,7 +19,17 @@ const get = (path: string) => api.get(path, { as: owner });
 
 async function projectHook(target: string, extra: Record<string, unknown> = {}) {
   const project = (await api.post('/api/projects', { name: 'records' }, { as: owner })).body;
-  const hook = await api.post('/api/webhooks', { target_url: target, type: 'project', project_id: project.id, events: ['update:project', 'delete:project'], ...extra }, { as: owner });
+  const hook = await api.post(
+    '/api/webhooks',
+    {
+      target_url: target,
+      type: 'project',
+      project_id: project.id,
+      events: ['update:project', 'delete:project'],
+      ...extra,
+    },
+    { as: owner },
+  );
   expect(hook.status).toBe(201);
   return { project, hook: hook.body };
 }
@@ -39,12 +49,30 @@ describe('the deliveries list', () => {
     expect(early.count).toBe(0);
     const series = (await get(`/api/webhooks/${hook.id}/messages`)).body.results;
     expect(series).toHaveLength(1);
-    expect(series[0]).toMatchObject({ event: 'update:project', trigger: 'event', attempts: 0, last_status_code: null, resource: { type: 'project', id: project.id } });
+    expect(series[0]).toMatchObject({
+      event: 'update:project',
+      trigger: 'event',
+      attempts: 0,
+      last_status_code: null,
+      resource: { type: 'project', id: project.id },
+    });
     await r.waitFor(2);
     await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/deliveries`)).body.count === 2);
     const [retry, first] = (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results;
-    expect(first).toMatchObject({ status_code: 500, response: 'slow failure', state: 'delivered', attempt: 1, delivery_id: series[0].delivery_id });
-    expect(retry).toMatchObject({ status_code: 200, response: 'ok', state: 'delivered', attempt: 2, delivery_id: series[0].delivery_id });
+    expect(first).toMatchObject({
+      status_code: 500,
+      response: 'slow failure',
+      state: 'delivered',
+      attempt: 1,
+      delivery_id: series[0].delivery_id,
+    });
+    expect(retry).toMatchObject({
+      status_code: 200,
+      response: 'ok',
+      state: 'delivered',
+      attempt: 2,
+      delivery_id: series[0].delivery_id,
+    });
     expect(first.request_duration).toBeGreaterThanOrEqual(390);
     // created_date is when each request left, not when the series was queued; updated_date when its answer came.
     const firstSent = new Date(first.created_date).getTime();
@@ -54,8 +82,13 @@ describe('the deliveries list', () => {
     expect(new Date(first.updated_date).getTime() - firstSent).toBe(first.request_duration);
     expect(retrySent).toBeGreaterThanOrEqual(new Date(first.updated_date).getTime());
     expect(retrySent).toBeLessThanOrEqual(r.received[1].at);
-    for (const [attempt, request] of [[first, r.received[0]], [retry, r.received[1]]] as const) {
-      expect(attempt.request_headers['webhook-timestamp']).toBe(String(Math.floor(new Date(attempt.created_date).getTime() / 1000)));
+    for (const [attempt, request] of [
+      [first, r.received[0]],
+      [retry, r.received[1]],
+    ] as const) {
+      expect(attempt.request_headers['webhook-timestamp']).toBe(
+        String(Math.floor(new Date(attempt.created_date).getTime() / 1000)),
+      );
       expect(attempt.request_headers['webhook-timestamp']).toBe(request.headers['webhook-timestamp']);
       expect(attempt.request_headers['webhook-id']).toBe(request.headers['webhook-id']);
     }
@@ -75,12 +108,16 @@ describe('the messages list', () => {
     await r.waitFor(2);
     await api.patch(`/api/projects/${project.id}`, { name: 'second' }, { as: owner });
     await r.waitFor(3);
-    await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/messages?state=delivered`)).body.count === 2);
+    await waitUntil(
+      async () => (await get(`/api/webhooks/${hook.id}/messages?state=delivered`)).body.count === 2,
+    );
     const series = (await get(`/api/webhooks/${hook.id}/messages`)).body.results;
-    expect(series.map((s: any) => [s.request.project.name, s.attempts, s.last_status_code, s.state])).toEqual([
-      ['second', 1, 200, 'delivered'],
-      ['first', 2, 200, 'delivered'],
-    ]);
+    expect(series.map((s: any) => [s.request.project.name, s.attempts, s.last_status_code, s.state])).toEqual(
+      [
+        ['second', 1, 200, 'delivered'],
+        ['first', 2, 200, 'delivered'],
+      ],
+    );
     const retried = series[1];
     const one = (await get(`/api/webhooks/${hook.id}/messages/${retried.delivery_id}`)).body;
     expect(one.history.map((a: any) => [a.attempt, a.status_code])).toEqual([
@@ -90,11 +127,18 @@ describe('the messages list', () => {
     expect(one.history.every((a: any) => a.delivery_id === retried.delivery_id)).toBe(true);
 
     // Filters on both lists.
-    expect((await get(`/api/webhooks/${hook.id}/deliveries?status=5xx`)).body.results.map((a: any) => a.response)).toEqual(['boom']);
+    expect(
+      (await get(`/api/webhooks/${hook.id}/deliveries?status=5xx`)).body.results.map((a: any) => a.response),
+    ).toEqual(['boom']);
     expect((await get(`/api/webhooks/${hook.id}/deliveries?status=200`)).body.count).toBe(2);
-    expect((await get(`/api/webhooks/${hook.id}/deliveries?delivery_id=${retried.delivery_id}`)).body.count).toBe(2);
+    expect(
+      (await get(`/api/webhooks/${hook.id}/deliveries?delivery_id=${retried.delivery_id}`)).body.count,
+    ).toBe(2);
     expect((await get(`/api/webhooks/${hook.id}/messages?status=5xx`)).body.count).toBe(0);
-    expect((await get(`/api/webhooks/${hook.id}/messages?resource_type=project&resource_id=${project.id}`)).body.count).toBe(2);
+    expect(
+      (await get(`/api/webhooks/${hook.id}/messages?resource_type=project&resource_id=${project.id}`)).body
+        .count,
+    ).toBe(2);
     expect((await get(`/api/webhooks/${hook.id}/messages?resource_type=task`)).body.count).toBe(0);
     expect((await get(`/api/webhooks/${hook.id}/messages?event=delete:project`)).body.count).toBe(0);
     const future = new Date(Date.now() + 60_000).toISOString();
@@ -103,11 +147,20 @@ describe('the messages list', () => {
 
     // Redelivery from an attempt: a new series, same message and webhook-id, its history grows.
     const [firstAttempt] = one.history.slice(-1);
-    expect((await api.post(`/api/webhooks/${hook.id}/deliveries/${firstAttempt.id}/redelivery`, undefined, { as: owner })).status).toBe(200);
+    expect(
+      (
+        await api.post(`/api/webhooks/${hook.id}/deliveries/${firstAttempt.id}/redelivery`, undefined, {
+          as: owner,
+        })
+      ).status,
+    ).toBe(200);
     await r.waitFor(4);
     expect(r.received[3].body).toBe(r.received[0].body);
     expect(r.received[3].headers['webhook-id']).toBe(r.received[0].headers['webhook-id']);
-    await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/messages/${retried.delivery_id}`)).body.history.length === 3);
+    await waitUntil(
+      async () =>
+        (await get(`/api/webhooks/${hook.id}/messages/${retried.delivery_id}`)).body.history.length === 3,
+    );
     const again = (await get(`/api/webhooks/${hook.id}/messages/${retried.delivery_id}`)).body;
     expect(again).toMatchObject({ trigger: 'redelivery', redelivery: true, state: 'delivered', attempts: 1 });
     expect((await get(`/api/webhooks/${hook.id}/messages`)).body.count).toBe(3);
@@ -153,7 +206,9 @@ describe('pings', () => {
         }, 100);
       });
       const { hook } = await projectHook(r.url);
-      const pings = await Promise.all([...Array(5)].map(() => api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner })));
+      const pings = await Promise.all(
+        [...Array(5)].map(() => api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner })),
+      );
       expect(pings.map((p) => [p.status, p.body.status_code])).toEqual([...Array(5)].map(() => [200, 200]));
       expect(r.received).toHaveLength(5);
       expect(most).toBe(1);
@@ -174,7 +229,11 @@ describe('the bytes of a series', () => {
       res.end();
     });
     const { project, hook } = await projectHook(r.url, { secret: 'bytes' });
-    await api.patch(`/api/projects/${project.id}`, { name: 'same bytes ✓ "quoted" \\ and \u00e9' }, { as: owner });
+    await api.patch(
+      `/api/projects/${project.id}`,
+      { name: 'same bytes ✓ "quoted" \\ and \u00e9' },
+      { as: owner },
+    );
     await r.waitFor(1);
     await stopDispatcher();
     await startDispatcher();
@@ -184,6 +243,8 @@ describe('the bytes of a series', () => {
     expect(r.received[0].json.project.name).toBe('same bytes ✓ "quoted" \\ and \u00e9');
     await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/deliveries`)).body.count === 3);
     const attempts = (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results;
-    expect(attempts.map((a: any) => a.request_headers['x-signature-256'])).toEqual(r.received.map((x) => x.headers['x-signature-256']).reverse());
+    expect(attempts.map((a: any) => a.request_headers['x-signature-256'])).toEqual(
+      r.received.map((x) => x.headers['x-signature-256']).reverse(),
+    );
   });
 });

@@ -22,11 +22,19 @@ afterAll(async () => {
 });
 
 async function projectWithWebhook(events: string[], opts: { secret?: string; target?: string } = {}) {
-  const project = (await api.post('/api/projects', { name: 'hooked', labels: [{ name: 'label_0' }] }, { as: owner })).body;
+  const project = (
+    await api.post('/api/projects', { name: 'hooked', labels: [{ name: 'label_0' }] }, { as: owner })
+  ).body;
   const r = await receiver();
   const hook = await api.post(
     '/api/webhooks',
-    { target_url: opts.target ?? r.url, type: 'project', project_id: project.id, events, secret: opts.secret ?? 'mykey' },
+    {
+      target_url: opts.target ?? r.url,
+      type: 'project',
+      project_id: project.id,
+      events,
+      secret: opts.secret ?? 'mykey',
+    },
     { as: owner },
   );
   expect(hook.status).toBe(201);
@@ -38,16 +46,31 @@ describe('delivering events', () => {
     const { project, receiver: r, hook } = await projectWithWebhook(['create:task', 'update:task']);
     const created = await api.post('/api/tasks', { name: 'task', project_id: project.id }, { as: owner });
     const [first] = await r.waitFor(1);
-    expect(first.json).toEqual({ event: 'create:task', task: created.body, webhook_id: hook.id, sender: created.body.owner });
+    expect(first.json).toEqual({
+      event: 'create:task',
+      task: created.body,
+      webhook_id: hook.id,
+      sender: created.body.owner,
+    });
     expect(Object.keys(first.json)).toEqual(['event', 'task', 'webhook_id', 'sender']);
 
-    const renamed = await api.patch(`/api/tasks/${created.body.id}`, { name: 'new task name' }, { as: owner });
+    const renamed = await api.patch(
+      `/api/tasks/${created.body.id}`,
+      { name: 'new task name' },
+      { as: owner },
+    );
     const [, second] = await r.waitFor(2);
     expect(second.json.event).toBe('update:task');
     expect(second.json.task).toEqual(renamed.body);
     expect(second.json.before_update).toEqual({ name: 'task' });
     expect(second.json.changes).toEqual({ name: { from: 'task', to: 'new task name' } });
-    expect(second.json.sender).toEqual({ url: owner.auth && created.body.owner.url, id: owner.id, username: owner.username, first_name: 'Admin', last_name: 'First' });
+    expect(second.json.sender).toEqual({
+      url: owner.auth && created.body.owner.url,
+      id: owner.id,
+      username: owner.username,
+      first_name: 'Admin',
+      last_name: 'First',
+    });
 
     for (const request of [first, second]) {
       expect(flaskReceiverAccepts('mykey', request.headers, request.body)).toBe(true);
@@ -63,7 +86,11 @@ describe('delivering events', () => {
     expect(first.headers['webhook-id']).not.toBe(second.headers['webhook-id']);
 
     // The deliveries API shows each attempt with the request it made and the answer it got.
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.every((d: any) => d.state === 'delivered'));
+    await waitUntil(async () =>
+      (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.every(
+        (d: any) => d.state === 'delivered',
+      ),
+    );
     const deliveries = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body;
     expect(deliveries.count).toBe(2);
     const [latest] = deliveries.results;
@@ -95,7 +122,14 @@ describe('delivering events', () => {
     const { hook } = await projectWithWebhook(['update:project'], { target: r.url });
     const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
     expect(ping.status).toBe(200);
-    expect(ping.body).toMatchObject({ event: 'ping', status_code: 202, response: 'pong', state: 'delivered', trigger: 'ping', webhook_id: hook.id });
+    expect(ping.body).toMatchObject({
+      event: 'ping',
+      status_code: 202,
+      response: 'pong',
+      state: 'delivered',
+      trigger: 'ping',
+      webhook_id: hook.id,
+    });
     expect(r.received).toHaveLength(1);
     const payload = r.received[0].json;
     expect(payload.event).toBe('ping');
@@ -118,7 +152,11 @@ describe('delivering events', () => {
     const [a, b] = await r.waitFor(2);
     expect(a.headers['webhook-id']).toBe(b.headers['webhook-id']);
     expect(a.body).toBe(b.body);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'delivered');
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state ===
+        'delivered',
+    );
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
     // Each attempt says how its series stands now.
     expect(rows.map((d: any) => [d.attempt, d.status_code, d.state])).toEqual([
@@ -126,7 +164,9 @@ describe('delivering events', () => {
       [1, 500, 'delivered'],
     ]);
     expect(rows[1].delivery_id).toBe(rows[0].delivery_id);
-    expect(new Date(rows[0].created_date).getTime()).toBeGreaterThan(new Date(rows[1].created_date).getTime());
+    expect(new Date(rows[0].created_date).getTime()).toBeGreaterThan(
+      new Date(rows[1].created_date).getTime(),
+    );
   });
 
   it('turns the webhook off on 410 Gone and says why', async () => {
@@ -137,7 +177,9 @@ describe('delivering events', () => {
     const { project, hook } = await projectWithWebhook(['update:project'], { target: r.url });
     await api.patch(`/api/projects/${project.id}`, { name: 'gone' }, { as: owner });
     await r.waitFor(1);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body.is_active === false);
+    await waitUntil(
+      async () => (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body.is_active === false,
+    );
     const view = (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body;
     expect(view.disabled_reason).toMatch(/410 Gone/);
     await api.patch(`/api/projects/${project.id}`, { name: 'gone again' }, { as: owner });
@@ -154,7 +196,6 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000) {
   }
   throw new Error('condition not met in time');
 }
-
 
 describe('failures, limits and the SSRF guard', () => {
   it('honours Retry-After on 429', async () => {
@@ -179,14 +220,32 @@ describe('failures, limits and the SSRF guard', () => {
     const { project, hook } = await projectWithWebhook(['update:project'], { target: hanging.url });
     const closed = await receiver();
     await closed.close();
-    const refused = await api.post('/api/webhooks', { target_url: closed.url, type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner });
+    const refused = await api.post(
+      '/api/webhooks',
+      { target_url: closed.url, type: 'project', project_id: project.id, events: ['update:project'] },
+      { as: owner },
+    );
     const started = Date.now();
-    expect((await api.patch(`/api/projects/${project.id}`, { name: 'nobody home' }, { as: owner })).status).toBe(200);
+    expect(
+      (await api.patch(`/api/projects/${project.id}`, { name: 'nobody home' }, { as: owner })).status,
+    ).toBe(200);
     // The user's request does not wait for receivers.
     expect(Date.now() - started).toBeLessThan(1000);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 504), 8000);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${refused.body.id}/deliveries`, { as: owner })).body.count >= 2, 8000);
-    const timedOut = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.find((d: any) => d.status_code === 504);
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some(
+          (d: any) => d.status_code === 504,
+        ),
+      8000,
+    );
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${refused.body.id}/deliveries`, { as: owner })).body.count >= 2,
+      8000,
+    );
+    const timedOut = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.find(
+      (d: any) => d.status_code === 504,
+    );
     expect(timedOut.response).toMatch(/Timed out/);
     const down = (await api.get(`/api/webhooks/${refused.body.id}/deliveries`, { as: owner })).body.results;
     expect(down.find((d: any) => d.attempt === 1)).toMatchObject({ status_code: 502, state: 'failed' });
@@ -196,11 +255,29 @@ describe('failures, limits and the SSRF guard', () => {
 
   it('refuses loopback targets outside the allow list when saved, and says how to allow them', async () => {
     const project = (await api.post('/api/projects', { name: 'ssrf' }, { as: owner })).body;
-    const reply = await api.post('/api/webhooks', { target_url: 'http://127.0.0.2:9/hook', type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner });
+    const reply = await api.post(
+      '/api/webhooks',
+      {
+        target_url: 'http://127.0.0.2:9/hook',
+        type: 'project',
+        project_id: project.id,
+        events: ['update:project'],
+      },
+      { as: owner },
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.target_url[0]).toMatch(/127\.0\.0\.2, a loopback address/);
     expect(reply.body.target_url[0]).toMatch(/WEBHOOK_ALLOWED_TARGETS/);
-    const v6 = await api.post('/api/webhooks', { target_url: 'http://[::ffff:127.0.0.2]:9/', type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner });
+    const v6 = await api.post(
+      '/api/webhooks',
+      {
+        target_url: 'http://[::ffff:127.0.0.2]:9/',
+        type: 'project',
+        project_id: project.id,
+        events: ['update:project'],
+      },
+      { as: owner },
+    );
     expect(v6.status).toBe(400);
   });
 
@@ -209,7 +286,12 @@ describe('failures, limits and the SSRF guard', () => {
     const r = await receiver();
     const hookByName = await api.post(
       '/api/webhooks',
-      { target_url: `http://localhost:${r.port}/hook`, type: 'project', project_id: project.id, events: ['update:project'] },
+      {
+        target_url: `http://localhost:${r.port}/hook`,
+        type: 'project',
+        project_id: project.id,
+        events: ['update:project'],
+      },
       { as: owner },
     );
     expect(hookByName.status).toBe(201);
@@ -218,18 +300,31 @@ describe('failures, limits and the SSRF guard', () => {
     try {
       const atSave = await api.post(
         '/api/webhooks',
-        { target_url: `http://localhost:${r.port}/hook`, type: 'project', project_id: project.id, events: ['update:project'] },
+        {
+          target_url: `http://localhost:${r.port}/hook`,
+          type: 'project',
+          project_id: project.id,
+          events: ['update:project'],
+        },
         { as: owner },
       );
       expect(atSave.status).toBe(400);
       expect(atSave.body.target_url[0]).toMatch(/localhost resolves to/);
       await api.patch(`/api/projects/${project.id}`, { name: 'ssrf-dns-2' }, { as: owner });
-      await waitUntil(async () => (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results[0]?.state === 'failed');
-      const [row] = (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results;
+      await waitUntil(
+        async () =>
+          (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body.results[0]
+            ?.state === 'failed',
+      );
+      const [row] = (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries`, { as: owner })).body
+        .results;
       expect(row.response).toMatch(/WEBHOOK_ALLOWED_TARGETS/);
       expect(row.status_code).toBeNull();
       // Refused is no answer from the receiver: it counts among the network failures, and is not retried.
-      expect((await api.get(`/api/webhooks/${hookByName.body.id}/deliveries?status=network`, { as: owner })).body.count).toBe(1);
+      expect(
+        (await api.get(`/api/webhooks/${hookByName.body.id}/deliveries?status=network`, { as: owner })).body
+          .count,
+      ).toBe(1);
       expect(row.next_attempt_date).toBeNull();
       expect(r.received).toHaveLength(0);
     } finally {
@@ -245,7 +340,11 @@ describe('failures, limits and the SSRF guard', () => {
     });
     const { project, hook } = await projectWithWebhook(['update:project'], { target: r.url });
     await api.patch(`/api/projects/${project.id}`, { name: 'redirected' }, { as: owner });
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'failed');
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state ===
+        'failed',
+    );
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
     expect(rows).toHaveLength(1);
     expect(rows[0].status_code).toBe(302);
@@ -259,7 +358,7 @@ describe('failures, limits and the SSRF guard', () => {
     const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
     expect(ping.body.status_code).toBe(200);
     expect(ping.body.response.length).toBeLessThan(64 * 1024 + 100);
-    expect(ping.body.response.endsWith("[truncated at 64 KiB]")).toBe(true);
+    expect(ping.body.response.endsWith('[truncated at 64 KiB]')).toBe(true);
   });
 
   it('signs with both secrets for a day after a rotation', async () => {
@@ -289,7 +388,10 @@ describe('housekeeping', () => {
       await r.waitFor(1);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       await api.patch(`/api/projects/${project.id}`, { name: 'failing 2' }, { as: owner });
-      await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body.is_active === false, 8000);
+      await waitUntil(
+        async () => (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body.is_active === false,
+        8000,
+      );
       const view = (await api.get(`/api/webhooks/${hook.id}`, { as: owner })).body;
       expect(view.disabled_reason).toMatch(/every attempt failed for 1 seconds/);
       // Turning it back on clears the reason.
@@ -304,7 +406,11 @@ describe('housekeeping', () => {
     const { project, receiver: r, hook } = await projectWithWebhook(['update:project']);
     await api.patch(`/api/projects/${project.id}`, { name: 'old news' }, { as: owner });
     await r.waitFor(1);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state === 'delivered');
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0]?.state ===
+        'delivered',
+    );
     const { getDb } = await import('@/db/client');
     const { runMaintenance } = await import('./maintenance');
     const { listAttemptPartitions } = await import('./queue');
@@ -316,7 +422,10 @@ describe('housekeeping', () => {
     });
     await api.patch(`/api/projects/${project.id}`, { name: 'still owed' }, { as: owner });
     await r.waitFor(2);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/messages?state=pending`, { as: owner })).body.count === 1);
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hook.id}/messages?state=pending`, { as: owner })).body.count === 1,
+    );
     const before = (await listAttemptPartitions(db)).map((p) => p.name);
     // Forty days later, from the point of view of retention (the partitions ahead are made first).
     const { dropped, series } = await runMaintenance(db, Date.now() + 40 * 24 * 3600 * 1000);
@@ -342,7 +451,13 @@ describe('receivers that misbehave', () => {
     });
     const { project, hook } = await projectWithWebhook(['update:project'], { target: r.url });
     await api.patch(`/api/projects/${project.id}`, { name: 'trickle' }, { as: owner });
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 504), 8000);
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some(
+          (d: any) => d.status_code === 504,
+        ),
+      8000,
+    );
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
     const timedOut = rows.find((d: any) => d.status_code === 504);
     // Its series waits for the retry.
@@ -380,9 +495,15 @@ describe('receivers that misbehave', () => {
     const first = await receiver();
     const port = first.port;
     await first.close();
-    const { project, hook } = await projectWithWebhook(['update:project'], { target: `http://127.0.0.1:${port}/hook` });
+    const { project, hook } = await projectWithWebhook(['update:project'], {
+      target: `http://127.0.0.1:${port}/hook`,
+    });
     await api.patch(`/api/projects/${project.id}`, { name: 'while down' }, { as: owner });
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some((d: any) => d.status_code === 502));
+    await waitUntil(async () =>
+      (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some(
+        (d: any) => d.status_code === 502,
+      ),
+    );
     // Back up on the same port: the next retry gets through, with the same webhook-id.
     const { createServer } = await import('node:http');
     const arrivals: { id: string; body: string }[] = [];
@@ -400,7 +521,11 @@ describe('receivers that misbehave', () => {
       const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
       expect(arrivals[0].id).toBe(rows[0].delivery_id);
       expect(JSON.parse(arrivals[0].body).project.name).toBe('while down');
-      await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0].state === 'delivered');
+      await waitUntil(
+        async () =>
+          (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results[0].state ===
+          'delivered',
+      );
     } finally {
       back.closeAllConnections();
       await new Promise((resolve) => back.close(resolve));
@@ -417,7 +542,8 @@ describe('receivers that misbehave', () => {
       const slow = await receiver((_, res) => setTimeout(() => res.end('ok'), 30));
       const { project } = await projectWithWebhook(['update:project'], { target: slow.url });
       const started = Date.now();
-      for (let i = 0; i < 20; i++) await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
+      for (let i = 0; i < 20; i++)
+        await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
       await slow.waitFor(20, 4000);
       expect(Date.now() - started).toBeLessThan(4000);
       const names = slow.received.map((r) => Number(/step (\d+)/.exec(r.json.project.name)![1]));
@@ -442,15 +568,29 @@ describe('receivers that misbehave', () => {
     await startDispatcher();
     try {
       const slow = await receiver((_, res) => setTimeout(() => res.end('ok'), 5));
-      const hook = await api.post(`/api/webhooks?org=${org.slug}`, { target_url: slow.url, type: 'organization', events: ['update:project'] }, { as: boss });
+      const hook = await api.post(
+        `/api/webhooks?org=${org.slug}`,
+        { target_url: slow.url, type: 'organization', events: ['update:project'] },
+        { as: boss },
+      );
       expect(hook.status).toBe(201);
       const projects = await Promise.all(
-        [...Array(8).keys()].map(async (i) => (await api.post(`/api/projects?org=${org.slug}`, { name: `p${i}` }, { as: boss })).body),
+        [...Array(8).keys()].map(
+          async (i) =>
+            (await api.post(`/api/projects?org=${org.slug}`, { name: `p${i}` }, { as: boss })).body,
+        ),
       );
       const started = Date.now();
-      await Promise.all(projects.map(async (p) => {
-        for (let i = 0; i < 10; i++) await api.patch(`/api/projects/${p.id}?org=${org.slug}`, { name: `${p.name} ${i}` }, { as: boss });
-      }));
+      await Promise.all(
+        projects.map(async (p) => {
+          for (let i = 0; i < 10; i++)
+            await api.patch(
+              `/api/projects/${p.id}?org=${org.slug}`,
+              { name: `${p.name} ${i}` },
+              { as: boss },
+            );
+        }),
+      );
       await slow.waitFor(80, 10_000);
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {

@@ -80,7 +80,11 @@ export class Dispatcher implements DeliveryHandoff {
   private streaks = new Map<number, number>();
   attempts = 0;
   /** The caps, read once: they are consulted at every completion. */
-  private readonly cap = { endpoint: settings.maxInFlightPerEndpoint, total: settings.maxInFlight, leaseMs: settings.leaseSeconds * 1000 };
+  private readonly cap = {
+    endpoint: settings.maxInFlightPerEndpoint,
+    total: settings.maxInFlight,
+    leaseMs: settings.leaseSeconds * 1000,
+  };
 
   constructor(private readonly db: Db) {}
 
@@ -102,7 +106,10 @@ export class Dispatcher implements DeliveryHandoff {
     const unsent = [...this.ready.values()].flat();
     this.ready.clear();
     this.readyCount = 0;
-    this.returnToTable(unsent.map((p) => p.delivery), Date.now() + this.cap.leaseMs);
+    this.returnToTable(
+      unsent.map((p) => p.delivery),
+      Date.now() + this.cap.leaseMs,
+    );
     await this.idle();
   }
 
@@ -167,7 +174,10 @@ export class Dispatcher implements DeliveryHandoff {
           if (limit <= 0 || (held > 0 && limit < CLAIM_BATCH / 4)) break;
           // Nothing to look for: the table was drained but for endpoints still out of room, and nobody
           // has said since that it holds more.
-          const isWorthLooking = this.shouldLook || this.isBacklogUnknown || [...this.waiting.keys()].some((id) => !saturated.includes(id));
+          const isWorthLooking =
+            this.shouldLook ||
+            this.isBacklogUnknown ||
+            [...this.waiting.keys()].some((id) => !saturated.includes(id));
           if (!isWorthLooking) break;
           this.shouldLook = false;
           const newsBefore = this.newsCount;
@@ -225,7 +235,11 @@ export class Dispatcher implements DeliveryHandoff {
       this.launch(pair);
     }
     this.noteWaiting(returned.map((p) => p.delivery.webhookId));
-    if (returned.length) this.returnToTable(returned.map((p) => p.delivery), Math.max(...returned.map((p) => p.leaseUntil)));
+    if (returned.length)
+      this.returnToTable(
+        returned.map((p) => p.delivery),
+        Math.max(...returned.map((p) => p.leaseUntil)),
+      );
     else if (leftInTable.length) this.wake();
   }
 
@@ -249,7 +263,9 @@ export class Dispatcher implements DeliveryHandoff {
   /** `isUrgent`: a ping or test, sent to an endpoint held or paused too (a successful one ends its pause). */
   private hasSlot(webhookId: number, isUrgent = false) {
     return (
-      this.inFlight < this.cap.total && (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId) && (isUrgent || !this.held.has(webhookId))
+      this.inFlight < this.cap.total &&
+      (this.inFlightByWebhook.get(webhookId) ?? 0) < this.capOf(webhookId) &&
+      (isUrgent || !this.held.has(webhookId))
     );
   }
 
@@ -283,7 +299,10 @@ export class Dispatcher implements DeliveryHandoff {
       if (queue) {
         this.ready.delete(id);
         this.readyCount -= queue.length;
-        this.returnToTable(queue.map((p) => p.delivery), now + this.cap.leaseMs);
+        this.returnToTable(
+          queue.map((p) => p.delivery),
+          now + this.cap.leaseMs,
+        );
       }
       setTimeout(() => this.wake(), until - now + 5).unref();
     }
@@ -379,7 +398,14 @@ export class Dispatcher implements DeliveryHandoff {
         } catch (error) {
           this.unhold(batch);
           // The series keep their lease; once it passes they are attempted again (at least once).
-          log.error({ err: error, attempts: batch.length, webhook_ids: [...new Set(results.map((r) => r.webhookId))] }, 'recording attempts failed');
+          log.error(
+            {
+              err: error,
+              attempts: batch.length,
+              webhook_ids: [...new Set(results.map((r) => r.webhookId))],
+            },
+            'recording attempts failed',
+          );
           for (const p of batch) p.onRecorded?.(p.result, error);
         }
       }
@@ -394,7 +420,14 @@ export class Dispatcher implements DeliveryHandoff {
   }
 
   private isIdle() {
-    return this.inFlight === 0 && this.readyCount === 0 && this.urgent.length === 0 && this.results.length === 0 && !this.flushing && !this.isPassing;
+    return (
+      this.inFlight === 0 &&
+      this.readyCount === 0 &&
+      this.urgent.length === 0 &&
+      this.results.length === 0 &&
+      !this.flushing &&
+      !this.isPassing
+    );
   }
 
   private notifyIdle() {
@@ -411,7 +444,10 @@ function bump(counts: Map<number, number>, id: number, delta: number) {
 }
 
 // One dispatcher per process, shared by every bundle that imports this module.
-const state = globalThis as unknown as { __heraldDispatcher?: Dispatcher; __heraldDispatcherStarting?: Promise<Dispatcher> };
+const state = globalThis as unknown as {
+  __heraldDispatcher?: Dispatcher;
+  __heraldDispatcherStarting?: Promise<Dispatcher>;
+};
 
 export function startDispatcher(): Promise<Dispatcher> {
   if (state.__heraldDispatcher) return Promise.resolve(state.__heraldDispatcher);

@@ -25,9 +25,17 @@ afterAll(async () => {
   await pool.closeAll();
 });
 
-async function hookedProject(target: string, extra: Record<string, unknown> = {}, events = ['update:project']) {
+async function hookedProject(
+  target: string,
+  extra: Record<string, unknown> = {},
+  events = ['update:project'],
+) {
   const project = (await api.post('/api/projects', { name: 'watched' }, { as: owner })).body;
-  const hook = await api.post('/api/webhooks', { target_url: target, type: 'project', project_id: project.id, events, ...extra }, { as: owner });
+  const hook = await api.post(
+    '/api/webhooks',
+    { target_url: target, type: 'project', project_id: project.id, events, ...extra },
+    { as: owner },
+  );
   expect(hook.status, JSON.stringify(hook.body)).toBe(201);
   return { project, hook: hook.body };
 }
@@ -61,7 +69,13 @@ describe('the health object', () => {
     status = 500;
     const bad = await ping(hook.id);
     h = await health(hook.id);
-    expect(h).toMatchObject({ state: 'failing', paused_until: null, success_rate_24h: 0.5, attempts_24h: 2, last_success_date: ok.body.created_date });
+    expect(h).toMatchObject({
+      state: 'failing',
+      paused_until: null,
+      success_rate_24h: 0.5,
+      attempts_24h: 2,
+      last_success_date: ok.body.created_date,
+    });
     expect(h.failing_since).toBe(bad.body.created_date);
     // The list shows the same object, computed for the whole page.
     const list = (await api.get('/api/webhooks?page_size=all', { as: owner })).body.results;
@@ -93,7 +107,11 @@ describe('the health object', () => {
     const back = await health(hook.id);
     expect(back).toMatchObject({ state: 'healthy', paused_until: null, failing_since: null });
     // The event waiting for its retry in an hour leaves now.
-    await waitUntil(() => r.received.some((x) => x.json?.event === 'update:project' && r.received.indexOf(x) > 0), 5000, 'waiting series sent');
+    await waitUntil(
+      () => r.received.some((x) => x.json?.event === 'update:project' && r.received.indexOf(x) > 0),
+      5000,
+      'waiting series sent',
+    );
     expect(Date.now() - started).toBeLessThan(5000);
 
     // A streak alone: five failures pause for 5 s, a sixth for 10 s.
@@ -127,26 +145,45 @@ describe('the health object', () => {
     // The shell's badge reads the disabled webhooks the caller may see.
     const disabled = (await api.get('/api/webhooks?health=disabled', { as: owner })).body;
     expect(disabled.results.map((w: { id: number }) => w.id)).toContain(hook.id);
-    expect(disabled.results.every((w: { health: { state: string } }) => w.health.state === 'disabled')).toBe(true);
+    expect(disabled.results.every((w: { health: { state: string } }) => w.health.state === 'disabled')).toBe(
+      true,
+    );
     expect((await api.get('/api/webhooks?health=disabled', { as: stranger })).body.count).toBe(0);
-    const managed = (await api.get('/api/webhooks?health=disabled&manageable=true', { as: owner })).body.results;
+    const managed = (await api.get('/api/webhooks?health=disabled&manageable=true', { as: owner })).body
+      .results;
     expect(managed.map((w: { id: number }) => w.id)).toContain(hook.id);
     expect((await api.get('/api/webhooks?manageable=maybe', { as: owner })).status).toBe(400);
     expect((await api.get('/api/webhooks?health=broken', { as: owner })).status).toBe(400);
     const on = await api.patch(`/api/webhooks/${hook.id}`, { is_active: true }, { as: owner });
     expect(on.body.disabled_reason).toBeNull();
-    expect(on.body.health).toMatchObject({ state: 'healthy', failing_since: null, paused_until: null, disabled_reason: null });
+    expect(on.body.health).toMatchObject({
+      state: 'healthy',
+      failing_since: null,
+      paused_until: null,
+      disabled_reason: null,
+    });
   });
 });
 
 describe('manageable=true', () => {
   it('lists only the webhooks the caller may change (a demoted maintainer still sees the org webhook they created)', async () => {
     const t = await createTeam();
-    const hook = await api.post(`/api/webhooks?org=${t.org.slug}`, { target_url: 'http://127.0.0.1:9/x', type: 'organization', events: ['update:project'] }, { as: t.maintainer });
+    const hook = await api.post(
+      `/api/webhooks?org=${t.org.slug}`,
+      { target_url: 'http://127.0.0.1:9/x', type: 'organization', events: ['update:project'] },
+      { as: t.maintainer },
+    );
     expect(hook.status).toBe(201);
-    const demoted = await api.patch(`/api/memberships/${t.memberships.maintainer.id}?org=${t.org.slug}`, { role: 'worker' }, { as: t.owner });
+    const demoted = await api.patch(
+      `/api/memberships/${t.memberships.maintainer.id}?org=${t.org.slug}`,
+      { role: 'worker' },
+      { as: t.owner },
+    );
     expect(demoted.status).toBe(200);
-    const ids = async (user: TestUser, q: string) => (await api.get(`/api/webhooks?org=${t.org.slug}${q}`, { as: user })).body.results.map((w: { id: number }) => w.id);
+    const ids = async (user: TestUser, q: string) =>
+      (await api.get(`/api/webhooks?org=${t.org.slug}${q}`, { as: user })).body.results.map(
+        (w: { id: number }) => w.id,
+      );
     expect(await ids(t.maintainer, '')).toEqual([hook.body.id]);
     expect(await ids(t.maintainer, '&manageable=true')).toEqual([]);
     expect(await ids(t.owner, '&manageable=true')).toEqual([hook.body.id]);
@@ -175,7 +212,8 @@ describe('a 429 with Retry-After', () => {
     expect(pausedUntil - refusedAt).toBeGreaterThanOrEqual(1990);
     expect(pausedUntil - refusedAt).toBeLessThan(3000);
     // Changes made during the pause wait for its end, wherever they were committed.
-    for (let i = 1; i <= 6; i++) await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
+    for (let i = 1; i <= 6; i++)
+      await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
     await r.waitFor(8, 15_000);
     const later = r.received.slice(1).map((x) => x.at);
     expect(Math.min(...later) - refusedAt).toBeGreaterThanOrEqual(1990);
@@ -184,75 +222,127 @@ describe('a 429 with Retry-After', () => {
 });
 
 describe('recovery', () => {
-  it('counts with dry_run, then queues each matching message once, in the order they were created', { timeout: 60_000 }, async () => {
-    let status = 200;
-    const r = await pool.start((_, res) => {
-      res.statusCode = status;
-      res.end();
-    });
-    // FIFO: one request at a time, so that the receiver sees the order in which the series were queued.
-    const { project, hook } = await hookedProject(r.url, { ordering: 'fifo' }, ['update:project', 'create:task']);
-    const since = new Date().toISOString();
-    await api.patch(`/api/projects/${project.id}`, { name: 'a delivered' }, { as: owner });
-    await r.waitFor(1);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/messages?state=delivered`, { as: owner })).body.count === 1);
-    status = 400; // not retried: each series fails for good at once
-    await api.patch(`/api/projects/${project.id}`, { name: 'b failed' }, { as: owner });
-    const task = (await api.post('/api/tasks', { name: 'c failed', project_id: project.id }, { as: owner })).body;
-    await api.patch(`/api/projects/${project.id}`, { name: 'd failed' }, { as: owner });
-    await r.waitFor(4);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/messages?state=failed`, { as: owner })).body.count === 3);
-    const between = new Date().toISOString();
+  it(
+    'counts with dry_run, then queues each matching message once, in the order they were created',
+    { timeout: 60_000 },
+    async () => {
+      let status = 200;
+      const r = await pool.start((_, res) => {
+        res.statusCode = status;
+        res.end();
+      });
+      // FIFO: one request at a time, so that the receiver sees the order in which the series were queued.
+      const { project, hook } = await hookedProject(r.url, { ordering: 'fifo' }, [
+        'update:project',
+        'create:task',
+      ]);
+      const since = new Date().toISOString();
+      await api.patch(`/api/projects/${project.id}`, { name: 'a delivered' }, { as: owner });
+      await r.waitFor(1);
+      await waitUntil(
+        async () =>
+          (await api.get(`/api/webhooks/${hook.id}/messages?state=delivered`, { as: owner })).body.count ===
+          1,
+      );
+      status = 400; // not retried: each series fails for good at once
+      await api.patch(`/api/projects/${project.id}`, { name: 'b failed' }, { as: owner });
+      const task = (await api.post('/api/tasks', { name: 'c failed', project_id: project.id }, { as: owner }))
+        .body;
+      await api.patch(`/api/projects/${project.id}`, { name: 'd failed' }, { as: owner });
+      await r.waitFor(4);
+      await waitUntil(
+        async () =>
+          (await api.get(`/api/webhooks/${hook.id}/messages?state=failed`, { as: owner })).body.count === 3,
+      );
+      const between = new Date().toISOString();
 
-    const recover = (body: Record<string, unknown>, as = owner) => api.post(`/api/webhooks/${hook.id}/recover`, body, { as });
-    expect((await recover({ since, dry_run: true })).body).toEqual({ count: 3 });
-    expect((await recover({ since, states: ['failed', 'delivered'], dry_run: true })).body).toEqual({ count: 4 });
-    expect((await recover({ since, states: ['failed'], events: ['create:task'], dry_run: true })).body).toEqual({ count: 1 });
-    expect((await recover({ since, until: between, states: ['delivered'], dry_run: true })).body).toEqual({ count: 1 });
-    expect((await recover({ since: between, dry_run: true })).body).toEqual({ count: 0 });
-    // A dry run queues nothing.
-    await sleep(300);
-    expect(r.received).toHaveLength(4);
-    expect((await api.get(`/api/webhooks/${hook.id}/messages?trigger=recovery`, { as: owner })).body.count).toBe(0);
+      const recover = (body: Record<string, unknown>, as = owner) =>
+        api.post(`/api/webhooks/${hook.id}/recover`, body, { as });
+      expect((await recover({ since, dry_run: true })).body).toEqual({ count: 3 });
+      expect((await recover({ since, states: ['failed', 'delivered'], dry_run: true })).body).toEqual({
+        count: 4,
+      });
+      expect(
+        (await recover({ since, states: ['failed'], events: ['create:task'], dry_run: true })).body,
+      ).toEqual({ count: 1 });
+      expect((await recover({ since, until: between, states: ['delivered'], dry_run: true })).body).toEqual({
+        count: 1,
+      });
+      expect((await recover({ since: between, dry_run: true })).body).toEqual({ count: 0 });
+      // A dry run queues nothing.
+      await sleep(300);
+      expect(r.received).toHaveLength(4);
+      expect(
+        (await api.get(`/api/webhooks/${hook.id}/messages?trigger=recovery`, { as: owner })).body.count,
+      ).toBe(0);
 
-    // Bad input names the field; another user may not recover.
-    const field = async (body: unknown) => {
-      const reply = await api.post(`/api/webhooks/${hook.id}/recover`, body, { as: owner });
-      expect(reply.status, JSON.stringify(reply.body)).toBe(400);
-      return Object.keys(reply.body);
-    };
-    expect(await field({})).toEqual(['since']);
-    expect(await field({ since: 'yesterday' })).toEqual(['since']);
-    expect(await field({ since: 42 })).toEqual(['since']);
-    expect(await field({ since, until: '2000-01-01T00:00:00Z' })).toEqual(['until']);
-    expect(await field({ since, states: ['pending'] })).toEqual(['states']);
-    expect(await field({ since, states: [] })).toEqual(['states']);
-    expect(await field({ since, events: ['explode:project'] })).toEqual(['events']);
-    expect(await field({ since, dry_run: 'yes' })).toEqual(['dry_run']);
-    expect(await field({ since, surprise: true })).toEqual(['surprise']);
-    expect((await recover({ since }, stranger)).status).toBe(403);
-    expect((await api.post('/api/webhooks/999999/recover', { since }, { as: owner })).status).toBe(404);
+      // Bad input names the field; another user may not recover.
+      const field = async (body: unknown) => {
+        const reply = await api.post(`/api/webhooks/${hook.id}/recover`, body, { as: owner });
+        expect(reply.status, JSON.stringify(reply.body)).toBe(400);
+        return Object.keys(reply.body);
+      };
+      expect(await field({})).toEqual(['since']);
+      expect(await field({ since: 'yesterday' })).toEqual(['since']);
+      expect(await field({ since: 42 })).toEqual(['since']);
+      expect(await field({ since, until: '2000-01-01T00:00:00Z' })).toEqual(['until']);
+      expect(await field({ since, states: ['pending'] })).toEqual(['states']);
+      expect(await field({ since, states: [] })).toEqual(['states']);
+      expect(await field({ since, events: ['explode:project'] })).toEqual(['events']);
+      expect(await field({ since, dry_run: 'yes' })).toEqual(['dry_run']);
+      expect(await field({ since, surprise: true })).toEqual(['surprise']);
+      expect((await recover({ since }, stranger)).status).toBe(403);
+      expect((await api.post('/api/webhooks/999999/recover', { since }, { as: owner })).status).toBe(404);
 
-    status = 200;
-    const original = (await api.get(`/api/webhooks/${hook.id}/messages?state=failed&page_size=all`, { as: owner })).body.results;
-    expect((await recover({ since })).body).toEqual({ count: 3 });
-    await r.waitFor(7, 10_000);
-    const names = r.received.slice(4).map((x) => x.json.project?.name ?? x.json.task?.name);
-    expect(names).toEqual(['b failed', 'c failed', 'd failed']);
-    expect(r.received.slice(4).map((x) => x.json.event)).toEqual(['update:project', 'create:task', 'update:project']);
-    // The stored payload, re-signed, under the webhook-id of the series it repeats.
-    const ids = new Map(original.map((m: { delivery_id: string; request: unknown }) => [JSON.stringify(m.request), m.delivery_id]));
-    for (const x of r.received.slice(4)) expect(x.headers['webhook-id']).toBe(ids.get(x.body));
-    expect(task.name).toBe('c failed');
-    const recovered = (await api.get(`/api/webhooks/${hook.id}/messages?trigger=recovery&page_size=all`, { as: owner })).body.results;
-    expect(recovered).toHaveLength(3);
-    expect(recovered.every((m: { redelivery: boolean; trigger: string }) => m.redelivery && m.trigger === 'recovery')).toBe(true);
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hook.id}/messages?trigger=recovery&state=delivered`, { as: owner })).body.count === 3);
-    const attempts = (await api.get(`/api/webhooks/${hook.id}/deliveries?trigger=recovery`, { as: owner })).body.results;
-    expect(attempts.every((a: { trigger: string; redelivery: boolean }) => a.trigger === 'recovery' && a.redelivery)).toBe(true);
+      status = 200;
+      const original = (
+        await api.get(`/api/webhooks/${hook.id}/messages?state=failed&page_size=all`, { as: owner })
+      ).body.results;
+      expect((await recover({ since })).body).toEqual({ count: 3 });
+      await r.waitFor(7, 10_000);
+      const names = r.received.slice(4).map((x) => x.json.project?.name ?? x.json.task?.name);
+      expect(names).toEqual(['b failed', 'c failed', 'd failed']);
+      expect(r.received.slice(4).map((x) => x.json.event)).toEqual([
+        'update:project',
+        'create:task',
+        'update:project',
+      ]);
+      // The stored payload, re-signed, under the webhook-id of the series it repeats.
+      const ids = new Map(
+        original.map((m: { delivery_id: string; request: unknown }) => [
+          JSON.stringify(m.request),
+          m.delivery_id,
+        ]),
+      );
+      for (const x of r.received.slice(4)) expect(x.headers['webhook-id']).toBe(ids.get(x.body));
+      expect(task.name).toBe('c failed');
+      const recovered = (
+        await api.get(`/api/webhooks/${hook.id}/messages?trigger=recovery&page_size=all`, { as: owner })
+      ).body.results;
+      expect(recovered).toHaveLength(3);
+      expect(
+        recovered.every(
+          (m: { redelivery: boolean; trigger: string }) => m.redelivery && m.trigger === 'recovery',
+        ),
+      ).toBe(true);
+      await waitUntil(
+        async () =>
+          (await api.get(`/api/webhooks/${hook.id}/messages?trigger=recovery&state=delivered`, { as: owner }))
+            .body.count === 3,
+      );
+      const attempts = (await api.get(`/api/webhooks/${hook.id}/deliveries?trigger=recovery`, { as: owner }))
+        .body.results;
+      expect(
+        attempts.every(
+          (a: { trigger: string; redelivery: boolean }) => a.trigger === 'recovery' && a.redelivery,
+        ),
+      ).toBe(true);
 
-    // Recovered now: nothing failed is left; everything since, delivered or not, is 4 messages.
-    expect((await recover({ since, dry_run: true })).body).toEqual({ count: 0 });
-    expect((await recover({ since, states: ['delivered', 'failed'], dry_run: true })).body).toEqual({ count: 4 });
-  });
+      // Recovered now: nothing failed is left; everything since, delivered or not, is 4 messages.
+      expect((await recover({ since, dry_run: true })).body).toEqual({ count: 0 });
+      expect((await recover({ since, states: ['delivered', 'failed'], dry_run: true })).body).toEqual({
+        count: 4,
+      });
+    },
+  );
 });

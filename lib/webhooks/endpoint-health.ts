@@ -38,7 +38,17 @@ export function summarizeOutcomes(results: AttemptResult[]): Outcome[] {
     const at = new Date(r.sentAt).toISOString();
     let o = byWebhook.get(r.webhookId);
     if (!o) {
-      o = { webhook: r.webhookId, reset: false, failures: 0, first_failure: null, last_date: at, last_status: null, last_success: null, pause: null, gone: false };
+      o = {
+        webhook: r.webhookId,
+        reset: false,
+        failures: 0,
+        first_failure: null,
+        last_date: at,
+        last_status: null,
+        last_success: null,
+        pause: null,
+        gone: false,
+      };
       byWebhook.set(r.webhookId, o);
     }
     if (at >= o.last_date) {
@@ -72,7 +82,15 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
   const outcomes = summarizeOutcomes(results);
   if (outcomes.length === 0) return { deactivate: [], resumed: [], paused: new Map() };
   const streak = sql`(case when o.reset then o.failures else h.consecutive_failures + o.failures end)`;
-  const rows = await queryRows<{ webhookId: number; failingFor: number | null; gone: boolean; isResumed: boolean; pausedUntil: number | null }>(tx, sql`
+  const rows = await queryRows<{
+    webhookId: number;
+    failingFor: number | null;
+    gone: boolean;
+    isResumed: boolean;
+    pausedUntil: number | null;
+  }>(
+    tx,
+    sql`
     with o as (
       select * from json_to_recordset(${JSON.stringify(outcomes)}::json) as o(webhook int, reset boolean, failures int,
         first_failure timestamptz, last_date timestamptz, last_status int, last_success timestamptz, pause float8, gone boolean)
@@ -97,12 +115,19 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
     where h.webhook_id = o.webhook
     returning h.webhook_id as "webhookId", o.gone, (o.reset and l.was_paused_until is not null) as "isResumed",
       case when h.paused_until > now() then (extract(epoch from h.paused_until) * 1000)::float8 end as "pausedUntil",
-      extract(epoch from now() - h.failing_since)::float8 as "failingFor"`);
+      extract(epoch from now() - h.failing_since)::float8 as "failingFor"`,
+  );
   const verdicts: EndpointVerdict[] = [];
   const resumed = rows.filter((r) => r.isResumed).map((r) => r.webhookId);
-  const paused = new Map(rows.filter((r) => r.pausedUntil !== null).map((r) => [r.webhookId, Number(r.pausedUntil)]));
+  const paused = new Map(
+    rows.filter((r) => r.pausedUntil !== null).map((r) => [r.webhookId, Number(r.pausedUntil)]),
+  );
   for (const r of rows) {
-    if (r.gone) verdicts.push({ webhookId: r.webhookId, reason: `Deactivated on ${new Date().toISOString()}: the receiver answered 410 Gone.` });
+    if (r.gone)
+      verdicts.push({
+        webhookId: r.webhookId,
+        reason: `Deactivated on ${new Date().toISOString()}: the receiver answered 410 Gone.`,
+      });
     else if (r.failingFor !== null && r.failingFor > settings.disableAfterFailingSeconds) {
       verdicts.push({
         webhookId: r.webhookId,
@@ -117,12 +142,17 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
 export async function deactivateEndpoints(db: Db, verdicts: EndpointVerdict[]): Promise<void> {
   for (const v of verdicts) {
     try {
-      await db.execute(sql`update webhooks set is_active = false, disabled_reason = ${v.reason} where id = ${v.webhookId} and is_active`);
+      await db.execute(
+        sql`update webhooks set is_active = false, disabled_reason = ${v.reason} where id = ${v.webhookId} and is_active`,
+      );
       await db.execute(sql`update webhook_health set paused_until = null where webhook_id = ${v.webhookId}`);
       loggerFor('webhooks').warn({ webhook_id: v.webhookId, reason: v.reason }, 'webhook turned off');
     } catch (error) {
       // The next failing batch decides again.
-      loggerFor('webhooks').error({ err: error, webhook_id: v.webhookId }, 'turning off a failing webhook failed');
+      loggerFor('webhooks').error(
+        { err: error, webhook_id: v.webhookId },
+        'turning off a failing webhook failed',
+      );
     }
   }
 }
@@ -140,7 +170,9 @@ export async function createHealth(tx: Tx, webhookId: number): Promise<void> {
 
 /** A person turning a webhook back on gives the endpoint a fresh start. */
 export async function resetHealth(tx: Tx, webhookId: number): Promise<void> {
-  await tx.execute(sql`update webhook_health set consecutive_failures = 0, failing_since = null, paused_until = null where webhook_id = ${webhookId}`);
+  await tx.execute(
+    sql`update webhook_health set consecutive_failures = 0, failing_since = null, paused_until = null where webhook_id = ${webhookId}`,
+  );
 }
 
 export type HealthRow = {
@@ -154,11 +186,14 @@ export type HealthRow = {
 };
 
 export async function loadHealth(tx: Tx, webhookIds: number[]): Promise<Map<number, HealthRow>> {
-  const rows = await queryRows<HealthRow>(tx, sql`
+  const rows = await queryRows<HealthRow>(
+    tx,
+    sql`
     select webhook_id as "webhookId", consecutive_failures as "consecutiveFailures", failing_since as "failingSince",
       paused_until as "pausedUntil", last_attempt_date as "lastAttemptDate", last_status_code as "lastStatusCode",
       last_success_date as "lastSuccessDate"
-    from webhook_health where webhook_id = any(${idArray(webhookIds)})`);
+    from webhook_health where webhook_id = any(${idArray(webhookIds)})`,
+  );
   return new Map(rows.map((r) => [r.webhookId, r]));
 }
 
@@ -173,17 +208,30 @@ const RECENT_SECONDS = 24 * 3600;
  * in `webhook_health`, and the last 24 hours of attempts counted in one statement. `disabled` is a
  * webhook Herald turned off (with its reason); one a person turned off keeps the state of its endpoint.
  */
-export async function describeHealth(tx: Tx, hooks: { id: number; isActive: boolean; disabledReason: string | null }[]) {
+export async function describeHealth(
+  tx: Tx,
+  hooks: { id: number; isActive: boolean; disabledReason: string | null }[],
+) {
   const ids = hooks.map((w) => w.id);
-  const [rows, recent] = await Promise.all([loadHealth(tx, ids), countRecentAttempts(tx, ids, new Date(Date.now() - RECENT_SECONDS * 1000))]);
+  const [rows, recent] = await Promise.all([
+    loadHealth(tx, ids),
+    countRecentAttempts(tx, ids, new Date(Date.now() - RECENT_SECONDS * 1000)),
+  ]);
   const now = Date.now();
   return new Map(
     hooks.map((w) => {
       const h = rows.get(w.id);
       const counts = recent.get(w.id);
-      const pausedUntil = h?.pausedUntil && new Date(h.pausedUntil).getTime() > now ? new Date(h.pausedUntil) : null;
+      const pausedUntil =
+        h?.pausedUntil && new Date(h.pausedUntil).getTime() > now ? new Date(h.pausedUntil) : null;
       const isDisabled = !w.isActive && w.disabledReason !== null;
-      const state: HealthState = isDisabled ? 'disabled' : pausedUntil ? 'paused' : (h?.consecutiveFailures ?? 0) > 0 ? 'failing' : 'healthy';
+      const state: HealthState = isDisabled
+        ? 'disabled'
+        : pausedUntil
+          ? 'paused'
+          : (h?.consecutiveFailures ?? 0) > 0
+            ? 'failing'
+            : 'healthy';
       const attempts = counts?.attempts ?? 0;
       return [
         w.id,
@@ -195,7 +243,8 @@ export async function describeHealth(tx: Tx, hooks: { id: number; isActive: bool
             paused_until: iso(pausedUntil),
             disabled_reason: isDisabled ? w.disabledReason : null,
             last_success_date: iso(h?.lastSuccessDate ?? null),
-            success_rate_24h: attempts === 0 ? null : Math.round((counts!.successes / attempts) * 10_000) / 10_000,
+            success_rate_24h:
+              attempts === 0 ? null : Math.round((counts!.successes / attempts) * 10_000) / 10_000,
             attempts_24h: attempts,
           },
         },
@@ -226,7 +275,9 @@ export type EndpointStateCounts = Record<'healthy' | 'failing' | 'paused' | 'dis
  * Webhooks of deleted projects, which only finish what was queued, are not counted.
  */
 export async function countEndpointsByState(db: Db): Promise<EndpointStateCounts> {
-  const rows = await queryRows<{ state: keyof EndpointStateCounts; n: number }>(db, sql`
+  const rows = await queryRows<{ state: keyof EndpointStateCounts; n: number }>(
+    db,
+    sql`
     select case
         when not w.is_active then 'disabled'
         when h.paused_until > now() then 'paused'
@@ -235,7 +286,8 @@ export async function countEndpointsByState(db: Db): Promise<EndpointStateCounts
       count(*)::int as n
     from webhooks w left join webhook_health h on h.webhook_id = w.id
     where w.retired_date is null
-    group by 1`);
+    group by 1`,
+  );
   const counts: EndpointStateCounts = { healthy: 0, failing: 0, paused: 0, disabled: 0 };
   for (const r of rows) counts[r.state] = Number(r.n);
   return counts;

@@ -33,7 +33,9 @@ export const userSchema = z.strictObject({
   username: z.string(),
   first_name: z.string(),
   last_name: z.string(),
-  email: z.string().optional().meta({ description: 'Shown to the user themself and to administrators (always in server webhook payloads).' }),
+  email: z.string().optional().meta({
+    description: 'Shown to the user themself and to administrators (always in server webhook payloads).',
+  }),
   is_staff: z.boolean(),
   is_superuser: z.boolean(),
   is_active: z.boolean(),
@@ -120,7 +122,16 @@ export const taskSchema = z.strictObject({
     z.strictObject({
       start_frame: z.number().int(),
       stop_frame: z.number().int(),
-      jobs: z.array(z.strictObject({ url: z.string(), id, assignee: person, status: z.string(), stage: jobStage, state: jobState })),
+      jobs: z.array(
+        z.strictObject({
+          url: z.string(),
+          id,
+          assignee: person,
+          status: z.string(),
+          stage: jobStage,
+          state: jobState,
+        }),
+      ),
     }),
   ),
   data_chunk_size: z.number().int().nullable().optional(),
@@ -134,7 +145,12 @@ export const taskSchema = z.strictObject({
   organization: id.nullable(),
   target_storage: storage,
   source_storage: storage,
-  jobs: z.strictObject({ count: z.number().int(), completed: z.number().int(), validation: z.number().int(), url: z.string() }),
+  jobs: z.strictObject({
+    count: z.number().int(),
+    completed: z.number().int(),
+    validation: z.number().int(),
+    url: z.string(),
+  }),
 });
 
 export const jobSchema = z.strictObject({
@@ -212,8 +228,12 @@ export function payloadSchemaOf(entry: CatalogEntry) {
       [resource]: RESOURCE_SCHEMAS[resource],
       ...(action === 'update'
         ? {
-            before_update: partial.meta({ description: 'The keys whose value changed (updated_date aside), with their old values.' }),
-            changes: z.record(z.string(), z.strictObject({ from: z.unknown(), to: z.unknown() })).meta({ description: 'The same keys as {key: {from, to}}.' }),
+            before_update: partial.meta({
+              description: 'The keys whose value changed (updated_date aside), with their old values.',
+            }),
+            changes: z
+              .record(z.string(), z.strictObject({ from: z.unknown(), to: z.unknown() }))
+              .meta({ description: 'The same keys as {key: {from, to}}.' }),
           }
         : {}),
       webhook_id: id.meta({ description: 'The webhook this request is for.' }),
@@ -229,49 +249,208 @@ export function jsonSchemaOf(key: string) {
 }
 
 const BASE = 'http://localhost:8080';
-const ADMIN = { url: `${BASE}/api/users/1`, id: 1, username: 'admin1', first_name: 'Admin', last_name: 'First' };
-const LABEL = { id: 28, name: 'label_0', color: '#bde94a', attributes: [], type: 'any', sublabels: [], has_parent: false as const };
+const ADMIN = {
+  url: `${BASE}/api/users/1`,
+  id: 1,
+  username: 'admin1',
+  first_name: 'Admin',
+  last_name: 'First',
+};
+const LABEL = {
+  id: 28,
+  name: 'label_0',
+  color: '#bde94a',
+  attributes: [],
+  type: 'any',
+  sublabels: [],
+  has_parent: false as const,
+};
 const STORAGE = (n: number) => ({ id: n, location: 'local' as const, cloud_storage_id: null });
 const CREATED = '2022-10-04T08:05:50.419Z';
 const UPDATED = '2022-10-04T11:04:51.451Z';
 
 /** One representation of each resource, the seed's where it has one (a task of project 7, in organization 2). */
 const EXAMPLES: Examples = {
-  user: { ...ADMIN, url: `${BASE}/api/users/5`, id: 5, username: 'jdoe', first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com', is_staff: false, is_superuser: false, is_active: true, last_login: null, date_joined: CREATED },
-  organization: { url: `${BASE}/api/organizations/2`, id: 2, slug: 'acme', name: 'Acme', description: '', contact: { email: 'team@acme.example' }, owner: ADMIN, created_date: CREATED, updated_date: UPDATED },
-  membership: { url: `${BASE}/api/memberships/9`, id: 9, user: { ...ADMIN, url: `${BASE}/api/users/5`, id: 5, username: 'jdoe', first_name: 'Jane', last_name: 'Doe' }, organization: 2, role: 'supervisor', is_active: true, joined_date: UPDATED, invitation: 'qZ1xQ3kYwE' },
-  invitation: { key: 'qZ1xQ3kYwE', created_date: CREATED, owner: ADMIN, role: 'worker', user: null, email: 'jane@example.com', organization: 2, expired: false, accepted: false, organization_info: { id: 2, slug: 'acme', name: 'Acme' } },
+  user: {
+    ...ADMIN,
+    url: `${BASE}/api/users/5`,
+    id: 5,
+    username: 'jdoe',
+    first_name: 'Jane',
+    last_name: 'Doe',
+    email: 'jane@example.com',
+    is_staff: false,
+    is_superuser: false,
+    is_active: true,
+    last_login: null,
+    date_joined: CREATED,
+  },
+  organization: {
+    url: `${BASE}/api/organizations/2`,
+    id: 2,
+    slug: 'acme',
+    name: 'Acme',
+    description: '',
+    contact: { email: 'team@acme.example' },
+    owner: ADMIN,
+    created_date: CREATED,
+    updated_date: UPDATED,
+  },
+  membership: {
+    url: `${BASE}/api/memberships/9`,
+    id: 9,
+    user: {
+      ...ADMIN,
+      url: `${BASE}/api/users/5`,
+      id: 5,
+      username: 'jdoe',
+      first_name: 'Jane',
+      last_name: 'Doe',
+    },
+    organization: 2,
+    role: 'supervisor',
+    is_active: true,
+    joined_date: UPDATED,
+    invitation: 'qZ1xQ3kYwE',
+  },
+  invitation: {
+    key: 'qZ1xQ3kYwE',
+    created_date: CREATED,
+    owner: ADMIN,
+    role: 'worker',
+    user: null,
+    email: 'jane@example.com',
+    organization: 2,
+    expired: false,
+    accepted: false,
+    organization_info: { id: 2, slug: 'acme', name: 'Acme' },
+  },
   project: {
-    url: `${BASE}/api/projects/7`, id: 7, name: 'Street scenes', labels: [LABEL], tasks: { count: 1, url: `${BASE}/api/tasks?project_id=7` }, owner: ADMIN, assignee: null, bug_tracker: '',
-    created_date: CREATED, updated_date: UPDATED, status: 'annotation', dimension: '2d', organization: 2, target_storage: STORAGE(12), source_storage: STORAGE(11), assignee_updated_date: null,
+    url: `${BASE}/api/projects/7`,
+    id: 7,
+    name: 'Street scenes',
+    labels: [LABEL],
+    tasks: { count: 1, url: `${BASE}/api/tasks?project_id=7` },
+    owner: ADMIN,
+    assignee: null,
+    bug_tracker: '',
+    created_date: CREATED,
+    updated_date: UPDATED,
+    status: 'annotation',
+    dimension: '2d',
+    organization: 2,
+    target_storage: STORAGE(12),
+    source_storage: STORAGE(11),
+    assignee_updated_date: null,
   },
   task: {
-    url: `${BASE}/api/tasks/15`, id: 15, name: 'new task name', project_id: 7, mode: 'annotation', owner: ADMIN, assignee: null, bug_tracker: '', created_date: CREATED, updated_date: UPDATED,
-    overlap: 0, segment_size: 1, status: 'annotation', labels: [LABEL],
-    segments: [{ start_frame: 0, stop_frame: 0, jobs: [{ url: `${BASE}/api/jobs/19`, id: 19, assignee: null, status: 'annotation', stage: 'annotation', state: 'new' }] }],
-    data_chunk_size: 14, data_compressed_chunk_type: 'imageset', data_original_chunk_type: 'imageset', size: 1, image_quality: 70, data: 14,
-    dimension: '2d', subset: '', organization: 2, target_storage: STORAGE(14), source_storage: STORAGE(13), jobs: { count: 1, completed: 0, validation: 0, url: `${BASE}/api/jobs?task_id=15` },
+    url: `${BASE}/api/tasks/15`,
+    id: 15,
+    name: 'new task name',
+    project_id: 7,
+    mode: 'annotation',
+    owner: ADMIN,
+    assignee: null,
+    bug_tracker: '',
+    created_date: CREATED,
+    updated_date: UPDATED,
+    overlap: 0,
+    segment_size: 1,
+    status: 'annotation',
+    labels: [LABEL],
+    segments: [
+      {
+        start_frame: 0,
+        stop_frame: 0,
+        jobs: [
+          {
+            url: `${BASE}/api/jobs/19`,
+            id: 19,
+            assignee: null,
+            status: 'annotation',
+            stage: 'annotation',
+            state: 'new',
+          },
+        ],
+      },
+    ],
+    data_chunk_size: 14,
+    data_compressed_chunk_type: 'imageset',
+    data_original_chunk_type: 'imageset',
+    size: 1,
+    image_quality: 70,
+    data: 14,
+    dimension: '2d',
+    subset: '',
+    organization: 2,
+    target_storage: STORAGE(14),
+    source_storage: STORAGE(13),
+    jobs: { count: 1, completed: 0, validation: 0, url: `${BASE}/api/jobs?task_id=15` },
   },
   job: {
-    url: `${BASE}/api/jobs/19`, id: 19, task_id: 15, project_id: 7, assignee: ADMIN, stage: 'annotation', state: 'in progress', status: 'annotation', start_frame: 0, stop_frame: 0, frame_count: 1,
-    mode: 'annotation', dimension: '2d', bug_tracker: null, organization: 2, created_date: CREATED, updated_date: UPDATED, assignee_updated_date: UPDATED, issues: { count: 1, url: `${BASE}/api/issues?job_id=19` }, type: 'annotation',
+    url: `${BASE}/api/jobs/19`,
+    id: 19,
+    task_id: 15,
+    project_id: 7,
+    assignee: ADMIN,
+    stage: 'annotation',
+    state: 'in progress',
+    status: 'annotation',
+    start_frame: 0,
+    stop_frame: 0,
+    frame_count: 1,
+    mode: 'annotation',
+    dimension: '2d',
+    bug_tracker: null,
+    organization: 2,
+    created_date: CREATED,
+    updated_date: UPDATED,
+    assignee_updated_date: UPDATED,
+    issues: { count: 1, url: `${BASE}/api/issues?job_id=19` },
+    type: 'annotation',
   },
-  issue: { url: `${BASE}/api/issues/3`, id: 3, frame: 0, position: [12.5, 40, 98, 120.25], job: 19, owner: ADMIN, assignee: null, resolved: true, created_date: CREATED, updated_date: UPDATED, comments: { count: 1, url: `${BASE}/api/comments?issue_id=3` } },
-  comment: { url: `${BASE}/api/comments/4`, id: 4, issue: 3, owner: ADMIN, message: 'The box is off by a few pixels', created_date: CREATED, updated_date: UPDATED },
+  issue: {
+    url: `${BASE}/api/issues/3`,
+    id: 3,
+    frame: 0,
+    position: [12.5, 40, 98, 120.25],
+    job: 19,
+    owner: ADMIN,
+    assignee: null,
+    resolved: true,
+    created_date: CREATED,
+    updated_date: UPDATED,
+    comments: { count: 1, url: `${BASE}/api/comments?issue_id=3` },
+  },
+  comment: {
+    url: `${BASE}/api/comments/4`,
+    id: 4,
+    issue: 3,
+    owner: ADMIN,
+    message: 'The box is off by a few pixels',
+    created_date: CREATED,
+    updated_date: UPDATED,
+  },
 };
 
 /**
  * The example payload of a catalog event, in the key order of real ones (lib/webhooks/payloads.ts), for
  * this webhook and sender. An update's `before_update` is the entry's `example`.
  */
-export function examplePayloadOf(entry: CatalogEntry, webhookId: number, sender: z.infer<typeof basicUserSchema> | null): Record<string, unknown> {
+export function examplePayloadOf(
+  entry: CatalogEntry,
+  webhookId: number,
+  sender: z.infer<typeof basicUserSchema> | null,
+): Record<string, unknown> {
   const resource = resourceOf(entry);
   const representation = EXAMPLES[resource] as Record<string, unknown>;
   const payload: Record<string, unknown> = { event: entry.key, [resource]: representation };
   if ('example' in entry) {
     const before: Record<string, unknown> = entry.example;
     payload.before_update = before;
-    payload.changes = Object.fromEntries(Object.entries(before).map(([k, from]) => [k, { from, to: representation[k] ?? null }]));
+    payload.changes = Object.fromEntries(
+      Object.entries(before).map(([k, from]) => [k, { from, to: representation[k] ?? null }]),
+    );
   }
   payload.webhook_id = webhookId;
   payload.sender = sender;
@@ -279,4 +458,5 @@ export function examplePayloadOf(entry: CatalogEntry, webhookId: number, sender:
 }
 
 /** Every catalog entry, checked at load: an event's resource needs a schema and an example. */
-for (const entry of EVENT_CATALOG) if (!(resourceOf(entry) in RESOURCE_SCHEMAS)) throw new Error(`No payload schema for ${entry.key}`);
+for (const entry of EVENT_CATALOG)
+  if (!(resourceOf(entry) in RESOURCE_SCHEMAS)) throw new Error(`No payload schema for ${entry.key}`);

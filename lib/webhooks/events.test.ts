@@ -66,13 +66,23 @@ const ok = (reply: { status: number; body: any }, status = 200) => {
 
 /** A project of the org with a project webhook subscribed to its 14 keys. */
 async function hookedProject(): Promise<ProjectHook> {
-  const project = ok(await api.post(`/api/projects?org=${org.slug}`, { name: unique('p'), labels: [{ name: 'car' }] }, { as: owner }), 201);
+  const project = ok(
+    await api.post(
+      `/api/projects?org=${org.slug}`,
+      { name: unique('p'), labels: [{ name: 'car' }] },
+      { as: owner },
+    ),
+    201,
+  );
   const receiver = await pool.start();
   const hook = await createProjectWebhook(owner, project.id, receiver.url);
   return { id: hook.id, receiver, projectId: project.id };
 }
 async function taskIn(p: ProjectHook, frames = 0) {
-  const task = ok(await api.post('/api/tasks', { name: unique('t'), project_id: p.projectId }, { as: owner }), 201);
+  const task = ok(
+    await api.post('/api/tasks', { name: unique('t'), project_id: p.projectId }, { as: owner }),
+    201,
+  );
   if (frames) expect([201, 202]).toContain((await uploadImages(task.id, owner, frames)).status);
   return task;
 }
@@ -83,14 +93,24 @@ async function jobIn(p: ProjectHook) {
 }
 async function issueIn(p: ProjectHook) {
   const { job } = await jobIn(p);
-  return ok(await api.post('/api/issues', { job: job.id, frame: 0, position: [1, 2, 3, 4], message: 'first' }, { as: owner }), 201);
+  return ok(
+    await api.post(
+      '/api/issues',
+      { job: job.id, frame: 0, position: [1, 2, 3, 4], message: 'first' },
+      { as: owner },
+    ),
+    201,
+  );
 }
 async function commentIn(p: ProjectHook) {
   const issue = await issueIn(p);
   return ok(await api.post('/api/comments', { issue: issue.id, message: 'hello' }, { as: owner }), 201);
 }
 async function invite(user: TestUser, role = 'worker') {
-  return ok(await api.post(`/api/invitations?org=${org.slug}`, { role, email: user.email }, { as: owner }), 201);
+  return ok(
+    await api.post(`/api/invitations?org=${org.slug}`, { role, email: user.email }, { as: owner }),
+    201,
+  );
 }
 async function member(role: 'worker' | 'supervisor' = 'worker') {
   const user = await createUser('evmember');
@@ -100,14 +120,33 @@ async function member(role: 'worker' | 'supervisor' = 'worker') {
 
 const SCENARIOS: Record<string, () => Promise<Outcome>> = {
   'create:project': async () => {
-    const created = ok(await api.post(`/api/projects?org=${org.slug}`, { name: unique('p'), labels: [{ name: 'a' }] }, { as: owner }), 201);
+    const created = ok(
+      await api.post(
+        `/api/projects?org=${org.slug}`,
+        { name: unique('p'), labels: [{ name: 'a' }] },
+        { as: owner },
+      ),
+      201,
+    );
     return { id: created.id, expected: await get(`/api/projects/${created.id}`), sender: owner };
   },
   'update:project': async () => {
     const p = await hookedProject();
     const before = await get(`/api/projects/${p.projectId}`);
-    ok(await api.patch(`/api/projects/${p.projectId}`, { name: 'renamed project', bug_tracker: 'https://bugs.example.test/1' }, { as: owner }));
-    return { id: p.projectId, before, expected: await get(`/api/projects/${p.projectId}`), sender: owner, projectHook: p };
+    ok(
+      await api.patch(
+        `/api/projects/${p.projectId}`,
+        { name: 'renamed project', bug_tracker: 'https://bugs.example.test/1' },
+        { as: owner },
+      ),
+    );
+    return {
+      id: p.projectId,
+      before,
+      expected: await get(`/api/projects/${p.projectId}`),
+      sender: owner,
+      projectHook: p,
+    };
   },
   'delete:project': async () => {
     const p = await hookedProject();
@@ -125,7 +164,13 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = {
     const task = await taskIn(p);
     const before = await get(`/api/tasks/${task.id}`);
     ok(await api.patch(`/api/tasks/${task.id}`, { name: 'new task name' }, { as: owner }));
-    return { id: task.id, before, expected: await get(`/api/tasks/${task.id}`), sender: owner, projectHook: p };
+    return {
+      id: task.id,
+      before,
+      expected: await get(`/api/tasks/${task.id}`),
+      sender: owner,
+      projectHook: p,
+    };
   },
   'delete:task': async () => {
     const p = await hookedProject();
@@ -143,7 +188,13 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = {
     const p = await hookedProject();
     const { job: before } = await jobIn(p);
     ok(await api.patch(`/api/jobs/${before.id}`, { stage: 'validation' }, { as: owner }));
-    return { id: before.id, before, expected: await get(`/api/jobs/${before.id}`), sender: owner, projectHook: p };
+    return {
+      id: before.id,
+      before,
+      expected: await get(`/api/jobs/${before.id}`),
+      sender: owner,
+      projectHook: p,
+    };
   },
   'delete:job': async () => {
     const p = await hookedProject();
@@ -162,7 +213,13 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = {
     const issue = await issueIn(p);
     const before = await get(`/api/issues/${issue.id}`);
     ok(await api.patch(`/api/issues/${issue.id}`, { resolved: true }, { as: owner }));
-    return { id: issue.id, before, expected: await get(`/api/issues/${issue.id}`), sender: owner, projectHook: p };
+    return {
+      id: issue.id,
+      before,
+      expected: await get(`/api/issues/${issue.id}`),
+      sender: owner,
+      projectHook: p,
+    };
   },
   'delete:issue': async () => {
     const p = await hookedProject();
@@ -174,14 +231,25 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = {
   'create:comment': async () => {
     const p = await hookedProject();
     const comment = await commentIn(p);
-    return { id: comment.id, expected: await get(`/api/comments/${comment.id}`), sender: owner, projectHook: p };
+    return {
+      id: comment.id,
+      expected: await get(`/api/comments/${comment.id}`),
+      sender: owner,
+      projectHook: p,
+    };
   },
   'update:comment': async () => {
     const p = await hookedProject();
     const comment = await commentIn(p);
     const before = await get(`/api/comments/${comment.id}`);
     ok(await api.patch(`/api/comments/${comment.id}`, { message: 'edited' }, { as: owner }));
-    return { id: comment.id, before, expected: await get(`/api/comments/${comment.id}`), sender: owner, projectHook: p };
+    return {
+      id: comment.id,
+      before,
+      expected: await get(`/api/comments/${comment.id}`),
+      sender: owner,
+      projectHook: p,
+    };
   },
   'delete:comment': async () => {
     const p = await hookedProject();
@@ -192,7 +260,13 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = {
   },
   'update:organization': async () => {
     const before = await get(`/api/organizations/${org.id}`);
-    ok(await api.patch(`/api/organizations/${org.id}`, { name: unique('Renamed '), description: 'new description' }, { as: owner }));
+    ok(
+      await api.patch(
+        `/api/organizations/${org.id}`,
+        { name: unique('Renamed '), description: 'new description' },
+        { as: owner },
+      ),
+    );
     return { id: org.id, before, expected: await get(`/api/organizations/${org.id}`), sender: owner };
   },
   'create:invitation': async () => {
@@ -258,7 +332,10 @@ describe('every catalog event reaches its webhooks with the representation of th
     // The project webhook of a deleted project is gone from the API; the org one still answers.
     await settle(owner, key === 'delete:project' ? [orgHook.id] : hooks.map((h) => h.id));
 
-    const expectedKeys = action === 'update' ? ['event', resource, 'before_update', 'changes', 'webhook_id', 'sender'] : ['event', resource, 'webhook_id', 'sender'];
+    const expectedKeys =
+      action === 'update'
+        ? ['event', resource, 'before_update', 'changes', 'webhook_id', 'sender']
+        : ['event', resource, 'webhook_id', 'sender'];
     for (const hook of hooks) {
       const payloads = await onePayload(hook.receiver, key, outcome.id);
       expect(payloads, `${key} to webhook ${hook.id}: exactly one copy`).toHaveLength(1);
@@ -280,7 +357,8 @@ describe('every catalog event reaches its webhooks with the representation of th
       }
     }
     // Project webhooks hear nothing of organization-only keys: no project webhook of this org got it.
-    if (!isAllowedFor(entry, 'project')) for (const p of projectHooksSeen()) expect(payloadsOf(p, key)).toEqual([]);
+    if (!isAllowedFor(entry, 'project'))
+      for (const p of projectHooksSeen()) expect(payloadsOf(p, key)).toEqual([]);
   });
 });
 
@@ -299,7 +377,11 @@ describe('GET /api/webhooks/events', () => {
     expect(reply.status).toBe(200);
     expect(Object.keys(reply.body)).toEqual(['webhook_type', 'events']);
     expect(reply.body.webhook_type).toBe(type);
-    const expected = eventsFor(type).map((e) => ({ key: e.key, group: { display_name: e.group }, description: e.description }));
+    const expected = eventsFor(type).map((e) => ({
+      key: e.key,
+      group: { display_name: e.group },
+      description: e.description,
+    }));
     expect(reply.body.events).toEqual(expected);
     expect(reply.body.events).toHaveLength(n);
     if (type === 'project') expect(reply.body.events.map((e: any) => e.key)).not.toContain('create:project');
@@ -308,7 +390,16 @@ describe('GET /api/webhooks/events', () => {
   it('spells groups as webhooks.md does', async () => {
     const reply = await api.get('/api/webhooks/events?type=organization', { as: owner });
     const groups = [...new Set(reply.body.events.map((e: any) => e.group.display_name))];
-    expect(groups).toEqual(['Project', 'Task', 'Job', 'Issue', 'Comment', 'Organization', 'Invitation', 'Membership']);
+    expect(groups).toEqual([
+      'Project',
+      'Task',
+      'Job',
+      'Issue',
+      'Comment',
+      'Organization',
+      'Invitation',
+      'Membership',
+    ]);
   });
 
   it('refuses an unknown type (400) and a caller without credentials (401)', async () => {

@@ -41,18 +41,31 @@ describe('receivers that flap while people save', () => {
     });
     const hooks: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const reply = await api.post(`/api/webhooks?org=${org.slug}`, { target_url: flapping.url, type: 'organization', events: ALL_KEYS }, { as: owner });
+      const reply = await api.post(
+        `/api/webhooks?org=${org.slug}`,
+        { target_url: flapping.url, type: 'organization', events: ALL_KEYS },
+        { as: owner },
+      );
       expect(reply.status).toBe(201);
       hooks.push(reply.body.id as number);
     }
-    const projects = await Promise.all([...Array(8).keys()].map(async (i) => (await api.post(`/api/projects?org=${org.slug}`, { name: `mine ${i}` }, { as: owner })).body));
+    const projects = await Promise.all(
+      [...Array(8).keys()].map(
+        async (i) =>
+          (await api.post(`/api/projects?org=${org.slug}`, { name: `mine ${i}` }, { as: owner })).body,
+      ),
+    );
     logs.clear();
     const statuses = new Map<number, number>();
     let saves = 0;
     await Promise.all(
       projects.map(async (p) => {
         for (let i = 0; i < 40; i++) {
-          const reply = await api.patch(`/api/projects/${p.id}?org=${org.slug}`, { name: `${p.name} ${i}` }, { as: owner });
+          const reply = await api.patch(
+            `/api/projects/${p.id}?org=${org.slug}`,
+            { name: `${p.name} ${i}` },
+            { as: owner },
+          );
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
           saves++;
         }
@@ -60,9 +73,18 @@ describe('receivers that flap while people save', () => {
     );
     expect(Object.fromEntries(statuses)).toEqual({ 200: 8 * 40 });
     // The path was exercised: failures and successes were recorded for the endpoints while people saved.
-    const count = async (status: number) => (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=${status}`, { as: owner })).body.count;
-    await waitUntil(async () => (await count(500)) > 5 && (await count(200)) > 5, 30_000, 'failures and successes recorded');
+    const count = async (status: number) =>
+      (await api.get(`/api/webhooks/${hooks[0]}/deliveries?status=${status}`, { as: owner })).body.count;
+    await waitUntil(
+      async () => (await count(500)) > 5 && (await count(200)) > 5,
+      30_000,
+      'failures and successes recorded',
+    );
     const errors = logs.entries().filter((e) => e.level === 'error' || e.level === 'fatal');
-    expect(errors.filter((e) => /deadlock|recording attempts failed|could not serialize/i.test(`${e.msg} ${e.err?.message ?? ''}`))).toEqual([]);
+    expect(
+      errors.filter((e) =>
+        /deadlock|recording attempts failed|could not serialize/i.test(`${e.msg} ${e.err?.message ?? ''}`),
+      ),
+    ).toEqual([]);
   });
 });

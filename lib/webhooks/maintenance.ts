@@ -1,7 +1,12 @@
 import type { Db } from '@/db/client';
 import { transaction } from '@/db/transaction';
 import { settings } from '@/lib/config/settings';
-import { dropExpiredAttempts, ensureAttemptPartitions, listFinishedRetiredWebhooks, removeEndedSeries } from './queue';
+import {
+  dropExpiredAttempts,
+  ensureAttemptPartitions,
+  listFinishedRetiredWebhooks,
+  removeEndedSeries,
+} from './queue';
 import { removeWebhook } from './webhooks';
 
 const DAY_MS = 24 * 3600 * 1000;

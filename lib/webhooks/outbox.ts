@@ -20,7 +20,11 @@ export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
   if (!isEventKey(`${change.action}:${change.resource}`)) return 0;
   const leftBefore = leftInTableByTx.get(tx) ?? new Set<number>();
   const exclusions = getHandoff()?.adoptionExclusions() ?? null;
-  const { adopted, leftInTable, count } = await enqueueChange(tx, change, exclusions ? { excluded: [...exclusions, ...leftBefore] } : null);
+  const { adopted, leftInTable, count } = await enqueueChange(
+    tx,
+    change,
+    exclusions ? { excluded: [...exclusions, ...leftBefore] } : null,
+  );
   if (count === 0) return 0;
   if (leftInTable.length) leftInTableByTx.set(tx, new Set([...leftBefore, ...leftInTable]));
   afterCommit(tx, () => {
@@ -36,5 +40,8 @@ export async function queueDeliveries(tx: Tx, change: Change): Promise<number> {
  * (its `delete:` events included); maintenance removes them once nothing is pending.
  */
 export async function retireProjectWebhooks(tx: Tx, projectId: number): Promise<void> {
-  await tx.update(webhooks).set({ retiredDate: new Date() }).where(and(eq(webhooks.projectId, projectId), isNull(webhooks.retiredDate)));
+  await tx
+    .update(webhooks)
+    .set({ retiredDate: new Date() })
+    .where(and(eq(webhooks.projectId, projectId), isNull(webhooks.retiredDate)));
 }

@@ -21,7 +21,10 @@ export function packPayload({ head, tail }: Payload): Buffer {
 /** The payload of its stored form; RAW is a whole body as the old one-table log kept it. */
 export function unpackPayload(stored: Uint8Array): Payload {
   const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
-  const text = bytes[0] === RAW ? bytes.subarray(1).toString('utf8') : inflateRawSync(bytes.subarray(1)).toString('utf8');
+  const text =
+    bytes[0] === RAW
+      ? bytes.subarray(1).toString('utf8')
+      : inflateRawSync(bytes.subarray(1)).toString('utf8');
   const at = text.indexOf(SEPARATOR);
   return at < 0 ? { head: text, tail: null } : { head: text.slice(0, at), tail: text.slice(at + 1) };
 }
@@ -40,7 +43,8 @@ export function serializeChangePayload(change: Change): { head: string; tail: st
   const event = `${change.action}:${change.resource}`;
   const resource = change.action === 'delete' ? change.before : change.after;
   let head = `{"event":${JSON.stringify(event)},${JSON.stringify(change.resource)}:${JSON.stringify(resource)}`;
-  if (change.action === 'update') head += `,"before_update":${JSON.stringify(change.beforeUpdate)},"changes":${JSON.stringify(change.changes)}`;
+  if (change.action === 'update')
+    head += `,"before_update":${JSON.stringify(change.beforeUpdate)},"changes":${JSON.stringify(change.changes)}`;
   return { head: `${head},"webhook_id":`, tail: `,"sender":${JSON.stringify(change.sender)}}` };
 }
 

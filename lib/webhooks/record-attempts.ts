@@ -9,7 +9,10 @@ import { completeAttempts, makeWaitingDue } from './queue';
  * goes next, and each endpoint's health (a paused endpoint that answered gets its waiting series due at
  * once). Returns the endpoints paused now, and those whose pause ended. Then, apart, turns off the endpoints that asked to be (410) or have failed for too long.
  */
-export async function recordAttempts(db: Db, results: AttemptResult[]): Promise<Pick<HealthChanges, 'paused' | 'resumed'>> {
+export async function recordAttempts(
+  db: Db,
+  results: AttemptResult[],
+): Promise<Pick<HealthChanges, 'paused' | 'resumed'>> {
   if (results.length === 0) return { paused: new Map(), resumed: [] };
   const { deactivate, paused, resumed } = await transaction(db, async (tx) => {
     await completeAttempts(tx, results);

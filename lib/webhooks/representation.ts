@@ -13,7 +13,11 @@ const CATALOG_ORDER = new Map(EVENT_KEYS.map((k, i) => [k as string, i]));
 /** The read shape of webhooks.md. The secret never leaves this module's input. */
 export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: string) {
   if (rows.length === 0) return [];
-  const people = await loadBasicUsers(tx, rows.map((w) => w.ownerId), baseUrl);
+  const people = await loadBasicUsers(
+    tx,
+    rows.map((w) => w.ownerId),
+    baseUrl,
+  );
   // The latest attempt (pings included) is kept with the endpoint's health.
   const health = await describeHealth(tx, rows);
   return rows.map((w) => ({
@@ -30,7 +34,9 @@ export async function representWebhooks(tx: Tx, rows: WebhookRow[], baseUrl: str
     owner: pick(people, w.ownerId),
     project_id: w.projectId,
     organization: w.organizationId,
-    events: [...w.events].sort((a, b) => (a < b ? -1 : a > b ? 1 : (CATALOG_ORDER.get(a) ?? 0) - (CATALOG_ORDER.get(b) ?? 0))),
+    events: [...w.events].sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : (CATALOG_ORDER.get(a) ?? 0) - (CATALOG_ORDER.get(b) ?? 0),
+    ),
     last_status: health.get(w.id)?.row?.lastStatusCode ?? null,
     last_delivery_date: iso(health.get(w.id)?.row?.lastAttemptDate ?? null),
     /** Why Herald turned it off (410 Gone, failing for days); null otherwise. */

@@ -18,7 +18,21 @@ export const MASKED_VALUE = '********';
 /** RFC 9110 token characters. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Herald's own headers, the ones HTTP itself manages, and the hop-by-hop ones: never set by a webhook. */
-const RESERVED_HEADERS = new Set(['host', 'content-type', 'content-length', 'user-agent', 'x-signature-256', 'connection', 'keep-alive', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'expect']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-type',
+  'content-length',
+  'user-agent',
+  'x-signature-256',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'trailers',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
 const RESERVED_PREFIXES = ['webhook-', 'x-herald-', 'proxy-'];
 
 export function isReservedHeader(name: string): boolean {
@@ -27,25 +41,43 @@ export function isReservedHeader(name: string): boolean {
 }
 
 const headers = z
-  .record(z.string(), z.string({ error: 'A header value must be a string.' }), { error: 'Send headers as an object of {name: value}.' })
+  .record(z.string(), z.string({ error: 'A header value must be a string.' }), {
+    error: 'Send headers as an object of {name: value}.',
+  })
   .superRefine((value, ctx) => {
     const names = Object.keys(value);
-    if (names.length > HEADERS_MAX) ctx.addIssue({ code: 'custom', message: `At most ${HEADERS_MAX} custom headers.` });
+    if (names.length > HEADERS_MAX)
+      ctx.addIssue({ code: 'custom', message: `At most ${HEADERS_MAX} custom headers.` });
     const seen = new Set<string>();
     for (const name of names) {
       const v = value[name];
       if (!HEADER_NAME.test(name) || name.length > HEADER_NAME_MAX) {
-        ctx.addIssue({ code: 'custom', message: `"${name.slice(0, HEADER_NAME_MAX)}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~, at most ${HEADER_NAME_MAX}).` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${name.slice(0, HEADER_NAME_MAX)}" is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~, at most ${HEADER_NAME_MAX}).`,
+        });
       } else if (isReservedHeader(name)) {
-        ctx.addIssue({ code: 'custom', message: `"${name}" is reserved: Herald sets it (or HTTP does) and a webhook may not.` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${name}" is reserved: Herald sets it (or HTTP does) and a webhook may not.`,
+        });
       } else if (seen.has(name.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', message: `"${name}" is given twice (header names are case-insensitive).` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${name}" is given twice (header names are case-insensitive).`,
+        });
       }
       seen.add(name.toLowerCase());
       // The value itself never goes into a message: it is as secret as the webhook's secret.
-      if (v.length > HEADER_VALUE_MAX) ctx.addIssue({ code: 'custom', message: `The value of "${name}" is longer than ${HEADER_VALUE_MAX} characters.` });
-      else if (/[\r\n\0]/.test(v)) ctx.addIssue({ code: 'custom', message: `The value of "${name}" may not contain CR, LF or NUL.` });
-      else if (v.trim() === '') ctx.addIssue({ code: 'custom', message: `The value of "${name}" may not be empty.` });
+      if (v.length > HEADER_VALUE_MAX)
+        ctx.addIssue({
+          code: 'custom',
+          message: `The value of "${name}" is longer than ${HEADER_VALUE_MAX} characters.`,
+        });
+      else if (/[\r\n\0]/.test(v))
+        ctx.addIssue({ code: 'custom', message: `The value of "${name}" may not contain CR, LF or NUL.` });
+      else if (v.trim() === '')
+        ctx.addIssue({ code: 'custom', message: `The value of "${name}" may not be empty.` });
     }
   });
 
@@ -58,7 +90,14 @@ function isValidHost(hostname: string): boolean {
 }
 
 const targetUrl = z
-  .string({ error: (i) => (i.input === undefined ? 'This field is required.' : i.input === null ? 'This field may not be null.' : 'Enter a valid URL.') })
+  .string({
+    error: (i) =>
+      i.input === undefined
+        ? 'This field is required.'
+        : i.input === null
+          ? 'This field may not be null.'
+          : 'Enter a valid URL.',
+  })
   .trim()
   .min(1, 'Target URL cannot be empty')
   .max(TARGET_URL_MAX, `Ensure this field has no more than ${TARGET_URL_MAX} characters.`)
@@ -88,25 +127,37 @@ const events = z
   .max(EVENT_KEYS.length * 2)
   .superRefine((keys, ctx) => {
     for (const key of keys) {
-      if (!(EVENT_KEYS as readonly string[]).includes(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not a valid choice.` });
+      if (!(EVENT_KEYS as readonly string[]).includes(key))
+        ctx.addIssue({ code: 'custom', message: `"${key}" is not a valid choice.` });
     }
   });
 
 const fields = {
   target_url: targetUrl,
-  description: z.string().max(DESCRIPTION_MAX, `Ensure this field has no more than ${DESCRIPTION_MAX} characters.`),
-  content_type: z.literal('application/json', { error: (issue) => `"${String(issue.input)}" is not a valid choice.` }),
+  description: z
+    .string()
+    .max(DESCRIPTION_MAX, `Ensure this field has no more than ${DESCRIPTION_MAX} characters.`),
+  content_type: z.literal('application/json', {
+    error: (issue) => `"${String(issue.input)}" is not a valid choice.`,
+  }),
   secret: z.string().max(SECRET_MAX, `Ensure this field has no more than ${SECRET_MAX} characters.`),
   is_active: z.boolean(),
   enable_ssl: z.boolean(),
   events,
   rate_limit: z
-    .number({ error: (i) => (i.input === undefined ? 'This field is required.' : 'A whole number of requests per second, or null for no limit.') })
+    .number({
+      error: (i) =>
+        i.input === undefined
+          ? 'This field is required.'
+          : 'A whole number of requests per second, or null for no limit.',
+    })
     .int('A whole number of requests per second, or null for no limit.')
     .min(1, 'Ensure this value is greater than or equal to 1.')
     .max(RATE_LIMIT_MAX, `Ensure this value is less than or equal to ${RATE_LIMIT_MAX}.`)
     .nullable(),
-  ordering: z.enum(ORDERINGS, { error: (i) => `"${String(i.input)}" is not a valid choice. Use unordered or fifo.` }),
+  ordering: z.enum(ORDERINGS, {
+    error: (i) => `"${String(i.input)}" is not a valid choice. Use unordered or fifo.`,
+  }),
   headers,
 };
 
@@ -136,7 +187,10 @@ export const createWebhookSchema = z
     ...readOnly,
     target_url: fields.target_url,
     description: fields.description.optional().default(''),
-    type: z.enum(WEBHOOK_TYPES, { error: (i) => (i.input === undefined ? 'This field is required.' : `"${String(i.input)}" is not a valid choice.`) }),
+    type: z.enum(WEBHOOK_TYPES, {
+      error: (i) =>
+        i.input === undefined ? 'This field is required.' : `"${String(i.input)}" is not a valid choice.`,
+    }),
     content_type: fields.content_type.optional().default('application/json'),
     secret: fields.secret.optional().default(''),
     is_active: fields.is_active.optional().default(true),
@@ -148,12 +202,26 @@ export const createWebhookSchema = z
     headers: fields.headers.optional().default({}),
   })
   .superRefine((v, ctx) => {
-    if (v.type === 'project' && v.project_id == null) ctx.addIssue({ code: 'custom', path: ['project_id'], message: 'A project webhook needs a project_id.' });
+    if (v.type === 'project' && v.project_id == null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['project_id'],
+        message: 'A project webhook needs a project_id.',
+      });
     if (v.type !== 'project' && v.project_id != null) {
-      ctx.addIssue({ code: 'custom', path: ['project_id'], message: `An ${v.type} webhook cannot have a project_id.` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['project_id'],
+        message: `An ${v.type} webhook cannot have a project_id.`,
+      });
     }
     for (const [name, value] of Object.entries(v.headers ?? {})) {
-      if (value === MASKED_VALUE) ctx.addIssue({ code: 'custom', path: ['headers'], message: `"${name}" has no stored value to keep: send its value.` });
+      if (value === MASKED_VALUE)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headers'],
+          message: `"${name}" has no stored value to keep: send its value.`,
+        });
     }
     const message = v.events ? invalidEventsMessage(v.type, v.events) : null;
     if (message) ctx.addIssue({ code: 'custom', path: ['events'], message });
@@ -180,20 +248,37 @@ export const updateWebhookSchema = z.strictObject({
 export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>;
 
 /** PUT replaces the writable fields: target_url and events are required as on create. */
-export const replaceWebhookSchema = updateWebhookSchema.extend({ target_url: fields.target_url, events: fields.events });
-
+export const replaceWebhookSchema = updateWebhookSchema.extend({
+  target_url: fields.target_url,
+  events: fields.events,
+});
 
 /** `POST /api/webhooks/{id}/test`: which event's example to send (the webhook's type decides which are allowed). */
 export const sendExampleSchema = z.strictObject({
-  event: z.string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'An event key of the catalog, e.g. "create:task".') }).max(64),
+  event: z
+    .string({
+      error: (i) =>
+        i.input === undefined
+          ? 'This field is required.'
+          : 'An event key of the catalog, e.g. "create:task".',
+    })
+    .max(64),
 });
 
 export const RECOVERABLE_STATES = ['failed', 'delivered'] as const;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const isoDate = z
-  .string({ error: (i) => (i.input === undefined ? 'This field is required.' : 'Enter an ISO 8601 date, such as 2026-12-01 or 2026-12-01T10:42:00Z.') })
-  .refine((v) => ISO_DATE.test(v) && !Number.isNaN(new Date(v).getTime()), 'Enter an ISO 8601 date, such as 2026-12-01 or 2026-12-01T10:42:00Z.')
+  .string({
+    error: (i) =>
+      i.input === undefined
+        ? 'This field is required.'
+        : 'Enter an ISO 8601 date, such as 2026-12-01 or 2026-12-01T10:42:00Z.',
+  })
+  .refine(
+    (v) => ISO_DATE.test(v) && !Number.isNaN(new Date(v).getTime()),
+    'Enter an ISO 8601 date, such as 2026-12-01 or 2026-12-01T10:42:00Z.',
+  )
   .transform((v) => new Date(v));
 
 /** POST /api/webhooks/{id}/recover (operations.md, "Recovery"). */
@@ -207,7 +292,11 @@ export const recoverWebhookSchema = z
       .max(RECOVERABLE_STATES.length * 2)
       .superRefine((states, ctx) => {
         for (const state of states) {
-          if (!(RECOVERABLE_STATES as readonly string[]).includes(state)) ctx.addIssue({ code: 'custom', message: `"${state}" is not a valid choice. Use failed or delivered.` });
+          if (!(RECOVERABLE_STATES as readonly string[]).includes(state))
+            ctx.addIssue({
+              code: 'custom',
+              message: `"${state}" is not a valid choice. Use failed or delivered.`,
+            });
         }
       })
       .transform((states) => [...new Set(states)] as (typeof RECOVERABLE_STATES)[number][])
@@ -217,6 +306,7 @@ export const recoverWebhookSchema = z
     dry_run: z.boolean({ error: 'Must be a boolean.' }).optional().default(false),
   })
   .superRefine((v, ctx) => {
-    if (v.until && v.until < v.since) ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must not be before since.' });
+    if (v.until && v.until < v.since)
+      ctx.addIssue({ code: 'custom', path: ['until'], message: 'until must not be before since.' });
   });
 export type RecoverWebhookInput = z.input<typeof recoverWebhookSchema>;

@@ -5,7 +5,16 @@ import { invalid } from '@/lib/http/errors';
 import { addMember, createOrg, jobsOf, type TestOrg } from '@/lib/testing/fixtures';
 import type { Receiver } from '@/lib/testing/receiver';
 import { api, createUser, unique, uploadImages, type TestUser } from '@/lib/testing/test-api';
-import { ALL_KEYS, createOrgWebhook, createProjectWebhook, payloadsOf, PROJECT_KEYS, receiverPool, settle, waitUntil } from '@/lib/testing/webhook-helpers';
+import {
+  ALL_KEYS,
+  createOrgWebhook,
+  createProjectWebhook,
+  payloadsOf,
+  PROJECT_KEYS,
+  receiverPool,
+  settle,
+  waitUntil,
+} from '@/lib/testing/webhook-helpers';
 import { startDispatcher, stopDispatcher } from './dispatcher';
 import { listSeries } from './queue';
 
@@ -31,9 +40,17 @@ const ok = (reply: { status: number; body: any }, status = 200) => {
 const get = async (path: string, as: TestUser = owner) => ok(await api.get(path, { as }));
 
 async function project(query = `?org=${org.slug}`) {
-  return ok(await api.post(`/api/projects${query}`, { name: unique('p'), labels: [{ name: 'car' }] }, { as: owner }), 201);
+  return ok(
+    await api.post(`/api/projects${query}`, { name: unique('p'), labels: [{ name: 'car' }] }, { as: owner }),
+    201,
+  );
 }
-async function hook(kind: 'org' | 'project', scope: string | number, events?: string[], extra: Record<string, unknown> = {}) {
+async function hook(
+  kind: 'org' | 'project',
+  scope: string | number,
+  events?: string[],
+  extra: Record<string, unknown> = {},
+) {
   const receiver = await pool.start();
   const created =
     kind === 'org'
@@ -55,12 +72,19 @@ async function expectNothing(...hooks: Hook[]) {
 }
 /** Waits until `h` got a payload of `event` about `id`, then until it has nothing pending, and returns all such payloads. */
 async function received(h: Hook, event: string, id: number) {
-  await waitUntil(() => payloadsOf(h.receiver, event, id).length > 0, 10_000, `${event} #${id} at webhook ${h.id}`);
+  await waitUntil(
+    () => payloadsOf(h.receiver, event, id).length > 0,
+    10_000,
+    `${event} #${id} at webhook ${h.id}`,
+  );
   await settle(owner, [h.id]);
   return payloadsOf(h.receiver, event, id);
 }
 async function taskWithJob(projectId: number) {
-  const task = ok(await api.post('/api/tasks', { name: unique('t'), project_id: projectId }, { as: owner }), 201);
+  const task = ok(
+    await api.post('/api/tasks', { name: unique('t'), project_id: projectId }, { as: owner }),
+    201,
+  );
   expect([201, 202]).toContain((await uploadImages(task.id, owner, 1)).status);
   const [job] = await jobsOf(task.id, owner);
   return { task, job };
@@ -81,12 +105,16 @@ describe('which webhooks receive an event', () => {
     }
   });
 
-  it('an inactive webhook, one not subscribed to the key and another project\'s webhook get nothing', async () => {
+  it("an inactive webhook, one not subscribed to the key and another project's webhook get nothing", async () => {
     const p = await project();
     const other = await project();
     const active = await hook('project', p.id);
     const inactive = await hook('project', p.id, PROJECT_KEYS, { is_active: false });
-    const unsubscribed = await hook('project', p.id, PROJECT_KEYS.filter((k) => k !== 'update:project'));
+    const unsubscribed = await hook(
+      'project',
+      p.id,
+      PROJECT_KEYS.filter((k) => k !== 'update:project'),
+    );
     const otherProject = await hook('project', other.id);
     ok(await api.patch(`/api/projects/${p.id}`, { name: 'renamed' }, { as: owner }));
     expect(await received(active, 'update:project', p.id)).toHaveLength(1);
@@ -121,13 +149,28 @@ describe('which webhooks receive an event', () => {
     const membership = await addMember(o, joiner, 'worker');
     ok(await api.patch(`/api/memberships/${membership.id}`, { role: 'supervisor' }, { as: owner }));
     ok(await api.delete(`/api/memberships/${membership.id}`, { as: owner }), 204);
-    const invitation = ok(await api.post(`/api/invitations?org=${o.slug}`, { role: 'worker', email: declined.email }, { as: owner }), 201);
+    const invitation = ok(
+      await api.post(
+        `/api/invitations?org=${o.slug}`,
+        { role: 'worker', email: declined.email },
+        { as: owner },
+      ),
+      201,
+    );
     ok(await api.delete(`/api/invitations/${invitation.key}`, { as: owner }), 204);
     await waitUntil(() => payloadsOf(orgHook.receiver, 'delete:invitation').length > 0);
     await settle(owner, [orgHook.id]);
     const events = orgHook.receiver.received.map((r) => r.json.event).sort();
     expect(events).toEqual(
-      ['update:organization', 'create:invitation', 'create:membership', 'update:membership', 'delete:membership', 'create:invitation', 'delete:invitation'].sort(),
+      [
+        'update:organization',
+        'create:invitation',
+        'create:membership',
+        'update:membership',
+        'delete:membership',
+        'create:invitation',
+        'delete:invitation',
+      ].sort(),
     );
     await expectNothing(projectHook);
   });
@@ -147,12 +190,17 @@ describe('what is not an event', () => {
     expect((await api.patch(`/api/projects/${p.id}`, { name: 'stolen' }, { as: stranger })).status).toBe(403);
     expect((await api.delete(`/api/tasks/${task.id}`, { as: stranger })).status).toBe(403);
     // Validation midway: the name is written, then a label that is not the project's fails the request.
-    const midway = await api.patch(`/api/projects/${p.id}`, { name: 'half done', labels: [{ id: 2147483647, name: 'nope' }] }, { as: owner });
+    const midway = await api.patch(
+      `/api/projects/${p.id}`,
+      { name: 'half done', labels: [{ id: 2147483647, name: 'nope' }] },
+      { as: owner },
+    );
     expect(midway.status, JSON.stringify(midway.body)).toBe(400);
     expect((await get(`/api/projects/${p.id}`)).name).toBe(p.name);
     // A failure after the outbox rows of the children were written: the whole transaction goes, rows included.
     const off = onChange(async (_tx, change) => {
-      if (change.action === 'delete' && change.resource === 'task' && change.before?.id === task.id) throw invalid('non_field_errors', 'injected failure');
+      if (change.action === 'delete' && change.resource === 'task' && change.before?.id === task.id)
+        throw invalid('non_field_errors', 'injected failure');
     });
     try {
       const failed = await api.delete(`/api/tasks/${task.id}`, { as: owner });
@@ -166,14 +214,22 @@ describe('what is not an event', () => {
     // A later change proves the pipe works, and that nothing else went through it.
     ok(await api.patch(`/api/projects/${p.id}`, { name: 'fence' }, { as: owner }));
     expect(await received(projectHook, 'update:project', p.id)).toHaveLength(1);
-    expect(projectHook.receiver.received.map((r) => r.json.event)).toEqual(['create:task', 'update:task', 'create:job', 'update:project']);
+    expect(projectHook.receiver.received.map((r) => r.json.event)).toEqual([
+      'create:task',
+      'update:task',
+      'create:job',
+      'update:project',
+    ]);
   });
 
   it('a PATCH that changes nothing sends no update event', async () => {
     const p = await project();
     const projectHook = await hook('project', p.id);
     const { task, job } = await taskWithJob(p.id);
-    const issue = ok(await api.post('/api/issues', { job: job.id, frame: 0, position: [1, 2], message: 'm' }, { as: owner }), 201);
+    const issue = ok(
+      await api.post('/api/issues', { job: job.id, frame: 0, position: [1, 2], message: 'm' }, { as: owner }),
+      201,
+    );
     await waitUntil(() => payloadsOf(projectHook.receiver, 'create:comment').length === 1);
     await settle(owner, [projectHook.id]);
     const count = projectHook.receiver.received.length;
@@ -235,7 +291,10 @@ describe('before_update and changes', () => {
     // CVAT's legacy `status` follows the stage, so it changes with it.
     const staged = await update(path, { stage: 'validation' });
     expect(staged.payload.before_update).toEqual({ stage: 'annotation', status: 'annotation' });
-    expect(staged.payload.changes).toEqual({ stage: { from: 'annotation', to: 'validation' }, status: { from: 'annotation', to: 'validation' } });
+    expect(staged.payload.changes).toEqual({
+      stage: { from: 'annotation', to: 'validation' },
+      status: { from: 'annotation', to: 'validation' },
+    });
 
     const state = await update(path, { state: 'in progress' });
     expect(state.payload.before_update).toEqual({ state: 'new' });
@@ -244,7 +303,14 @@ describe('before_update and changes', () => {
 
   it('issue resolved and position; comment message', async () => {
     const { job } = await taskWithJob(p.id);
-    const issue = ok(await api.post('/api/issues', { job: job.id, frame: 0, position: [1, 2, 3, 4], message: 'hello' }, { as: owner }), 201);
+    const issue = ok(
+      await api.post(
+        '/api/issues',
+        { job: job.id, frame: 0, position: [1, 2, 3, 4], message: 'hello' },
+        { as: owner },
+      ),
+      201,
+    );
     const resolved = await update(`/api/issues/${issue.id}`, { resolved: true });
     expect(resolved.payload.before_update).toEqual({ resolved: false });
     expect(resolved.payload.changes).toEqual({ resolved: { from: false, to: true } });
@@ -271,10 +337,24 @@ describe('deleting a project', () => {
     const o = await createOrg(owner);
     const p = await project(`?org=${o.slug}`);
     const projectHook = await hook('project', p.id);
-    const orgHook = await hook('org', o.slug, ALL_KEYS.filter((k) => k.startsWith('delete:')));
+    const orgHook = await hook(
+      'org',
+      o.slug,
+      ALL_KEYS.filter((k) => k.startsWith('delete:')),
+    );
     const { task, job } = await taskWithJob(p.id);
-    const issue = ok(await api.post('/api/issues', { job: job.id, frame: 0, position: [1, 2], message: 'first' }, { as: owner }), 201);
-    const comment = ok(await api.post('/api/comments', { issue: issue.id, message: 'second' }, { as: owner }), 201);
+    const issue = ok(
+      await api.post(
+        '/api/issues',
+        { job: job.id, frame: 0, position: [1, 2], message: 'first' },
+        { as: owner },
+      ),
+      201,
+    );
+    const comment = ok(
+      await api.post('/api/comments', { issue: issue.id, message: 'second' }, { as: owner }),
+      201,
+    );
     await waitUntil(() => payloadsOf(projectHook.receiver, 'create:comment').length === 2);
     await settle(owner, [projectHook.id]);
     projectHook.receiver.received.length = 0;
@@ -282,11 +362,28 @@ describe('deleting a project', () => {
     expect((await api.get(`/api/webhooks?project_id=${p.id}`, { as: owner })).body.count).toBe(1);
     ok(await api.delete(`/api/projects/${p.id}`, { as: owner }), 204);
 
-    const order = ['delete:comment', 'delete:comment', 'delete:issue', 'delete:job', 'delete:task', 'delete:project'];
+    const order = [
+      'delete:comment',
+      'delete:comment',
+      'delete:issue',
+      'delete:job',
+      'delete:task',
+      'delete:project',
+    ];
     // Queue order, as recorded for the project webhook (its API is gone with it) and for the org webhook.
     const db = await getDb();
-    const { rows } = await listSeries(db, projectHook.id, {}, { limit: null, offset: 0, page: 1, pageSize: 'all' });
-    expect(rows.map((r) => r.event).reverse().slice(-6)).toEqual(order);
+    const { rows } = await listSeries(
+      db,
+      projectHook.id,
+      {},
+      { limit: null, offset: 0, page: 1, pageSize: 'all' },
+    );
+    expect(
+      rows
+        .map((r) => r.event)
+        .reverse()
+        .slice(-6),
+    ).toEqual(order);
     await settle(owner, [orgHook.id]);
     const orgRows = (await get(`/api/webhooks/${orgHook.id}/deliveries?page_size=all`)).results.reverse();
     expect(orgRows.map((d: any) => d.event)).toEqual(order);
@@ -297,7 +394,12 @@ describe('deleting a project', () => {
     expect(got.map((x) => x.event).sort()).toEqual([...order].sort());
     expect(got.find((x) => x.event === 'delete:project').project.id).toBe(p.id);
     expect(got.find((x) => x.event === 'delete:task').task.id).toBe(task.id);
-    expect(got.filter((x) => x.event === 'delete:comment').map((x) => x.comment.id).sort()).toContain(comment.id);
+    expect(
+      got
+        .filter((x) => x.event === 'delete:comment')
+        .map((x) => x.comment.id)
+        .sort(),
+    ).toContain(comment.id);
     expect(got.every((x) => x.webhook_id === projectHook.id)).toBe(true);
 
     const list = await api.get('/api/webhooks?page_size=all', { as: owner });

@@ -14,16 +14,22 @@ import { isSealed, openSecret, sealSecret } from '@/lib/crypto/secret-box';
  * instead of failing every signed delivery.
  */
 export async function sealStoredSecrets(db: Db): Promise<number> {
-  const rows = await queryRows<{ id: number; secret: string | null; previousSecret: string | null }>(db, sql`
+  const rows = await queryRows<{ id: number; secret: string | null; previousSecret: string | null }>(
+    db,
+    sql`
     select id, secret, previous_secret as "previousSecret" from webhooks
-    where (secret is not null and secret not like 'hsb1:%') or (previous_secret is not null and previous_secret not like 'hsb1:%')`);
+    where (secret is not null and secret not like 'hsb1:%') or (previous_secret is not null and previous_secret not like 'hsb1:%')`,
+  );
   for (const row of rows) {
     const seal = (value: string | null) => (value === null || isSealed(value) ? value : sealSecret(value));
     await db.execute(sql`
       update webhooks set secret = ${seal(row.secret)}, previous_secret = ${seal(row.previousSecret)}
       where id = ${row.id} and secret is not distinct from ${row.secret} and previous_secret is not distinct from ${row.previousSecret}`);
   }
-  const [sample] = await queryRows<{ secret: string }>(db, sql`select secret from webhooks where secret like 'hsb1:%' limit 1`);
+  const [sample] = await queryRows<{ secret: string }>(
+    db,
+    sql`select secret from webhooks where secret like 'hsb1:%' limit 1`,
+  );
   if (sample) openSecret(sample.secret);
   return rows.length;
 }

@@ -6,7 +6,13 @@ import { guardedLookup, hostOf, isHostAllowed, refusalMessage, refusalReason } f
 export const RESPONSE_LIMIT = 64 * 1024;
 
 export type SendOutcome =
-  | { kind: 'response'; statusCode: number; headers: Record<string, string>; body: string; durationMs: number }
+  | {
+      kind: 'response';
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+      durationMs: number;
+    }
   | { kind: 'error'; statusCode: 502 | 504; error: string; durationMs: number }
   | { kind: 'refused'; error: string; durationMs: number };
 
@@ -16,7 +22,11 @@ function agentFor(verifyTls: boolean): Agent {
   let agent = agents.get(verifyTls);
   if (!agent) {
     agent = new Agent({
-      connect: { timeout: settings.connectTimeoutMs, rejectUnauthorized: verifyTls, lookup: guardedLookup as never },
+      connect: {
+        timeout: settings.connectTimeoutMs,
+        rejectUnauthorized: verifyTls,
+        lookup: guardedLookup as never,
+      },
       headersTimeout: settings.requestTimeoutMs,
       bodyTimeout: settings.requestTimeoutMs,
       keepAliveTimeout: 4000,
@@ -31,7 +41,12 @@ function agentFor(verifyTls: boolean): Agent {
  * POSTs `body` to `url` and says what happened; never throws. Redirects are not followed, the
  * response body is kept up to 64 KiB, the whole exchange is cut at the request timeout.
  */
-export async function sendWebhookRequest(opts: { url: string; body: string; headers: Record<string, string>; verifyTls: boolean }): Promise<SendOutcome> {
+export async function sendWebhookRequest(opts: {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  verifyTls: boolean;
+}): Promise<SendOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let target: URL;
@@ -61,7 +76,13 @@ export async function sendWebhookRequest(opts: { url: string; body: string; head
       bodyTimeout: timeoutMs,
     });
     const remaining = timeoutMs - (performance.now() - started);
-    timer = setTimeout(() => response.body.destroy(Object.assign(new Error(`no full answer within ${timeoutMs} ms`), { name: 'TimeoutError' })), Math.max(remaining, 0));
+    timer = setTimeout(
+      () =>
+        response.body.destroy(
+          Object.assign(new Error(`no full answer within ${timeoutMs} ms`), { name: 'TimeoutError' }),
+        ),
+      Math.max(remaining, 0),
+    );
     let body = await readBody(response.body, response.headers['content-length']);
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) {
@@ -87,7 +108,8 @@ type ResponseBody = Dispatcher.ResponseData['body'];
  * answer's handling.
  */
 async function readBody(stream: ResponseBody, contentLength: string | string[] | undefined): Promise<string> {
-  const declared = typeof contentLength === 'string' && /^\d+$/.test(contentLength) ? Number(contentLength) : null;
+  const declared =
+    typeof contentLength === 'string' && /^\d+$/.test(contentLength) ? Number(contentLength) : null;
   if (declared !== null && declared <= RESPONSE_LIMIT) return stream.text();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -107,7 +129,12 @@ async function readBody(stream: ResponseBody, contentLength: string | string[] |
 }
 
 function describeError(error: unknown, durationMs: number): SendOutcome {
-  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const err = error as {
+    code?: string;
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   const code = err.code ?? err.cause?.code;
   if (code === 'EHERALD_REFUSED' || err.cause?.code === 'EHERALD_REFUSED') {
     return { kind: 'refused', error: err.cause?.message ?? err.message ?? 'refused', durationMs };

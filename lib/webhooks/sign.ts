@@ -29,17 +29,34 @@ export type SigningKeys = { secret: string | null; previousSecret: string | null
  * switch over at their pace). null when the webhook has no secret. These bytes are what an attempt
  * keeps of its signatures.
  */
-export function computeDigests(body: string, webhookIdHeader: string, timestamp: number, keys: SigningKeys): Buffer | null {
+export function computeDigests(
+  body: string,
+  webhookIdHeader: string,
+  timestamp: number,
+  keys: SigningKeys,
+): Buffer | null {
   if (!keys.secret) return null;
   const digests = [createHmac('sha256', keys.secret).update(body).digest()];
   for (const secret of [keys.secret, keys.previousSecret]) {
-    if (secret) digests.push(createHmac('sha256', standardKey(secret)).update(`${webhookIdHeader}.${timestamp}.`).update(body).digest());
+    if (secret)
+      digests.push(
+        createHmac('sha256', standardKey(secret))
+          .update(`${webhookIdHeader}.${timestamp}.`)
+          .update(body)
+          .digest(),
+      );
   }
   return Buffer.concat(digests);
 }
 
 /** `digests` as stored: PGlite gives a bytea as a Uint8Array, node-postgres as a Buffer. */
-export type HeaderFields = { webhookIdHeader: string; timestamp: number; event: string; webhookId: number; digests: Uint8Array | null };
+export type HeaderFields = {
+  webhookIdHeader: string;
+  timestamp: number;
+  event: string;
+  webhookId: number;
+  digests: Uint8Array | null;
+};
 
 /**
  * Every header of a delivery. The same function builds them to send and rebuilds them from a stored
@@ -67,7 +84,14 @@ export function assembleHeaders(f: HeaderFields): Record<string, string> {
 }
 
 /** The headers of an attempt about to be sent, and the digests to keep; the signatures cover exactly `body`. */
-export function signDelivery(opts: { body: string; webhookIdHeader: string; event: string; webhookId: number; keys: SigningKeys; now: number }) {
+export function signDelivery(opts: {
+  body: string;
+  webhookIdHeader: string;
+  event: string;
+  webhookId: number;
+  keys: SigningKeys;
+  now: number;
+}) {
   const timestamp = Math.floor(opts.now / 1000);
   const digests = computeDigests(opts.body, opts.webhookIdHeader, timestamp, opts.keys);
   return { headers: assembleHeaders({ ...opts, timestamp, digests }), digests };

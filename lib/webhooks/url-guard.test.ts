@@ -42,7 +42,12 @@ afterAll(async () => {
   await pool.closeAll();
 });
 
-const create = (target_url: string) => api.post('/api/webhooks', { target_url, type: 'project', project_id: projectId, events: ['update:project'] }, { as: owner });
+const create = (target_url: string) =>
+  api.post(
+    '/api/webhooks',
+    { target_url, type: 'project', project_id: projectId, events: ['update:project'] },
+    { as: owner },
+  );
 
 describe('the SSRF guard', () => {
   it('refuses every spelling of a non-global address when a webhook is saved, naming the field', async () => {
@@ -52,7 +57,11 @@ describe('the SSRF guard', () => {
       const passed: string[] = [];
       for (const url of SPELLINGS) {
         const reply = await create(url);
-        if (reply.status !== 400 || !/webhooks may only reach public addresses/.test(reply.body.target_url?.[0] ?? '')) passed.push(`${url}: ${reply.status} ${JSON.stringify(reply.body)}`);
+        if (
+          reply.status !== 400 ||
+          !/webhooks may only reach public addresses/.test(reply.body.target_url?.[0] ?? '')
+        )
+          passed.push(`${url}: ${reply.status} ${JSON.stringify(reply.body)}`);
       }
       expect(passed).toEqual([]);
     } finally {
@@ -61,12 +70,22 @@ describe('the SSRF guard', () => {
   });
 
   it('judges every IPv6 form of an embedded IPv4 address as that address, at send time too', () => {
-    for (const address of ['::127.0.0.2', '::7f00:2', '::ffff:127.0.0.2', '::ffff:0:127.0.0.2', '64:ff9b::7f00:2', '2002:7f00:2::', '::ffff:169.254.169.254', '64:ff9b::a00:1']) {
+    for (const address of [
+      '::127.0.0.2',
+      '::7f00:2',
+      '::ffff:127.0.0.2',
+      '::ffff:0:127.0.0.2',
+      '64:ff9b::7f00:2',
+      '2002:7f00:2::',
+      '::ffff:169.254.169.254',
+      '64:ff9b::a00:1',
+    ]) {
       expect(refusalReason(address), address).not.toBeNull();
     }
     expect(refusalReason('64:ff9b:1::8.8.8.8')).toMatch(/local-use/);
     // Global addresses in the same forms stay reachable.
-    for (const address of ['::ffff:8.8.8.8', '64:ff9b::8.8.8.8', '2606:4700::1111', '8.8.8.8']) expect(refusalReason(address), address).toBeNull();
+    for (const address of ['::ffff:8.8.8.8', '64:ff9b::8.8.8.8', '2606:4700::1111', '8.8.8.8'])
+      expect(refusalReason(address), address).toBeNull();
   });
 
   it('refuses at send a target that the allow list no longer covers, without connecting', async () => {
@@ -82,7 +101,10 @@ describe('the SSRF guard', () => {
     }
     await api.patch(`/api/projects/${projectId}`, { name: 'renamed' }, { as: owner });
     // Refused: no answer from the receiver (a network failure, not retried), the series failed.
-    await waitUntil(async () => (await api.get(`/api/webhooks/${hookId}/deliveries?status=network`, { as: owner })).body.count === 1);
+    await waitUntil(
+      async () =>
+        (await api.get(`/api/webhooks/${hookId}/deliveries?status=network`, { as: owner })).body.count === 1,
+    );
     const [row] = (await api.get(`/api/webhooks/${hookId}/deliveries`, { as: owner })).body.results;
     expect(row.state).toBe('failed');
     expect(row.response).toMatch(/127\.0\.0\.2 inside IPv6/);
@@ -99,9 +121,15 @@ describe('the SSRF guard', () => {
     expect((await create(receiver.url.replace('http://', 'http://user@'))).status).toBe(400);
     const ok = await create(receiver.url);
     expect(ok.status).toBe(201);
-    const patched = await api.patch(`/api/webhooks/${ok.body.id}`, { target_url: withCredentials }, { as: owner });
+    const patched = await api.patch(
+      `/api/webhooks/${ok.body.id}`,
+      { target_url: withCredentials },
+      { as: owner },
+    );
     expect(patched.status).toBe(400);
     expect((await api.get(`/api/webhooks/${ok.body.id}`, { as: owner })).body.target_url).toBe(receiver.url);
-    expect(JSON.stringify((await api.get('/api/webhooks?page_size=all', { as: owner })).body)).not.toContain('hunter2');
+    expect(JSON.stringify((await api.get('/api/webhooks?page_size=all', { as: owner })).body)).not.toContain(
+      'hunter2',
+    );
   });
 });

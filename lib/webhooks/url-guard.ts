@@ -54,7 +54,12 @@ function allowed(): Allowed {
   for (const entry of entries) {
     const [address, prefix] = entry.split('/');
     const family = net.isIP(address);
-    if (family) list.addSubnet(address, prefix ? Number(prefix) : family === 4 ? 32 : 128, family === 4 ? 'ipv4' : 'ipv6');
+    if (family)
+      list.addSubnet(
+        address,
+        prefix ? Number(prefix) : family === 4 ? 32 : 128,
+        family === 4 ? 'ipv4' : 'ipv6',
+      );
     else hosts.add(entry.toLowerCase());
   }
   allowedCache = { list, hosts, key };
@@ -129,14 +134,16 @@ function judge(address: string): string | null {
   if (!family) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
   if (allowed().list.check(address, type)) return null;
-  for (const range of blocked) if (range.family === type && range.list.check(address, type)) return range.reason;
+  for (const range of blocked)
+    if (range.family === type && range.list.check(address, type)) return range.reason;
   const v4 = family === 6 ? embeddedIpv4(address) : null;
   if (v4) {
     const reason = refusalReason(v4);
     if (reason) return `${reason} (IPv4 ${v4} inside IPv6)`;
   }
   // ::/8 is reserved apart from IPv4-mapped addresses and NAT64's 64:ff9b::/96 (judged above by the IPv4 they carry).
-  if (type === 'ipv6' && ipv6Groups(address)[0] < 0x100 && !isMapped(address) && !isNat64(address)) return 'reserved (::/8)';
+  if (type === 'ipv6' && ipv6Groups(address)[0] < 0x100 && !isMapped(address) && !isNat64(address))
+    return 'reserved (::/8)';
   return null;
 }
 
@@ -184,7 +191,11 @@ export async function checkTarget(rawUrl: string): Promise<string | null> {
   return null;
 }
 
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | dns.LookupAddress[],
+  family?: number,
+) => void;
 
 /** A `lookup` for net/tls connect: resolves, keeps only allowed addresses, refuses when none is left. */
 export function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
@@ -195,7 +206,9 @@ export function guardedLookup(hostname: string, options: dns.LookupOptions, call
     const usable = hostAllowed ? list : list.filter((a) => refusalReason(a.address) === null);
     if (usable.length === 0) {
       const first = list[0];
-      const message = first ? refusalMessage(hostname, first.address, refusalReason(first.address) ?? 'refused') : `${hostname} has no address`;
+      const message = first
+        ? refusalMessage(hostname, first.address, refusalReason(first.address) ?? 'refused')
+        : `${hostname} has no address`;
       return callback(new TargetRefusedError(message), []);
     }
     if (options.all) return callback(null, usable);

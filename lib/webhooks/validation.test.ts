@@ -28,7 +28,13 @@ const patch = (path: string, body?: unknown, as: TestUser = owner) => rec(api.pa
 const put = (path: string, body?: unknown, as: TestUser = owner) => rec(api.put(path, body, { as }));
 const get = (path: string, as: TestUser = owner) => rec(api.get(path, { as }));
 
-const valid = (extra: Record<string, unknown> = {}) => ({ target_url: receiver.url, type: 'project', project_id: project.id, events: ['update:project'], ...extra });
+const valid = (extra: Record<string, unknown> = {}) => ({
+  target_url: receiver.url,
+  type: 'project',
+  project_id: project.id,
+  events: ['update:project'],
+  ...extra,
+});
 async function create(extra: Record<string, unknown> = {}, path = '/api/webhooks') {
   const reply = await post(path, valid(extra));
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
@@ -57,12 +63,30 @@ describe('the webhook object', () => {
     const hook = await create();
     expect(Object.keys(hook)).toEqual(
       expect.arrayContaining([
-        'id', 'url', 'target_url', 'description', 'type', 'content_type', 'is_active', 'enable_ssl', 'created_date',
-        'updated_date', 'owner', 'project_id', 'organization', 'events', 'last_status', 'last_delivery_date',
+        'id',
+        'url',
+        'target_url',
+        'description',
+        'type',
+        'content_type',
+        'is_active',
+        'enable_ssl',
+        'created_date',
+        'updated_date',
+        'owner',
+        'project_id',
+        'organization',
+        'events',
+        'last_status',
+        'last_delivery_date',
       ]),
     );
     // Herald's additions (operations.md): why Herald turned it off, its rate limit, ordering, health, custom header names and whether it signs.
-    expect(Object.keys(hook).filter((k) => !['disabled_reason', 'rate_limit', 'ordering', 'health', 'headers', 'has_secret'].includes(k))).toHaveLength(16);
+    expect(
+      Object.keys(hook).filter(
+        (k) => !['disabled_reason', 'rate_limit', 'ordering', 'health', 'headers', 'has_secret'].includes(k),
+      ),
+    ).toHaveLength(16);
     expect(hook).toMatchObject({
       url: `${BASE}/api/webhooks/${hook.id}`,
       target_url: receiver.url,
@@ -95,12 +119,16 @@ describe('the webhook object', () => {
   it('secret: at most 64 characters (a generated whsec_ secret fits)', async () => {
     expect(await create({ secret: 'x'.repeat(64) })).not.toHaveProperty('secret');
     await create({ secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` });
-    expect400(await post('/api/webhooks', valid({ secret: 'x'.repeat(65) })), { secret: ['Ensure this field has no more than 64 characters.'] });
+    expect400(await post('/api/webhooks', valid({ secret: 'x'.repeat(65) })), {
+      secret: ['Ensure this field has no more than 64 characters.'],
+    });
   });
 
   it('description: at most 128 characters', async () => {
     expect((await create({ description: 'd'.repeat(128) })).description).toBe('d'.repeat(128));
-    expect400(await post('/api/webhooks', valid({ description: 'd'.repeat(129) })), { description: ['Ensure this field has no more than 128 characters.'] });
+    expect400(await post('/api/webhooks', valid({ description: 'd'.repeat(129) })), {
+      description: ['Ensure this field has no more than 128 characters.'],
+    });
   });
 
   it('target_url: required, http(s) only, at most 8192 characters, with a host', async () => {
@@ -127,49 +155,109 @@ describe('the webhook object', () => {
       '   ',
     ]) {
       const reply = await post('/api/webhooks', valid({ target_url }));
-      expect(reply.status, `${target_url.slice(0, 40)}: ${JSON.stringify(reply.body).slice(0, 200)}`).toBe(400);
+      expect(reply.status, `${target_url.slice(0, 40)}: ${JSON.stringify(reply.body).slice(0, 200)}`).toBe(
+        400,
+      );
       expect(Object.keys(reply.body)).toEqual(['target_url']);
     }
-    expect((await create({ target_url: receiver.url.replace('http:', 'https:') })).target_url).toMatch(/^https:/);
+    expect((await create({ target_url: receiver.url.replace('http:', 'https:') })).target_url).toMatch(
+      /^https:/,
+    );
     // Names that resolve nowhere today are fine (they are checked again at each attempt), IPv6 too.
-    for (const target_url of ['http://receiver.example.test:5000/hook', 'https://hooks_service/x', 'http://[::1]:9/x', 'https://ünïcode.example.test/']) {
+    for (const target_url of [
+      'http://receiver.example.test:5000/hook',
+      'https://hooks_service/x',
+      'http://[::1]:9/x',
+      'https://ünïcode.example.test/',
+    ]) {
       expect((await create({ target_url })).target_url).toBe(target_url);
     }
-    expect400(await post('/api/webhooks', valid({ target_url: null })), { target_url: ['This field may not be null.'] });
+    expect400(await post('/api/webhooks', valid({ target_url: null })), {
+      target_url: ['This field may not be null.'],
+    });
   });
 
   it('events: required, known keys only, allowed for the type, sorted in responses', async () => {
     const { events: _, ...withoutEvents } = valid();
     expect400(await post('/api/webhooks', withoutEvents), { events: ['This field is required.'] });
-    expect400(await post('/api/webhooks', valid({ events: ['x'] })), { events: ['"x" is not a valid choice.'] });
-    expect400(await post('/api/webhooks', valid({ events: ['update:project', 'ping'] })), { events: ['"ping" is not a valid choice.'] });
-    expect400(await post('/api/webhooks', valid({ events: ['create:project'] })), { events: ['Invalid events list for project webhook'] });
-    for (const key of ['update:organization', 'create:invitation', 'delete:invitation', 'create:membership', 'update:membership', 'delete:membership']) {
-      expect400(await post('/api/webhooks', valid({ events: ['update:task', key] })), { events: ['Invalid events list for project webhook'] });
+    expect400(await post('/api/webhooks', valid({ events: ['x'] })), {
+      events: ['"x" is not a valid choice.'],
+    });
+    expect400(await post('/api/webhooks', valid({ events: ['update:project', 'ping'] })), {
+      events: ['"ping" is not a valid choice.'],
+    });
+    expect400(await post('/api/webhooks', valid({ events: ['create:project'] })), {
+      events: ['Invalid events list for project webhook'],
+    });
+    for (const key of [
+      'update:organization',
+      'create:invitation',
+      'delete:invitation',
+      'create:membership',
+      'update:membership',
+      'delete:membership',
+    ]) {
+      expect400(await post('/api/webhooks', valid({ events: ['update:task', key] })), {
+        events: ['Invalid events list for project webhook'],
+      });
     }
     // Every key of the catalog is allowed for an organization webhook, so its message has no key to
     // show; an unknown key is refused alike.
-    expect400(await post(`/api/webhooks?org=${org.slug}`, { target_url: receiver.url, type: 'organization', events: ['x'] }), { events: ['"x" is not a valid choice.'] });
-    const unsorted = ['update:task', 'create:comment', 'delete:project', 'update:job', 'create:task', 'update:task'];
+    expect400(
+      await post(`/api/webhooks?org=${org.slug}`, {
+        target_url: receiver.url,
+        type: 'organization',
+        events: ['x'],
+      }),
+      { events: ['"x" is not a valid choice.'] },
+    );
+    const unsorted = [
+      'update:task',
+      'create:comment',
+      'delete:project',
+      'update:job',
+      'create:task',
+      'update:task',
+    ];
     const hook = await create({ events: unsorted });
     const alphabetical = ['create:comment', 'create:task', 'delete:project', 'update:job', 'update:task'];
     expect(hook.events).toEqual(alphabetical);
     expect((await get(`/api/webhooks/${hook.id}`)).body.events).toEqual(alphabetical);
     expect((await get(`/api/webhooks?id=${hook.id}`)).body.results[0].events).toEqual(alphabetical);
-    expect((await patch(`/api/webhooks/${hook.id}`, { events: ['update:project', 'create:issue'] })).body.events).toEqual(['create:issue', 'update:project']);
-    expect400(await patch(`/api/webhooks/${hook.id}`, { events: ['create:project'] }), { events: ['Invalid events list for project webhook'] });
-    expect400(await patch(`/api/webhooks/${hook.id}`, { events: ['nope'] }), { events: ['"nope" is not a valid choice.'] });
+    expect(
+      (await patch(`/api/webhooks/${hook.id}`, { events: ['update:project', 'create:issue'] })).body.events,
+    ).toEqual(['create:issue', 'update:project']);
+    expect400(await patch(`/api/webhooks/${hook.id}`, { events: ['create:project'] }), {
+      events: ['Invalid events list for project webhook'],
+    });
+    expect400(await patch(`/api/webhooks/${hook.id}`, { events: ['nope'] }), {
+      events: ['"nope" is not a valid choice.'],
+    });
     expect((await create({ events: PROJECT_KEYS })).events).toEqual([...PROJECT_KEYS].sort());
   });
 
-  it('type and project_id: set on create, with the project\'s organization, and ignored on PUT/PATCH', async () => {
+  it("type and project_id: set on create, with the project's organization, and ignored on PUT/PATCH", async () => {
     const { project_id: _, ...withoutProject } = valid();
-    expect400(await post('/api/webhooks', withoutProject), { project_id: ['A project webhook needs a project_id.'] });
-    expect400(await post('/api/webhooks', valid({ project_id: null })), { project_id: ['A project webhook needs a project_id.'] });
-    expect400(await post(`/api/webhooks?org=${org.slug}`, { target_url: receiver.url, type: 'organization', project_id: orgProject.id, events: ['update:project'] }), {
-      project_id: ['An organization webhook cannot have a project_id.'],
+    expect400(await post('/api/webhooks', withoutProject), {
+      project_id: ['A project webhook needs a project_id.'],
     });
-    expect400(await post('/api/webhooks', valid({ type: 'team' })), { type: ['"team" is not a valid choice.'] });
+    expect400(await post('/api/webhooks', valid({ project_id: null })), {
+      project_id: ['A project webhook needs a project_id.'],
+    });
+    expect400(
+      await post(`/api/webhooks?org=${org.slug}`, {
+        target_url: receiver.url,
+        type: 'organization',
+        project_id: orgProject.id,
+        events: ['update:project'],
+      }),
+      {
+        project_id: ['An organization webhook cannot have a project_id.'],
+      },
+    );
+    expect400(await post('/api/webhooks', valid({ type: 'team' })), {
+      type: ['"team" is not a valid choice.'],
+    });
     expect400(await post('/api/webhooks', valid({ type: undefined })), { type: ['This field is required.'] });
 
     // The project's organization, whatever the request's context.
@@ -183,17 +271,46 @@ describe('the webhook object', () => {
 
     const hook = await create();
     const other = (await api.post('/api/projects', { name: unique('other') }, { as: owner })).body;
-    const patched = await patch(`/api/webhooks/${hook.id}`, { type: 'organization', project_id: other.id, description: 'patched' });
+    const patched = await patch(`/api/webhooks/${hook.id}`, {
+      type: 'organization',
+      project_id: other.id,
+      description: 'patched',
+    });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ type: 'project', project_id: project.id, organization: null, description: 'patched' });
-    const replaced = await put(`/api/webhooks/${hook.id}`, { target_url: receiver.url, events: ['update:task'], type: 'organization', project_id: other.id });
+    expect(patched.body).toMatchObject({
+      type: 'project',
+      project_id: project.id,
+      organization: null,
+      description: 'patched',
+    });
+    const replaced = await put(`/api/webhooks/${hook.id}`, {
+      target_url: receiver.url,
+      events: ['update:task'],
+      type: 'organization',
+      project_id: other.id,
+    });
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ type: 'project', project_id: project.id, organization: null, events: ['update:task'] });
+    expect(replaced.body).toMatchObject({
+      type: 'project',
+      project_id: project.id,
+      organization: null,
+      events: ['update:task'],
+    });
     // PUT needs what create needs.
-    expect400(await put(`/api/webhooks/${hook.id}`, { events: ['update:task'] }), { target_url: ['This field is required.'] });
-    expect400(await put(`/api/webhooks/${hook.id}`, { target_url: receiver.url }), { events: ['This field is required.'] });
+    expect400(await put(`/api/webhooks/${hook.id}`, { events: ['update:task'] }), {
+      target_url: ['This field is required.'],
+    });
+    expect400(await put(`/api/webhooks/${hook.id}`, { target_url: receiver.url }), {
+      events: ['This field is required.'],
+    });
     // An organization webhook stays one too.
-    const orgHook = (await post(`/api/webhooks?org=${org.slug}`, { target_url: receiver.url, type: 'organization', events: ['update:organization'] })).body;
+    const orgHook = (
+      await post(`/api/webhooks?org=${org.slug}`, {
+        target_url: receiver.url,
+        type: 'organization',
+        events: ['update:organization'],
+      })
+    ).body;
     const kept = await patch(`/api/webhooks/${orgHook.id}`, { type: 'project', project_id: orgProject.id });
     expect(kept.body).toMatchObject({ type: 'organization', project_id: null, organization: org.id });
   });
@@ -219,8 +336,13 @@ describe('the secret', () => {
     const second = await pingAndGet();
     expect(flaskReceiverAccepts(secret, second.headers, second.body)).toBe(true);
     // PUT without a secret keeps it too.
-    expect((await put(`/api/webhooks/${hook.id}`, { target_url: receiver.url, events: ['update:project'] })).status).toBe(200);
-    expect(flaskReceiverAccepts(secret, (await pingAndGet()).headers, receiver.received.at(-1)!.body)).toBe(true);
+    expect(
+      (await put(`/api/webhooks/${hook.id}`, { target_url: receiver.url, events: ['update:project'] }))
+        .status,
+    ).toBe(200);
+    expect(flaskReceiverAccepts(secret, (await pingAndGet()).headers, receiver.received.at(-1)!.body)).toBe(
+      true,
+    );
 
     // Rotated: the new one signs X-Signature-256.
     expect((await patch(`/api/webhooks/${hook.id}`, { secret: next })).status).toBe(200);
@@ -242,7 +364,9 @@ describe('the secret', () => {
     expect(receiver.received[count].headers['x-signature-256']).toBeUndefined();
 
     // Everything the API said about it: responses, lists, deliveries, payloads.
-    await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/deliveries?state=pending`)).body.count === 0);
+    await waitUntil(
+      async () => (await get(`/api/webhooks/${hook.id}/deliveries?state=pending`)).body.count === 0,
+    );
     await get(`/api/webhooks/${hook.id}/deliveries?page_size=all`);
     await get('/api/webhooks?page_size=all');
     await get(`/api/webhooks?search=${hook.id}`);
@@ -274,12 +398,35 @@ describe('lists', () => {
     const specs: [TestUser, Record<string, unknown>][] = [
       [owner, { type: 'organization', target_url: 'http://127.0.0.1:1/bravo', description: 'Zulu alerts' }],
       [maintainer, { type: 'organization', target_url: 'http://127.0.0.1:1/alpha', description: 'mike' }],
-      [owner, { type: 'project', project_id: p.id, target_url: 'http://127.0.0.1:1/charlie', description: 'alpha team' }],
-      [maintainer, { type: 'project', project_id: p.id, target_url: 'http://127.0.0.1:1/delta', description: '' }],
-      [owner, { type: 'project', project_id: orgProject.id, target_url: 'http://127.0.0.1:1/echo', description: 'yankee' }],
+      [
+        owner,
+        {
+          type: 'project',
+          project_id: p.id,
+          target_url: 'http://127.0.0.1:1/charlie',
+          description: 'alpha team',
+        },
+      ],
+      [
+        maintainer,
+        { type: 'project', project_id: p.id, target_url: 'http://127.0.0.1:1/delta', description: '' },
+      ],
+      [
+        owner,
+        {
+          type: 'project',
+          project_id: orgProject.id,
+          target_url: 'http://127.0.0.1:1/echo',
+          description: 'yankee',
+        },
+      ],
     ];
     for (const [as, body] of specs) {
-      const reply = await api.post(`/api/webhooks?org=${o.slug}`, { events: ['update:project'], ...body }, { as });
+      const reply = await api.post(
+        `/api/webhooks?org=${o.slug}`,
+        { events: ['update:project'], ...body },
+        { as },
+      );
       expect(reply.status, JSON.stringify(reply.body)).toBe(201);
       hooks.push(reply.body);
     }
@@ -299,7 +446,11 @@ describe('lists', () => {
     expect(await list('type=project')).toEqual(['delta', 'charlie']);
     expect(await list(`project_id=${hooks[2].project_id}`)).toEqual(['delta', 'charlie']);
     expect(await list(`project_id=${orgProject.id}`)).toEqual([]);
-    expect((await get(`/api/webhooks?project_id=${orgProject.id}&page_size=all`)).body.results.map((w: any) => w.id)).toContain(hooks[4].id);
+    expect(
+      (await get(`/api/webhooks?project_id=${orgProject.id}&page_size=all`)).body.results.map(
+        (w: any) => w.id,
+      ),
+    ).toContain(hooks[4].id);
     expect400(await get('/api/webhooks?type=team'));
     expect400(await get('/api/webhooks?project_id=abc'));
     expect400(await get('/api/webhooks?project_id=-1'));
@@ -328,7 +479,9 @@ describe('lists', () => {
     const theirs = ['alpha', 'delta'];
     expect(await list('sort=owner,id')).toEqual(ownerFirst ? [...mine, ...theirs] : [...theirs, ...mine]);
     await new Promise((r) => setTimeout(r, 5));
-    expect((await patch(`/api/webhooks/${hooks[0].id}`, { description: 'Zulu alerts, again' })).status).toBe(200);
+    expect((await patch(`/api/webhooks/${hooks[0].id}`, { description: 'Zulu alerts, again' })).status).toBe(
+      200,
+    );
     expect((await list('sort=-updated_date'))[0]).toBe('bravo');
     expect((await list('sort=updated_date')).at(-1)).toBe('bravo');
     expect400(await get('/api/webhooks?sort=secret'));
@@ -371,7 +524,9 @@ describe('delete and redelivery', () => {
     const hook = await create({ target_url: r.url, secret: 'redeliver-key' });
     await api.patch(`/api/projects/${project.id}`, { name: unique('redeliver') }, { as: owner });
     const [original] = await r.waitFor(1);
-    await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results[0]?.state === 'delivered');
+    await waitUntil(
+      async () => (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results[0]?.state === 'delivered',
+    );
     const [first] = (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results;
     expect(first).toMatchObject({ redelivery: false, trigger: 'event', event: 'update:project' });
 
@@ -392,7 +547,14 @@ describe('delete and redelivery', () => {
     const rows = (await get(`/api/webhooks/${hook.id}/deliveries`)).body;
     const [latest] = rows.results;
     expect(latest.id).toBeGreaterThan(first.id);
-    expect(latest).toMatchObject({ redelivery: true, trigger: 'redelivery', event: 'update:project', attempt: 1, status_code: 200, request: original.json });
+    expect(latest).toMatchObject({
+      redelivery: true,
+      trigger: 'redelivery',
+      event: 'update:project',
+      attempt: 1,
+      status_code: 200,
+      request: original.json,
+    });
     expect(latest.delivery_id).toBe(first.delivery_id);
     expect(again.headers['webhook-id']).toBe(original.headers['webhook-id']);
   });
@@ -406,7 +568,11 @@ describe('bad input never gets a 500', () => {
 
   it('malformed JSON, a non-object body, wrong types and nulls are 400 naming the field', async () => {
     for (const raw of ['{', '{"target_url":', 'nope', '']) {
-      const reply = await call('POST', '/api/webhooks', undefined, { as: owner, raw, contentType: 'application/json' });
+      const reply = await call('POST', '/api/webhooks', undefined, {
+        as: owner,
+        raw,
+        contentType: 'application/json',
+      });
       expectClientError(reply, 400);
     }
     for (const body of [[], 'string', 42, null]) expectClientError(await post('/api/webhooks', body), 400);
@@ -447,13 +613,27 @@ describe('bad input never gets a 500', () => {
       expect(reply.status, `PATCH ${JSON.stringify(extra)} -> ${JSON.stringify(reply.body)}`).toBe(400);
       expect(Object.keys(reply.body)).toEqual([field]);
     }
-    expect((await get(`/api/webhooks/${hook.id}`)).body).toMatchObject({ target_url: hook.target_url, events: hook.events, description: '' });
+    expect((await get(`/api/webhooks/${hook.id}`)).body).toMatchObject({
+      target_url: hook.target_url,
+      events: hook.events,
+      description: '',
+    });
   });
 
   it('unknown fields are 400 naming them', async () => {
-    expect400(await post('/api/webhooks', valid({ colour: 'red', project: 5 })), { colour: ['Unknown field.'], project: ['Unknown field.'] });
+    expect400(await post('/api/webhooks', valid({ colour: 'red', project: 5 })), {
+      colour: ['Unknown field.'],
+      project: ['Unknown field.'],
+    });
     expect400(await patch(`/api/webhooks/${hook.id}`, { colour: 'red' }), { colour: ['Unknown field.'] });
-    expect400(await put(`/api/webhooks/${hook.id}`, { target_url: receiver.url, events: ['update:project'], colour: 'red' }), { colour: ['Unknown field.'] });
+    expect400(
+      await put(`/api/webhooks/${hook.id}`, {
+        target_url: receiver.url,
+        events: ['update:project'],
+        colour: 'red',
+      }),
+      { colour: ['Unknown field.'] },
+    );
   });
 
   it('a body that is not JSON is 415', async () => {
@@ -462,7 +642,11 @@ describe('bad input never gets a 500', () => {
       ['PATCH', `/api/webhooks/${hook.id}`],
       ['PUT', `/api/webhooks/${hook.id}`],
     ] as const) {
-      const form = await call(method, path, undefined, { as: owner, raw: 'target_url=x', contentType: 'application/x-www-form-urlencoded' });
+      const form = await call(method, path, undefined, {
+        as: owner,
+        raw: 'target_url=x',
+        contentType: 'application/x-www-form-urlencoded',
+      });
       expectClientError(form, 415);
       const none = await call(method, path, undefined, { as: owner, raw: JSON.stringify(valid()) });
       expectClientError(none, 415);

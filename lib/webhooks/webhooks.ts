@@ -2,18 +2,37 @@ import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-
 import type { Db, Tx } from '@/db/client';
 import { projects, users, webhooks, type StoredHeader } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { isAllowed, isOrgStaff, manageableWebhooksWhere, mayManageServerWebhooks, orgContextWhere, visibleWebhooksWhere, webhookRule } from '@/lib/auth/policy';
+import {
+  isAllowed,
+  isOrgStaff,
+  manageableWebhooksWhere,
+  mayManageServerWebhooks,
+  orgContextWhere,
+  visibleWebhooksWhere,
+  webhookRule,
+} from '@/lib/auth/policy';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
-import { createHealth, HEALTH_STATES, healthStateWhere, resetHealth, type HealthState } from './endpoint-health';
+import {
+  createHealth,
+  HEALTH_STATES,
+  healthStateWhere,
+  resetHealth,
+  type HealthState,
+} from './endpoint-health';
 import { WEBHOOK_TYPES } from './events';
 import { deleteWebhookRecords, setRateBucket } from './queue';
 import { representWebhooks, type WebhookRow } from './representation';
-import { invalidEventsMessage, MASKED_VALUE, type CreateWebhookInput, type UpdateWebhookInput } from './schemas';
+import {
+  invalidEventsMessage,
+  MASKED_VALUE,
+  type CreateWebhookInput,
+  type UpdateWebhookInput,
+} from './schemas';
 import { checkTarget } from './url-guard';
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -46,10 +65,21 @@ function visibleTo(actor: Actor): SQL | undefined {
 }
 
 export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [isNull(webhooks.retiredDate), visibleTo(actor), orgContextWhere(actor.org, webhooks.organizationId), jsonLogicWhere(query.filter, FILTER_FIELDS)];
+  const filters: (SQL | undefined)[] = [
+    isNull(webhooks.retiredDate),
+    visibleTo(actor),
+    orgContextWhere(actor.org, webhooks.organizationId),
+    jsonLogicWhere(query.filter, FILTER_FIELDS),
+  ];
   if (query.search) {
     const pattern = containsPattern(query.search);
-    filters.push(or(ilike(webhooks.targetUrl, pattern), ilike(webhooks.description, pattern), sql`${ownerName} ilike ${pattern}`));
+    filters.push(
+      or(
+        ilike(webhooks.targetUrl, pattern),
+        ilike(webhooks.description, pattern),
+        sql`${ownerName} ilike ${pattern}`,
+      ),
+    );
   }
   const targetUrl = query.filters.get('target_url');
   if (targetUrl !== undefined) filters.push(eq(webhooks.targetUrl, targetUrl));
@@ -57,14 +87,16 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
   if (owner !== undefined) filters.push(sql`${ownerName} = ${owner}`);
   const type = query.filters.get('type');
   if (type !== undefined) {
-    if (!(WEBHOOK_TYPES as readonly string[]).includes(type)) throw invalid('type', `"${type}" is not a valid choice.`);
+    if (!(WEBHOOK_TYPES as readonly string[]).includes(type))
+      throw invalid('type', `"${type}" is not a valid choice.`);
     filters.push(eq(webhooks.type, type as WebhookRow['type']));
   }
   const projectId = intFilter(query, 'project_id');
   if (projectId !== undefined) filters.push(eq(webhooks.projectId, projectId));
   const state = query.filters.get('health');
   if (state !== undefined) {
-    if (!(HEALTH_STATES as readonly string[]).includes(state)) throw invalid('health', `"${state}" is not a valid choice. Use one of: ${HEALTH_STATES.join(', ')}.`);
+    if (!(HEALTH_STATES as readonly string[]).includes(state))
+      throw invalid('health', `"${state}" is not a valid choice. Use one of: ${HEALTH_STATES.join(', ')}.`);
     filters.push(healthStateWhere(state as HealthState));
   }
   // `manageable=true`: only those the caller may change (the shell's badge of disabled webhooks).
@@ -91,11 +123,22 @@ export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page:
  * May the actor see (`view`: it and its deliveries) or manage (`manage`: change, delete, ping, redeliver)
  * this webhook? The policy's webhook rule decides (lib/auth/policy.ts).
  */
-async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow, action: 'view' | 'manage' = 'manage'): Promise<boolean> {
+async function mayManage(
+  tx: Tx,
+  actor: Actor,
+  hook: WebhookRow,
+  action: 'view' | 'manage' = 'manage',
+): Promise<boolean> {
   if (actor.user.isSuperuser) return true;
   const role = await findActorRole(tx, actor, hook.organizationId);
-  const [project] = hook.projectId === null ? [] : await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
-  return isAllowed(actor.user, role, action === 'view' ? 'view' : 'update', webhookRule, { hook, projectOwnerId: project?.ownerId ?? null });
+  const [project] =
+    hook.projectId === null
+      ? []
+      : await tx.select({ ownerId: projects.ownerId }).from(projects).where(eq(projects.id, hook.projectId));
+  return isAllowed(actor.user, role, action === 'view' ? 'view' : 'update', webhookRule, {
+    hook,
+    projectOwnerId: project?.ownerId ?? null,
+  });
 }
 
 /**
@@ -103,8 +146,17 @@ async function mayManage(tx: Tx, actor: Actor, hook: WebhookRow, action: 'view' 
  * `lock`: for an update, a lock that leaves foreign-key checks of rows referring to the webhook (its
  * series, its health) free to go on; for a delete, the full one.
  */
-export async function loadWebhook(tx: Tx, actor: Actor, id: number, lock?: 'update' | 'delete', action: 'view' | 'manage' = 'manage'): Promise<WebhookRow> {
-  const query = tx.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.retiredDate)));
+export async function loadWebhook(
+  tx: Tx,
+  actor: Actor,
+  id: number,
+  lock?: 'update' | 'delete',
+  action: 'view' | 'manage' = 'manage',
+): Promise<WebhookRow> {
+  const query = tx
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.id, id), isNull(webhooks.retiredDate)));
   const [hook] = lock ? await query.for(lock === 'update' ? 'no key update' : 'update') : await query;
   if (!hook) throw notFound();
   if (!(await mayManage(tx, actor, hook, action))) throw forbidden();
@@ -130,22 +182,35 @@ async function resolveScope(tx: Tx, actor: Actor, input: CreateWebhookInput) {
   }
   if (input.type === 'organization') {
     if (actor.org.kind !== 'org') {
-      throw invalid('organization', 'An organization webhook needs an organization: send org, org_id or X-Organization.');
+      throw invalid(
+        'organization',
+        'An organization webhook needs an organization: send org, org_id or X-Organization.',
+      );
     }
-    if (!isOrgStaff(actor.user, actor.org.role)) throw forbidden('Only owners and maintainers may add organization webhooks.');
+    if (!isOrgStaff(actor.user, actor.org.role))
+      throw forbidden('Only owners and maintainers may add organization webhooks.');
     return { organizationId: actor.org.id, projectId: null };
   }
   const [project] = await tx.select().from(projects).where(eq(projects.id, input.project_id!));
   if (!project) throw invalid('project_id', `Invalid pk "${input.project_id}" - object does not exist.`);
   const role = await findActorRole(tx, actor, project.organizationId);
   const isMember = project.organizationId === null || role !== null;
-  const isAllowed = actor.user.isSuperuser || (isMember && (project.ownerId === actor.user.id || isOrgStaff(actor.user, role)));
-  if (!isAllowed) throw forbidden('Only the project owner (or the organization owners and maintainers) may add webhooks to it.');
+  const isAllowed =
+    actor.user.isSuperuser ||
+    (isMember && (project.ownerId === actor.user.id || isOrgStaff(actor.user, role)));
+  if (!isAllowed)
+    throw forbidden(
+      'Only the project owner (or the organization owners and maintainers) may add webhooks to it.',
+    );
   return { organizationId: project.organizationId, projectId: project.id };
 }
 
 /** Whether the actor may add a webhook of this kind there: the same check createWebhook makes (throws 403 otherwise). */
-export async function checkWebhookCreation(tx: Tx, actor: Actor, input: Pick<CreateWebhookInput, 'type' | 'project_id'>) {
+export async function checkWebhookCreation(
+  tx: Tx,
+  actor: Actor,
+  input: Pick<CreateWebhookInput, 'type' | 'project_id'>,
+) {
   await resolveScope(tx, actor, input as CreateWebhookInput);
 }
 
@@ -182,7 +247,8 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
   const hook = await loadWebhook(tx, actor, id, 'update');
   const eventsMessage = input.events ? invalidEventsMessage(hook.type, input.events) : null;
   if (eventsMessage) throw invalid('events', eventsMessage);
-  if (input.target_url !== undefined && input.target_url !== hook.targetUrl) await ensureTargetAllowed(input.target_url);
+  if (input.target_url !== undefined && input.target_url !== hook.targetUrl)
+    await ensureTargetAllowed(input.target_url);
   const now = new Date();
   const patch: Partial<typeof webhooks.$inferInsert> = {
     targetUrl: input.target_url,
@@ -195,7 +261,8 @@ export async function updateWebhook(tx: Tx, actor: Actor, id: number, input: Upd
     headers: input.headers === undefined ? undefined : sealHeaders(input.headers, hook.headers),
     updatedDate: now,
   };
-  if (input.rate_limit !== undefined && input.rate_limit !== hook.rateLimit) await setRateBucket(tx, id, input.rate_limit);
+  if (input.rate_limit !== undefined && input.rate_limit !== hook.rateLimit)
+    await setRateBucket(tx, id, input.rate_limit);
   if (input.secret !== undefined && (input.secret || null) !== openSecret(hook.secret)) {
     const isRotation = Boolean(hook.secret && input.secret);
     // Rotating: the old secret keeps signing beside the new one for a day, so receivers can switch.
@@ -223,7 +290,8 @@ function sealHeaders(input: Record<string, string>, stored: StoredHeader[]): Sto
   return Object.entries(input).map(([name, value]) => {
     if (value !== MASKED_VALUE) return { name, value: sealSecret(value) };
     const previous = kept.get(name.toLowerCase());
-    if (previous === undefined) throw invalid('headers', `"${name}" has no stored value to keep: send its value.`);
+    if (previous === undefined)
+      throw invalid('headers', `"${name}" has no stored value to keep: send its value.`);
     return { name, value: previous };
   });
 }

@@ -45,12 +45,29 @@ afterEach(async () => {
 });
 
 function webhook_spec(events: string[], project_id: number | null = null, webhook_type = 'organization') {
-  return { target_url: receiver.url, content_type: 'application/json', enable_ssl: false, events, is_active: true, project_id, type: webhook_type };
+  return {
+    target_url: receiver.url,
+    content_type: 'application/json',
+    enable_ssl: false,
+    events,
+    is_active: true,
+    project_id,
+    type: webhook_type,
+  };
 }
 
-async function create_webhook(events: string[], webhook_type: string, project_id: number | null = null, org_id: number | '' = '') {
-  expect((webhook_type === 'project' && project_id !== null) || (webhook_type === 'organization' && org_id)).toBeTruthy();
-  const response = await post_method('admin1', 'webhooks', webhook_spec(events, project_id, webhook_type), { org_id });
+async function create_webhook(
+  events: string[],
+  webhook_type: string,
+  project_id: number | null = null,
+  org_id: number | '' = '',
+) {
+  expect(
+    (webhook_type === 'project' && project_id !== null) || (webhook_type === 'organization' && org_id),
+  ).toBeTruthy();
+  const response = await post_method('admin1', 'webhooks', webhook_spec(events, project_id, webhook_type), {
+    org_id,
+  });
   expect(response.status_code, JSON.stringify(response.json())).toBe(HTTPStatus.CREATED);
   created.push(response.json().id);
   return response.json();
@@ -66,7 +83,8 @@ async function get_deliveries(webhook_id: number, expected_count = 1, { timeout 
       const raw = deliveries.results[0].response;
       return [deliveries, raw ? JSON.parse(raw) : {}] as const;
     }
-    if (Date.now() - start > timeout) throw new Error('TimeoutError: Failed to get deliveries within the specified time interval');
+    if (Date.now() - start > timeout)
+      throw new Error('TimeoutError: Failed to get deliveries within the specified time interval');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -165,8 +183,12 @@ describe('TestWebhookIntersection', () => {
 
   it('test_two_organization_webhook_intersection', async () => {
     const org_id = world.organizations.raw[0].id;
-    const webhook_id_1 = (await create_webhook(['create:project', 'update:membership'], 'organization', null, org_id)).id;
-    const webhook_id_2 = (await create_webhook(['create:project', 'update:job'], 'organization', null, org_id)).id;
+    const webhook_id_1 = (
+      await create_webhook(['create:project', 'update:membership'], 'organization', null, org_id)
+    ).id;
+    const webhook_id_2 = (
+      await create_webhook(['create:project', 'update:job'], 'organization', null, org_id)
+    ).id;
     const response = await post_method('admin1', 'projects', { name: 'project_name' }, { org_id });
     expect(response.status_code).toBe(HTTPStatus.CREATED);
     const project = response.json();
@@ -183,9 +205,13 @@ describe('TestWebhookIntersection', () => {
 
 describe('TestWebhookTaskEvents', () => {
   it('test_webhook_update_task_assignee', async () => {
-    const task = first(world.tasks.raw.filter((t) => t.project_id !== null && t.organization === null && t.assignee !== null));
+    const task = first(
+      world.tasks.raw.filter((t) => t.project_id !== null && t.organization === null && t.assignee !== null),
+    );
     const [task_id, project_id] = [task.id, task.project_id];
-    const assignee_id = first(world.users.raw.filter((user) => user.id !== world.tasks.get(task_id).assignee.id)).id;
+    const assignee_id = first(
+      world.users.raw.filter((user) => user.id !== world.tasks.get(task_id).assignee.id),
+    ).id;
     const webhook_id = (await create_webhook(['update:task'], 'project', project_id)).id;
     const response = await patch_method('admin1', `tasks/${task_id}`, { assignee_id });
     expect(response.status_code).toBe(HTTPStatus.OK);
@@ -198,7 +224,12 @@ describe('TestWebhookTaskEvents', () => {
   it('test_webhook_create_and_delete_task', async () => {
     const org_id = world.organizations.raw[0].id;
     const webhook = await create_webhook(['create:task', 'delete:task'], 'organization', null, org_id);
-    let response = await post_method('admin1', 'tasks', { name: 'task_name', labels: [{ name: 'label_0' }] }, { org_id });
+    let response = await post_method(
+      'admin1',
+      'tasks',
+      { name: 'task_name', labels: [{ name: 'label_0' }] },
+      { org_id },
+    );
     expect(response.status_code).toBe(HTTPStatus.CREATED);
     const task = response.json();
     const [deliveries, create_payload] = await get_deliveries(webhook.id);
@@ -301,7 +332,12 @@ describe('TestWebhookIssueEvents', () => {
     const org_id = 2;
     const job_id = first(world.jobs.raw.filter((j) => orgOf(j.task_id) === org_id)).id;
     const webhook = await create_webhook(['create:issue', 'delete:issue'], 'organization', null, org_id);
-    let response = await post_method('admin1', 'issues', { frame: 0, position: [0, 1, 2, 3], job: job_id, message: 'issue_msg' }, { org_id });
+    let response = await post_method(
+      'admin1',
+      'issues',
+      { frame: 0, position: [0, 1, 2, 3], job: job_id, message: 'issue_msg' },
+      { org_id },
+    );
     expect(response.status_code).toBe(HTTPStatus.CREATED);
     const issue = response.json();
     const [deliveries, create_payload] = await get_deliveries(webhook.id);
@@ -359,7 +395,9 @@ describe('TestWebhookOrganizationEvents', () => {
 
 describe('TestWebhookCommentEvents', () => {
   it('test_webhook_update_comment_message', async () => {
-    const org_comments = world.comments.raw.map((comment) => [comment, orgOf(world.jobs.get(world.issues.get(comment.issue).job).task_id)] as const);
+    const org_comments = world.comments.raw.map(
+      (comment) => [comment, orgOf(world.jobs.get(world.issues.get(comment.issue).job).task_id)] as const,
+    );
     const [comment, org_id] = first(org_comments.filter(([, org]) => org !== null));
     const webhook_id = (await create_webhook(['update:comment'], 'organization', null, org_id)).id;
     const patch_data = { message: 'new comment message' };
@@ -374,7 +412,9 @@ describe('TestWebhookCommentEvents', () => {
   it('test_webhook_create_and_delete_comment', async () => {
     const issue = first(world.issues.raw.filter((i) => orgOf(world.jobs.get(i.job).task_id) !== null));
     const org_id = orgOf(world.jobs.get(issue.job).task_id);
-    const webhook_id = (await create_webhook(['create:comment', 'delete:comment'], 'organization', null, org_id)).id;
+    const webhook_id = (
+      await create_webhook(['create:comment', 'delete:comment'], 'organization', null, org_id)
+    ).id;
     const post_data = { issue: issue.id, message: 'new comment message' };
     let response = await post_method('admin1', 'comments', post_data, { org_id });
     expect(response.status_code).toBe(HTTPStatus.CREATED);
@@ -393,7 +433,13 @@ describe('TestWebhookCommentEvents', () => {
 });
 
 const userAndForeignProject = () =>
-  first(world.users.raw.filter((user) => user.groups.includes('user')).flatMap((user) => world.projects.raw.filter((p) => p.owner.id !== user.id).map((project) => [user, project] as const)));
+  first(
+    world.users.raw
+      .filter((user) => user.groups.includes('user'))
+      .flatMap((user) =>
+        world.projects.raw.filter((p) => p.owner.id !== user.id).map((project) => [user, project] as const),
+      ),
+  );
 
 describe('TestGetWebhookDeliveries', () => {
   it('test_not_project_staff_cannot_get_webhook', async () => {
@@ -457,7 +503,11 @@ describe('TestWebhookRedelivery', () => {
     let response = await post_method(owner.username, `webhooks/${webhook.id}/ping`, {});
     expect(response.status_code).toBe(HTTPStatus.OK);
     const delivery_id = response.json().id;
-    response = await post_method(user.username, `webhooks/${webhook.id}/deliveries/${delivery_id}/redelivery`, {});
+    response = await post_method(
+      user.username,
+      `webhooks/${webhook.id}/deliveries/${delivery_id}/redelivery`,
+      {},
+    );
     expect(response.status_code).toBe(HTTPStatus.FORBIDDEN);
   });
 });
@@ -475,15 +525,57 @@ describe('Herald: task payloads carry the seed keys and the jobs summary', () =>
   it('create:task and update:task of a task with data', async () => {
     const org_id = world.organizations.raw[0].id;
     const webhook = await create_webhook(['create:task', 'update:task'], 'organization', null, org_id);
-    const task = (await post_method('admin1', 'tasks', { name: 'seed keys', labels: [{ name: 'label_0' }] }, { org_id })).json();
-    const seed = ['url', 'id', 'name', 'project_id', 'mode', 'owner', 'assignee', 'bug_tracker', 'created_date', 'updated_date', 'overlap', 'segment_size', 'status', 'labels', 'segments', 'dimension', 'subset', 'organization', 'target_storage', 'source_storage'];
-    const withData = [...seed, 'data_chunk_size', 'data_compressed_chunk_type', 'data_original_chunk_type', 'size', 'image_quality', 'data'];
+    const task = (
+      await post_method('admin1', 'tasks', { name: 'seed keys', labels: [{ name: 'label_0' }] }, { org_id })
+    ).json();
+    const seed = [
+      'url',
+      'id',
+      'name',
+      'project_id',
+      'mode',
+      'owner',
+      'assignee',
+      'bug_tracker',
+      'created_date',
+      'updated_date',
+      'overlap',
+      'segment_size',
+      'status',
+      'labels',
+      'segments',
+      'dimension',
+      'subset',
+      'organization',
+      'target_storage',
+      'source_storage',
+    ];
+    const withData = [
+      ...seed,
+      'data_chunk_size',
+      'data_compressed_chunk_type',
+      'data_original_chunk_type',
+      'size',
+      'image_quality',
+      'data',
+    ];
     expect((await uploadImages(task.id, world.user('admin1'), 1)).status).toBe(201);
-    await expect.poll(() => receiver.received.filter((r) => r.json?.webhook_id === webhook.id).length, { timeout: 10_000 }).toBe(2);
-    const [created, updated] = receiver.received.filter((r) => r.json?.webhook_id === webhook.id).map((r) => r.json);
+    await expect
+      .poll(() => receiver.received.filter((r) => r.json?.webhook_id === webhook.id).length, {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    const [created, updated] = receiver.received
+      .filter((r) => r.json?.webhook_id === webhook.id)
+      .map((r) => r.json);
     expect(Object.keys(created.task).sort()).toEqual([...seed, 'jobs'].sort());
     expect(Object.keys(updated.task).sort()).toEqual([...withData, 'jobs'].sort());
-    expect(updated.task.jobs).toEqual({ count: 1, completed: 0, validation: 0, url: `${created.task.url.replace(/\/tasks\/\d+$/, '')}/jobs?task_id=${task.id}` });
+    expect(updated.task.jobs).toEqual({
+      count: 1,
+      completed: 0,
+      validation: 0,
+      url: `${created.task.url.replace(/\/tasks\/\d+$/, '')}/jobs?task_id=${task.id}`,
+    });
     expect(updated.before_update.jobs).toEqual({ ...updated.task.jobs, count: 0 });
   });
 });

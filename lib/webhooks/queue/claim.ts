@@ -33,7 +33,9 @@ type ClaimedRow = SeriesColumns &
 export async function claimDue(db: Db, limit: number, room: Map<number, number>, saturated: number[]) {
   // How far the claim looks: enough to fill `limit` past endpoints that have little room.
   const window = limit * 3;
-  const rows = await queryRows<ClaimedRow>(db, sql`
+  const rows = await queryRows<ClaimedRow>(
+    db,
+    sql`
     -- Materialized, so that the candidates are ranked once: inlined, the planner may re-rank them for
     -- every row it locks when its estimates of this churning table are stale.
     with fifo as materialized (
@@ -96,13 +98,21 @@ export async function claimDue(db: Db, limit: number, room: Map<number, number>,
       case when c.id = min(c.id) over (partition by c.message_id) then m.payload end as payload,
       ${SEND_COLUMNS}, seen.scanned, seen.fitting, seen.cut, seen.starved
     from seen left join (claimed c join webhook_messages m on m.id = c.message_id left join webhooks w on w.id = c.webhook_id) on true
-    order by c.id`);
+    order by c.id`,
+  );
   // The webhook is read in the same statement as the claim: each attempt uses its latest settings.
   // Series seen but not taken are locked by another process's claim, which sends them.
   const [{ scanned, fitting, cut, starved }] = rows;
   const isDrained = scanned < window && fitting <= limit;
   const payloads = new Map<number, Payload>();
   for (const r of rows) if (r.payload !== null) payloads.set(Number(r.messageId), unpackPayload(r.payload));
-  const pairs: QueuedPair[] = rows.filter((r) => r.id !== null).map((r) => toQueuedPair(r, buildBody(payloads.get(Number(r.messageId))!, r.webhookId)));
-  return { pairs, isDrained, cutByRoom: cut.map(Number), starved: new Map(starved.map(([id, ms]) => [Number(id), Number(ms)])) };
+  const pairs: QueuedPair[] = rows
+    .filter((r) => r.id !== null)
+    .map((r) => toQueuedPair(r, buildBody(payloads.get(Number(r.messageId))!, r.webhookId)));
+  return {
+    pairs,
+    isDrained,
+    cutByRoom: cut.map(Number),
+    starved: new Map(starved.map(([id, ms]) => [Number(id), Number(ms)])),
+  };
 }

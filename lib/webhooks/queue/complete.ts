@@ -53,17 +53,26 @@ export async function completeAttempts(tx: Tx, results: AttemptResult[]): Promis
  * whose lease passed and that another process claimed since (a later lease) is left to it.
  * `leasedUntil` in ms; the database keeps microseconds, hence the rounding up.
  */
-export async function releaseLeases(db: Db, series: { id: number; webhookId: number }[], leasedUntil: number): Promise<void> {
+export async function releaseLeases(
+  db: Db,
+  series: { id: number; webhookId: number }[],
+  leasedUntil: number,
+): Promise<void> {
   if (series.length === 0) return;
   await db.execute(sql`update webhook_deliveries d set lease_until = null
-    from unnest(${idArray(series.map((s) => s.webhookId))}, ${idArray(series.map((s) => s.id), 'bigint')}) as s(webhook_id, id)
+    from unnest(${idArray(series.map((s) => s.webhookId))}, ${idArray(
+      series.map((s) => s.id),
+      'bigint',
+    )}) as s(webhook_id, id)
     where d.webhook_id = s.webhook_id and d.id = s.id
       and d.state = 'pending' and d.lease_until <= ${new Date(Math.ceil(leasedUntil) + 1).toISOString()}::timestamptz`);
 }
 
 /** Frees every claim on pending series (only safe when no other process can hold one: PGlite at start). */
 export async function releaseAllLeases(db: Db): Promise<void> {
-  await db.execute(sql`update webhook_deliveries set lease_until = null where lease_until is not null and state = 'pending'`);
+  await db.execute(
+    sql`update webhook_deliveries set lease_until = null where lease_until is not null and state = 'pending'`,
+  );
 }
 
 /** A paused endpoint answered again: its waiting series are due at once rather than at their retry time. */

@@ -32,8 +32,10 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
   const scopes: SQL[] = [];
   // The installation's events (users, organizations coming and going) reach its administrators' server webhooks only.
   if (isServerEvent(key)) scopes.push(sql`w.type = 'server'`);
-  else if (change.organizationId !== null) scopes.push(sql`(w.type = 'organization' and w.organization_id = ${change.organizationId})`);
-  if (change.projectId !== null && PROJECT_EVENTS.has(key)) scopes.push(sql`(w.type = 'project' and w.project_id = ${change.projectId})`);
+  else if (change.organizationId !== null)
+    scopes.push(sql`(w.type = 'organization' and w.organization_id = ${change.organizationId})`);
+  if (change.projectId !== null && PROJECT_EVENTS.has(key))
+    scopes.push(sql`(w.type = 'project' and w.project_id = ${change.projectId})`);
   if (scopes.length === 0) return { adopted: [] as AdoptedPair[], leftInTable: [] as number[], count: 0 };
   const { head, tail } = serializeChangePayload(change);
   const resource = (change.after ?? change.before) as { id?: unknown; key?: unknown } | null;
@@ -43,7 +45,9 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
     ? sql`case when not w.is_failing and w.ordering = 'unordered' and w.rate_limit is null and w.id <> all(${idArray(adoption.excluded)})
         then ${leaseFromNow()} end`
     : sql`null::timestamptz`;
-  const rows = await queryRows<QueuedRow>(tx, sql`
+  const rows = await queryRows<QueuedRow>(
+    tx,
+    sql`
     with hooks as materialized (
       select w.*, coalesce(h.consecutive_failures > 0 or h.paused_until > now(), false) as is_failing
       from webhooks w left join webhook_health h on h.webhook_id = w.id
@@ -66,12 +70,14 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
     select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.key, q.attempts, q.trigger, ${key} as event, ${seriesAge('q')},
       (extract(epoch from q.lease_until) * 1000)::float8 as "leaseUntil", ${SEND_COLUMNS}
     from queued q join hooks w on w.id = q.webhook_id
-    order by q.id`);
+    order by q.id`,
+  );
   const adopted: AdoptedPair[] = [];
   const leftInTable: number[] = [];
   for (const r of rows) {
     if (r.leaseUntil === null) leftInTable.push(r.webhookId);
-    else adopted.push({ ...toQueuedPair(r, buildBody({ head, tail }, r.webhookId)), leaseUntil: r.leaseUntil });
+    else
+      adopted.push({ ...toQueuedPair(r, buildBody({ head, tail }, r.webhookId)), leaseUntil: r.leaseUntil });
   }
   return { adopted, leftInTable, count: rows.length };
 }
@@ -82,9 +88,17 @@ export async function enqueueChange(tx: Tx, change: Change, adoption: { excluded
  */
 export async function enqueueDirect(
   db: Db,
-  opts: { webhookId: number; event: string; trigger: DeliveryTrigger; payload: string; senderId: number | null },
+  opts: {
+    webhookId: number;
+    event: string;
+    trigger: DeliveryTrigger;
+    payload: string;
+    senderId: number | null;
+  },
 ): Promise<QueuedPair> {
-  const [row] = await queryRows<QueuedRow>(db, sql`
+  const [row] = await queryRows<QueuedRow>(
+    db,
+    sql`
     with message as (
       insert into webhook_messages (event, sender_id, payload) values (${opts.event}, ${opts.senderId}::int, ${packPayload({ head: opts.payload, tail: null })}::bytea) returning id
     ), queued as (
@@ -93,7 +107,8 @@ export async function enqueueDirect(
       returning id, webhook_id, message_id, key, attempts, trigger, created_date
     )
     select q.id, q.webhook_id as "webhookId", q.message_id as "messageId", q.key, q.attempts, q.trigger, ${opts.event} as event, ${seriesAge('q')}, ${SEND_COLUMNS}
-    from queued q left join webhooks w on w.id = q.webhook_id`);
+    from queued q left join webhooks w on w.id = q.webhook_id`,
+  );
   return toQueuedPair(row, opts.payload);
 }
 
@@ -103,18 +118,31 @@ export async function enqueueDirect(
  * sent again), so a receiver that processed it already can tell. Same body bytes, signed anew.
  * Returns false when the webhook has no such attempt.
  */
-export async function enqueueRedelivery(tx: Tx, webhookId: number, attemptId: number, trigger: DeliveryTrigger = 'redelivery'): Promise<boolean> {
-  const rows = await queryRows<{ id: number }>(tx, sql`
+export async function enqueueRedelivery(
+  tx: Tx,
+  webhookId: number,
+  attemptId: number,
+  trigger: DeliveryTrigger = 'redelivery',
+): Promise<boolean> {
+  const rows = await queryRows<{ id: number }>(
+    tx,
+    sql`
     insert into webhook_deliveries (message_id, webhook_id, key, trigger, redelivery)
     select d.message_id, d.webhook_id, d.key, ${trigger}, true
     from webhook_attempts a join webhook_deliveries d on d.webhook_id = a.webhook_id and d.id = a.delivery_id
     where a.id = ${attemptId} and a.webhook_id = ${webhookId}
     limit 1
-    returning id`);
+    returning id`,
+  );
   return rows.length > 0;
 }
 
-export type RecoveryFilter = { since: Date; until: Date | null; states: ('failed' | 'delivered')[]; events: string[] | null };
+export type RecoveryFilter = {
+  since: Date;
+  until: Date | null;
+  states: ('failed' | 'delivered')[];
+  events: string[] | null;
+};
 
 /**
  * Recovery (operations.md): the webhook's messages created in [since, until] whose latest series to it
@@ -124,7 +152,12 @@ export type RecoveryFilter = { since: Date; until: Date | null; states: ('failed
  * rate limit and ordering) take them in that order. A message already being recovered (its latest
  * series pending) is not queued twice. Returns how many messages matched.
  */
-export async function enqueueRecovery(tx: Tx, webhookId: number, f: RecoveryFilter, dryRun: boolean): Promise<number> {
+export async function enqueueRecovery(
+  tx: Tx,
+  webhookId: number,
+  f: RecoveryFilter,
+  dryRun: boolean,
+): Promise<number> {
   const matching = sql`
     select * from (
       select distinct on (d.message_id) d.message_id, d.key, d.state, m.created_date, m.event
@@ -137,14 +170,20 @@ export async function enqueueRecovery(tx: Tx, webhookId: number, f: RecoveryFilt
     ) latest
     where latest.state = any(${`{${f.states.join(',')}}`}::text[])`;
   if (dryRun) {
-    const [{ count }] = await queryRows<{ count: number }>(tx, sql`select count(*)::int as count from (${matching}) x`);
+    const [{ count }] = await queryRows<{ count: number }>(
+      tx,
+      sql`select count(*)::int as count from (${matching}) x`,
+    );
     return count;
   }
-  const rows = await queryRows<{ id: number }>(tx, sql`
+  const rows = await queryRows<{ id: number }>(
+    tx,
+    sql`
     insert into webhook_deliveries (message_id, webhook_id, key, trigger, redelivery)
     select x.message_id, ${webhookId}, x.key, 'recovery', true
     from (${matching}) x
     order by x.created_date, x.message_id
-    returning id`);
+    returning id`,
+  );
   return rows.length;
 }

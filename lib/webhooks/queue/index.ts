@@ -15,5 +15,15 @@ export {
   removeEndedSeries,
 } from './retention';
 export { setRateBucket } from './rate-buckets';
-export { countAttemptsByBucket, countRecentAttempts, findAttempt, findLatestAttempt, findSeriesByKey, listAttempts, listAttemptsOfKey, listSeries, measureWaitingSeries } from './records';
+export {
+  countAttemptsByBucket,
+  countRecentAttempts,
+  findAttempt,
+  findLatestAttempt,
+  findSeriesByKey,
+  listAttempts,
+  listAttemptsOfKey,
+  listSeries,
+  measureWaitingSeries,
+} from './records';
 export type { AttemptRecord, RecentAttemptCounts, SeriesRecord } from './records';

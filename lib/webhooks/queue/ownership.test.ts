@@ -15,7 +15,8 @@ const ALLOWED = [
   'db/migrations/',
   'lib/testing/delivery-rows.ts',
 ];
-const NAMES = /\b(webhook_messages|webhook_deliveries|webhook_attempts|webhook_rate_buckets|webhookMessages|webhookDeliveries|webhookAttempts|webhookRateBuckets)\b/;
+const NAMES =
+  /\b(webhook_messages|webhook_deliveries|webhook_attempts|webhook_rate_buckets|webhookMessages|webhookDeliveries|webhookAttempts|webhookRateBuckets)\b/;
 
 function filesUnder(entry: string): string[] {
   if (!fs.existsSync(entry)) return [];

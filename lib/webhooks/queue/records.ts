@@ -101,26 +101,49 @@ function limitOffset(page: Page): SQL {
 /** Attempts actually made to a webhook, newest first: never a series that has not been tried. */
 export async function listAttempts(db: Db, webhookId: number, f: RecordFilters, page: Page) {
   const where = attemptWhere(webhookId, f);
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total from ${ATTEMPT_FROM} where ${where}`);
-  const rows = await queryRows<AttemptRecord>(db, sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM} where ${where} order by a.id desc ${limitOffset(page)}`);
+  const [{ total }] = await queryRows<{ total: number }>(
+    db,
+    sql`select count(*)::int as total from ${ATTEMPT_FROM} where ${where}`,
+  );
+  const rows = await queryRows<AttemptRecord>(
+    db,
+    sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM} where ${where} order by a.id desc ${limitOffset(page)}`,
+  );
   return { count: total, rows };
 }
 
-export async function findAttempt(db: Db, webhookId: number, attemptId: number): Promise<AttemptRecord | undefined> {
-  const [row] = await queryRows<AttemptRecord>(db, sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM} where a.webhook_id = ${webhookId} and a.id = ${attemptId}`);
+export async function findAttempt(
+  db: Db,
+  webhookId: number,
+  attemptId: number,
+): Promise<AttemptRecord | undefined> {
+  const [row] = await queryRows<AttemptRecord>(
+    db,
+    sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM} where a.webhook_id = ${webhookId} and a.id = ${attemptId}`,
+  );
   return row;
 }
 
 /** The latest attempt of one series (a ping's, once sent). */
-export async function findLatestAttempt(db: Db, webhookId: number, seriesId: number): Promise<AttemptRecord | undefined> {
-  const [row] = await queryRows<AttemptRecord>(db, sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM}
-    where a.webhook_id = ${webhookId} and a.delivery_id = ${seriesId} order by a.id desc limit 1`);
+export async function findLatestAttempt(
+  db: Db,
+  webhookId: number,
+  seriesId: number,
+): Promise<AttemptRecord | undefined> {
+  const [row] = await queryRows<AttemptRecord>(
+    db,
+    sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM}
+    where a.webhook_id = ${webhookId} and a.delivery_id = ${seriesId} order by a.id desc limit 1`,
+  );
   return row;
 }
 
 /** Every attempt that carried this `webhook-id` to the webhook (its series and their redeliveries), newest first. */
 export async function listAttemptsOfKey(db: Db, webhookId: number, key: string): Promise<AttemptRecord[]> {
-  return queryRows<AttemptRecord>(db, sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM} where a.webhook_id = ${webhookId} and d.key = ${key}::uuid order by a.id desc`);
+  return queryRows<AttemptRecord>(
+    db,
+    sql`select ${ATTEMPT_COLUMNS} from ${ATTEMPT_FROM} where a.webhook_id = ${webhookId} and d.key = ${key}::uuid order by a.id desc`,
+  );
 }
 
 const SERIES_COLUMNS = sql`d.id::float8 as id, d.webhook_id as "webhookId", d.key, d.trigger, d.redelivery, d.state, d.attempts,
@@ -141,28 +164,49 @@ function seriesListWhere(webhookId: number, f: RecordFilters): SQL {
 export async function listSeries(db: Db, webhookId: number, f: RecordFilters, page: Page) {
   const where = seriesListWhere(webhookId, f);
   const from = sql`webhook_deliveries d join webhook_messages m on m.id = d.message_id ${LAST_ATTEMPT}`;
-  const [{ total }] = await queryRows<{ total: number }>(db, sql`select count(*)::int as total from ${from} where ${where}`);
-  const rows = await queryRows<SeriesRecord>(db, sql`select ${SERIES_COLUMNS} from ${from} where ${where} order by d.id desc ${limitOffset(page)}`);
+  const [{ total }] = await queryRows<{ total: number }>(
+    db,
+    sql`select count(*)::int as total from ${from} where ${where}`,
+  );
+  const rows = await queryRows<SeriesRecord>(
+    db,
+    sql`select ${SERIES_COLUMNS} from ${from} where ${where} order by d.id desc ${limitOffset(page)}`,
+  );
   return { count: total, rows };
 }
 
 /** The newest series of the webhook with this `webhook-id`. */
-export async function findSeriesByKey(db: Db, webhookId: number, key: string): Promise<SeriesRecord | undefined> {
-  const [row] = await queryRows<SeriesRecord>(db, sql`
+export async function findSeriesByKey(
+  db: Db,
+  webhookId: number,
+  key: string,
+): Promise<SeriesRecord | undefined> {
+  const [row] = await queryRows<SeriesRecord>(
+    db,
+    sql`
     select ${SERIES_COLUMNS} from webhook_deliveries d join webhook_messages m on m.id = d.message_id ${LAST_ATTEMPT}
-    where d.webhook_id = ${webhookId} and d.key = ${key}::uuid order by d.id desc limit 1`);
+    where d.webhook_id = ${webhookId} and d.key = ${key}::uuid order by d.id desc limit 1`,
+  );
   return row;
 }
 
 /** Attempts per time bucket that succeeded (2xx) and failed, oldest first: the webhook page's chart. */
-export async function countAttemptsByBucket(db: Db, webhookId: number, bucketSeconds: number, buckets: number) {
-  return queryRows<{ bucket: string | Date; success: number; failure: number }>(db, sql`
+export async function countAttemptsByBucket(
+  db: Db,
+  webhookId: number,
+  bucketSeconds: number,
+  buckets: number,
+) {
+  return queryRows<{ bucket: string | Date; success: number; failure: number }>(
+    db,
+    sql`
     select to_timestamp(floor(extract(epoch from a.sent_date) / ${bucketSeconds}) * ${bucketSeconds}) as bucket,
       count(*) filter (where ${IS_SUCCESS})::int as success,
       count(*) filter (where not ${IS_SUCCESS})::int as failure
     from webhook_attempts a
     where a.webhook_id = ${webhookId} and a.sent_date > now() - make_interval(secs => ${bucketSeconds * buckets})
-    group by 1 order by 1`);
+    group by 1 order by 1`,
+  );
 }
 
 export type RecentAttemptCounts = { webhookId: number; attempts: number; successes: number };
@@ -172,13 +216,20 @@ export type RecentAttemptCounts = { webhookId: number; attempts: number; success
  * in one statement. Bounded by `sent_date`, the log's partition key, so only the partitions of that
  * span are read.
  */
-export async function countRecentAttempts(db: Db, webhookIds: number[], since: Date): Promise<Map<number, RecentAttemptCounts>> {
+export async function countRecentAttempts(
+  db: Db,
+  webhookIds: number[],
+  since: Date,
+): Promise<Map<number, RecentAttemptCounts>> {
   if (webhookIds.length === 0) return new Map();
-  const rows = await queryRows<RecentAttemptCounts>(db, sql`
+  const rows = await queryRows<RecentAttemptCounts>(
+    db,
+    sql`
     select a.webhook_id as "webhookId", count(*)::int as attempts, count(*) filter (where ${IS_SUCCESS})::int as successes
     from webhook_attempts a
     where a.webhook_id = any(${idArray(webhookIds)}) and a.sent_date >= ${since.toISOString()}::timestamptz
-    group by a.webhook_id`);
+    group by a.webhook_id`,
+  );
   return new Map(rows.map((r) => [r.webhookId, r]));
 }
 
@@ -187,8 +238,11 @@ export async function countRecentAttempts(db: Db, webhookIds: number[], since: D
  * since it was queued, by the database's clock: the metrics' queue gauges, read at each scrape.
  */
 export async function measureWaitingSeries(db: Db): Promise<{ count: number; oldestSeconds: number }> {
-  const [row] = await queryRows<{ count: number; oldest: number | null }>(db, sql`
+  const [row] = await queryRows<{ count: number; oldest: number | null }>(
+    db,
+    sql`
     select count(*)::int as count, extract(epoch from clock_timestamp() - min(created_date))::float8 as oldest
-    from webhook_deliveries where state = 'pending'`);
+    from webhook_deliveries where state = 'pending'`,
+  );
   return { count: Number(row.count), oldestSeconds: Math.max(0, Number(row.oldest ?? 0)) };
 }

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb, type Db } from '@/db/client';
 import { queryRows } from '@/db/raw';
 import { createUser, api } from '@/lib/testing/test-api';
-import { dropExpiredAttempts, ensureAttemptPartitions, listAttemptPartitions, PARTITION_DAYS_AHEAD } from './retention';
+import {
+  dropExpiredAttempts,
+  ensureAttemptPartitions,
+  listAttemptPartitions,
+  PARTITION_DAYS_AHEAD,
+} from './retention';
 
 const DAY = 24 * 3600 * 1000;
 const utcDay = (offsetDays: number) => new Date(Math.floor(Date.now() / DAY) * DAY + offsetDays * DAY);
@@ -16,19 +21,35 @@ beforeAll(async () => {
   db = await getDb();
   const owner = await createUser('partitions');
   const project = (await api.post('/api/projects', { name: 'partitions' }, { as: owner })).body;
-  webhookId = (await api.post('/api/webhooks', { target_url: 'http://127.0.0.1:9/p', type: 'project', project_id: project.id, events: ['update:project'] }, { as: owner })).body.id;
+  webhookId = (
+    await api.post(
+      '/api/webhooks',
+      {
+        target_url: 'http://127.0.0.1:9/p',
+        type: 'project',
+        project_id: project.id,
+        events: ['update:project'],
+      },
+      { as: owner },
+    )
+  ).body.id;
 });
 afterAll(async () => {
   await db.execute(sql`delete from webhook_attempts where webhook_id = ${webhookId}`);
 });
 
 async function insertAttempt(sentDate: Date) {
-  await db.execute(sql`insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date, status_code) values (0, ${webhookId}, 1, ${sentDate.toISOString()}::timestamptz, 200)`);
+  await db.execute(
+    sql`insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date, status_code) values (0, ${webhookId}, 1, ${sentDate.toISOString()}::timestamptz, 200)`,
+  );
 }
 
 async function partitionOf(sentDate: Date): Promise<string> {
-  const [row] = await queryRows<{ name: string }>(db, sql`select tableoid::regclass::text as name from webhook_attempts
-    where webhook_id = ${webhookId} and sent_date = ${sentDate.toISOString()}::timestamptz`);
+  const [row] = await queryRows<{ name: string }>(
+    db,
+    sql`select tableoid::regclass::text as name from webhook_attempts
+    where webhook_id = ${webhookId} and sent_date = ${sentDate.toISOString()}::timestamptz`,
+  );
   return row?.name;
 }
 
@@ -68,7 +89,10 @@ describe('the attempt log, partitioned by day', () => {
     expect(names).not.toContain(partitionName(old[0]));
     expect(names).toContain(partitionName(utcDay(0)));
     expect(await partitionOf(stray)).toBeUndefined();
-    const [left] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from webhook_attempts where webhook_id = ${webhookId}`);
+    const [left] = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from webhook_attempts where webhook_id = ${webhookId}`,
+    );
     expect(left.n).toBe(1);
   });
 });

@@ -34,7 +34,8 @@ export type SeriesColumns = {
 };
 
 /** The `ageMs` of a series row `alias` (which must have `created_date`). */
-export const seriesAge = (alias: string) => sql.raw(`(extract(epoch from clock_timestamp() - ${alias}.created_date) * 1000)::float8 as "ageMs"`);
+export const seriesAge = (alias: string) =>
+  sql.raw(`(extract(epoch from clock_timestamp() - ${alias}.created_date) * 1000)::float8 as "ageMs"`);
 
 export function toSendTarget(r: SendColumns): SendTarget | undefined {
   if (r.targetId === null) return undefined;
@@ -50,7 +51,10 @@ export function toSendTarget(r: SendColumns): SendTarget | undefined {
     ordering: r.ordering,
     rateLimit: r.rateLimit,
     // A driver may give jsonb as text.
-    customHeaders: typeof r.customHeaders === 'string' ? (JSON.parse(r.customHeaders) as StoredHeader[]) : (r.customHeaders ?? []),
+    customHeaders:
+      typeof r.customHeaders === 'string'
+        ? (JSON.parse(r.customHeaders) as StoredHeader[])
+        : (r.customHeaders ?? []),
   };
 }
 

@@ -39,7 +39,11 @@ async function openFresh(): Promise<Opened> {
     const { migrate } = await import('drizzle-orm/pglite/migrator');
     const client = await PGlite.create();
     const db = drizzle(client) as unknown as Db;
-    return { db, migrate: (folder) => migrate(db as never, { migrationsFolder: folder }), close: () => client.close() };
+    return {
+      db,
+      migrate: (folder) => migrate(db as never, { migrationsFolder: folder }),
+      close: () => client.close(),
+    };
   }
   const pg = (await import('pg')).default;
   const { drizzle } = await import('drizzle-orm/node-postgres');
@@ -82,38 +86,136 @@ function oldHeaders(body: string, id: string, timestamp: number) {
 
 let handle: Opened;
 const t0 = Math.floor(Date.now() / 1000) - 3600;
-const body = (name: string) => `{"event":"update:project","project":{"id":1,"name":"${name}"},"before_update":{},"changes":{},"webhook_id":1,"sender":null}`;
+const body = (name: string) =>
+  `{"event":"update:project","project":{"id":1,"name":"${name}"},"before_update":{},"changes":{},"webhook_id":1,"sender":null}`;
 
 beforeAll(async () => {
   handle = await openFresh();
   await handle.migrate(migrationsUpTo('0002_delivery_defaults'));
   const { db } = handle;
-  await db.execute(sql`insert into users (id, username, email, password_hash) values (1, 'old', 'old@example.test', 'x')`);
+  await db.execute(
+    sql`insert into users (id, username, email, password_hash) values (1, 'old', 'old@example.test', 'x')`,
+  );
   await db.execute(sql`insert into projects (id, name, owner_id) values (1, 'p', 1)`);
   await db.execute(sql`insert into webhooks (id, target_url, type, secret, events, owner_id, project_id, consecutive_failures, failing_since, backoff_until)
     values (1, 'http://127.0.0.1:9/a', 'project', ${SECRET}, '{update:project}', 1, 1, 2, now() - interval '1 hour', null),
            (2, 'http://127.0.0.1:9/b', 'project', null, '{update:project}', 1, 1, 0, null, null)`);
   const at = (s: number) => new Date((t0 + s) * 1000).toISOString();
-  const row = (r: Record<string, unknown>): Record<string, unknown> => ({ trigger: 'event', redelivery: false, changed_fields: 'name', lease_until: null, response_headers: null, request_duration: 12, ...r });
+  const row = (r: Record<string, unknown>): Record<string, unknown> => ({
+    trigger: 'event',
+    redelivery: false,
+    changed_fields: 'name',
+    lease_until: null,
+    response_headers: null,
+    request_duration: 12,
+    ...r,
+  });
   const rows = [
     // A: failed once, then delivered.
-    row({ id: 10, webhook_id: 1, message_id: msgId(1), attempt: 1, state: 'failed', payload: body('a'), status_code: 500, response: 'boom',
-      request_headers: oldHeaders(body('a'), msgId(1), t0), response_headers: { 'content-type': 'text/plain' }, created_date: at(0), updated_date: at(0), next_attempt_date: at(5) }),
-    row({ id: 11, webhook_id: 1, message_id: msgId(1), attempt: 2, state: 'delivered', payload: body('a'), status_code: 200, response: 'ok',
-      request_headers: oldHeaders(body('a'), msgId(1), t0 + 5), created_date: at(0), updated_date: at(5), next_attempt_date: at(5) }),
+    row({
+      id: 10,
+      webhook_id: 1,
+      message_id: msgId(1),
+      attempt: 1,
+      state: 'failed',
+      payload: body('a'),
+      status_code: 500,
+      response: 'boom',
+      request_headers: oldHeaders(body('a'), msgId(1), t0),
+      response_headers: { 'content-type': 'text/plain' },
+      created_date: at(0),
+      updated_date: at(0),
+      next_attempt_date: at(5),
+    }),
+    row({
+      id: 11,
+      webhook_id: 1,
+      message_id: msgId(1),
+      attempt: 2,
+      state: 'delivered',
+      payload: body('a'),
+      status_code: 200,
+      response: 'ok',
+      request_headers: oldHeaders(body('a'), msgId(1), t0 + 5),
+      created_date: at(0),
+      updated_date: at(5),
+      next_attempt_date: at(5),
+    }),
     // B: failed once, its retry pending (and leased by a process that is gone).
-    row({ id: 12, webhook_id: 1, message_id: msgId(2), attempt: 1, state: 'failed', payload: body('b'), status_code: 503, response: 'later',
-      request_headers: oldHeaders(body('b'), msgId(2), t0 + 10), created_date: at(10), updated_date: at(10), next_attempt_date: at(7200) }),
-    row({ id: 13, webhook_id: 1, message_id: msgId(2), attempt: 2, state: 'pending', payload: body('b'), status_code: null, response: null,
-      request_headers: null, created_date: at(10), updated_date: at(10), next_attempt_date: at(7200), lease_until: at(20) }),
+    row({
+      id: 12,
+      webhook_id: 1,
+      message_id: msgId(2),
+      attempt: 1,
+      state: 'failed',
+      payload: body('b'),
+      status_code: 503,
+      response: 'later',
+      request_headers: oldHeaders(body('b'), msgId(2), t0 + 10),
+      created_date: at(10),
+      updated_date: at(10),
+      next_attempt_date: at(7200),
+    }),
+    row({
+      id: 13,
+      webhook_id: 1,
+      message_id: msgId(2),
+      attempt: 2,
+      state: 'pending',
+      payload: body('b'),
+      status_code: null,
+      response: null,
+      request_headers: null,
+      created_date: at(10),
+      updated_date: at(10),
+      next_attempt_date: at(7200),
+      lease_until: at(20),
+    }),
     // A's redelivery: the same webhook-id, a series of its own.
-    row({ id: 14, webhook_id: 1, message_id: msgId(1), attempt: 1, state: 'delivered', trigger: 'redelivery', redelivery: true, payload: body('a'),
-      status_code: 200, response: 'ok again', request_headers: oldHeaders(body('a'), msgId(1), t0 + 30), created_date: at(30), updated_date: at(30) }),
+    row({
+      id: 14,
+      webhook_id: 1,
+      message_id: msgId(1),
+      attempt: 1,
+      state: 'delivered',
+      trigger: 'redelivery',
+      redelivery: true,
+      payload: body('a'),
+      status_code: 200,
+      response: 'ok again',
+      request_headers: oldHeaders(body('a'), msgId(1), t0 + 30),
+      created_date: at(30),
+      updated_date: at(30),
+    }),
     // A refused attempt and a cancelled one, on the other webhook.
-    row({ id: 15, webhook_id: 2, message_id: msgId(3), attempt: 1, state: 'refused', payload: body('c'), status_code: null, response: 'refused: 127.0.0.9',
-      request_headers: null, created_date: at(40), updated_date: at(40), request_duration: 0 }),
-    row({ id: 16, webhook_id: 2, message_id: msgId(4), attempt: 1, state: 'cancelled', payload: body('d'), status_code: null, response: 'Not sent',
-      request_headers: null, created_date: at(50), updated_date: at(50), request_duration: null }),
+    row({
+      id: 15,
+      webhook_id: 2,
+      message_id: msgId(3),
+      attempt: 1,
+      state: 'refused',
+      payload: body('c'),
+      status_code: null,
+      response: 'refused: 127.0.0.9',
+      request_headers: null,
+      created_date: at(40),
+      updated_date: at(40),
+      request_duration: 0,
+    }),
+    row({
+      id: 16,
+      webhook_id: 2,
+      message_id: msgId(4),
+      attempt: 1,
+      state: 'cancelled',
+      payload: body('d'),
+      status_code: null,
+      response: 'Not sent',
+      request_headers: null,
+      created_date: at(50),
+      updated_date: at(50),
+      request_duration: null,
+    }),
   ];
   for (const r of rows) {
     await db.execute(sql`insert into webhook_deliveries (id, webhook_id, message_id, event, trigger, redelivery, attempt, state, payload, changed_fields,
@@ -143,7 +245,13 @@ describe('upgrading a database that holds deliveries', () => {
     const first = shown.find((a) => a.id === 10)!;
     expect(first.request_headers).toEqual(oldHeaders(body('a'), msgId(1), t0));
     expect(first.response_headers).toEqual({ 'content-type': 'text/plain' });
-    expect(first).toMatchObject({ delivery_id: msgId(1), response: 'boom', state: 'delivered', request: JSON.parse(body('a')), changed_fields: 'name' });
+    expect(first).toMatchObject({
+      delivery_id: msgId(1),
+      response: 'boom',
+      state: 'delivered',
+      request: JSON.parse(body('a')),
+      changed_fields: 'name',
+    });
     expect(shown.find((a) => a.id === 11)!.request_headers['webhook-timestamp']).toBe(String(t0 + 5));
     expect(shown.find((a) => a.id === 14)!.delivery_id).toBe(msgId(1));
     const other = (await listAttempts(handle.db, 2, {}, all)).rows.map(representAttempt);
@@ -161,7 +269,10 @@ describe('upgrading a database that holds deliveries', () => {
     ]);
     expect(series[1].next_attempt_date).toBe(new Date((t0 + 7200) * 1000).toISOString());
     expect(series.every((s) => (s.request as { event: string }).event === 'update:project')).toBe(true);
-    const [lease] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from webhook_deliveries where lease_until is not null`);
+    const [lease] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from webhook_deliveries where lease_until is not null`,
+    );
     expect(lease.n).toBe(0);
     const cancelled = (await listSeries(handle.db, 2, {}, all)).rows.map(representSeries);
     expect(cancelled.map((s) => [s.delivery_id, s.state, s.attempts])).toEqual([
@@ -171,7 +282,11 @@ describe('upgrading a database that holds deliveries', () => {
   });
 
   it('moves endpoint health to its own table and keeps writing after the upgrade', async () => {
-    const health = await queryRows<{ webhook_id: number; consecutive_failures: number; last_status_code: number | null }>(
+    const health = await queryRows<{
+      webhook_id: number;
+      consecutive_failures: number;
+      last_status_code: number | null;
+    }>(
       handle.db,
       sql`select webhook_id, consecutive_failures, last_status_code from webhook_health order by webhook_id`,
     );
@@ -180,9 +295,15 @@ describe('upgrading a database that holds deliveries', () => {
       { webhook_id: 2, consecutive_failures: 0, last_status_code: null },
     ]);
     // New rows take ids after the carried ones.
-    const [fresh] = await queryRows<{ id: number }>(handle.db, sql`insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date) values (1, 1, 1, now()) returning id::int`);
+    const [fresh] = await queryRows<{ id: number }>(
+      handle.db,
+      sql`insert into webhook_attempts (delivery_id, webhook_id, attempt, sent_date) values (1, 1, 1, now()) returning id::int`,
+    );
     expect(fresh.id).toBeGreaterThan(16);
-    const [old] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from pg_class where relname = 'webhook_deliveries_v1'`);
+    const [old] = await queryRows<{ n: number }>(
+      handle.db,
+      sql`select count(*)::int as n from pg_class where relname = 'webhook_deliveries_v1'`,
+    );
     expect(old.n).toBe(0);
   });
 });

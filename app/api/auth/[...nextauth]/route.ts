@@ -58,11 +58,16 @@ export async function POST(req: NextRequest) {
         if (refusal) {
           // next-auth's client reads `url` (error and code) from the answer; the page says "too many attempts".
           const url = `${requestOrigin(req)}/login?error=CredentialsSignin&code=throttled`;
-          return Response.json({ ...refusal.body, url }, { status: refusal.status, headers: refusal.headers });
+          return Response.json(
+            { ...refusal.body, url },
+            { status: refusal.status, headers: refusal.headers },
+          );
         }
       }
     }
-    return await handlers.POST(forNextAuth(ownUrl(req), { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }));
+    return await handlers.POST(
+      forNextAuth(ownUrl(req), { method: 'POST', headers: ownHeaders(req), body: new Uint8Array(body) }),
+    );
   } catch (error) {
     return errorResponse(error);
   }

@@ -8,7 +8,12 @@ import { loginSchema } from '@/lib/users/schemas';
 
 export const POST = publicRoute(async ({ req, db }) => {
   const input = await readBody(req, loginSchema);
-  const user = await verifyCredentials(db, (input.username || input.email)!, input.password, clientAddress(req));
+  const user = await verifyCredentials(
+    db,
+    (input.username || input.email)!,
+    input.password,
+    clientAddress(req),
+  );
   if (!user) throw invalid('non_field_errors', 'Unable to log in with provided credentials.');
   return json({ key: await transaction(db, (tx) => createApiToken(tx, user.id)) });
 });

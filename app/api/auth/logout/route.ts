@@ -22,7 +22,10 @@ export const POST = publicRoute(async ({ req, db }) => {
   await endBrowserSessions(db, session.uid);
   const response = json({ detail: 'Successfully logged out.' });
   for (const name of SESSION_COOKIES) {
-    response.headers.append('set-cookie', `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith('__Secure-') ? '; Secure' : ''}`);
+    response.headers.append(
+      'set-cookie',
+      `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith('__Secure-') ? '; Secure' : ''}`,
+    );
   }
   return response;
 });

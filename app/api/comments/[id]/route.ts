@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { deleteComment, getComment, updateComment } from '@/lib/comments/comments';
 import { updateCommentSchema } from '@/lib/comments/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getComment(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getComment(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

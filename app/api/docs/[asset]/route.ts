@@ -7,7 +7,9 @@ export async function GET(_req: Request, { params }: Context) {
   try {
     const asset = await readDocsAsset((await params).asset);
     if (!asset) return json({ detail: 'Not found.' }, 404);
-    return new Response(asset.body, { headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' } });
+    return new Response(asset.body, {
+      headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=86400' },
+    });
   } catch (error) {
     return errorResponse(error);
   }

@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { deleteIssue, getIssue, updateIssue } from '@/lib/issues/issues';
 import { updateIssueSchema } from '@/lib/issues/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getIssue(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getIssue(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

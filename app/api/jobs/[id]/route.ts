@@ -4,7 +4,9 @@ import { apiRoute, json } from '@/lib/http/route';
 import { getJob, updateJob } from '@/lib/jobs/jobs';
 import { updateJobSchema } from '@/lib/jobs/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getJob(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getJob(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

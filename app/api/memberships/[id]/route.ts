@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { deleteMembership, getMembership, updateMembership } from '@/lib/memberships/memberships';
 import { updateMembershipSchema } from '@/lib/memberships/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getMembership(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getMembership(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { deleteOrganization, getOrganization, updateOrganization } from '@/lib/organizations/organizations';
 import { updateOrganizationSchema } from '@/lib/organizations/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getOrganization(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getOrganization(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

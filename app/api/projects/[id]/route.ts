@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { deleteProject, getProject, updateProject } from '@/lib/projects/projects';
 import { updateProjectSchema } from '@/lib/projects/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getProject(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getProject(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { deleteTask, getTask, updateTask } from '@/lib/tasks/tasks';
 import { updateTaskSchema } from '@/lib/tasks/schemas';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getTask(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getTask(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

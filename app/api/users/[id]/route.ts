@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { updateUserSchema } from '@/lib/users/schemas';
 import { deleteUser, getUser, updateUser } from '@/lib/users/users';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getUser(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getUser(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

@@ -4,7 +4,9 @@ import { apiRoute, json, noContent } from '@/lib/http/route';
 import { replaceWebhookSchema, updateWebhookSchema } from '@/lib/webhooks/schemas';
 import { deleteWebhook, getWebhook, updateWebhook } from '@/lib/webhooks/webhooks';
 
-export const GET = apiRoute(async ({ db, actor, params }) => json(await getWebhook(db, actor, parseId(params.id))));
+export const GET = apiRoute(async ({ db, actor, params }) =>
+  json(await getWebhook(db, actor, parseId(params.id))),
+);
 
 export const PATCH = apiRoute(async ({ req, db, actor, params }) => {
   const id = parseId(params.id);

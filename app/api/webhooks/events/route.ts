@@ -5,7 +5,12 @@ import { eventsFor, WEBHOOK_TYPES, type WebhookType } from '@/lib/webhooks/event
 /** The catalog for a webhook type, in catalog order, with each event's description. Signed-in users only (CVAT leaves it open). */
 export const GET = apiRoute(async ({ url }) => {
   const type = url.searchParams.get('type') ?? 'all';
-  if (type !== 'all' && !(WEBHOOK_TYPES as readonly string[]).includes(type)) throw invalid('type', `"${type}" is not a valid choice.`);
-  const events = eventsFor(type as WebhookType | 'all').map((e) => ({ key: e.key, group: { display_name: e.group }, description: e.description }));
+  if (type !== 'all' && !(WEBHOOK_TYPES as readonly string[]).includes(type))
+    throw invalid('type', `"${type}" is not a valid choice.`);
+  const events = eventsFor(type as WebhookType | 'all').map((e) => ({
+    key: e.key,
+    group: { display_name: e.group },
+    description: e.description,
+  }));
   return json({ webhook_type: type, events });
 });

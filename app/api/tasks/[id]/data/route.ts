@@ -19,7 +19,9 @@ export const POST = apiRoute(
     const id = parseId(params.id);
     await loadTask(db, actor, id, 'update');
     if (!(req.headers.get('content-type') ?? '').startsWith('multipart/form-data')) {
-      throw new ApiError('unsupported_media_type', { detail: 'Send the images as multipart/form-data in client_files[0], client_files[1], …' });
+      throw new ApiError('unsupported_media_type', {
+        detail: 'Send the images as multipart/form-data in client_files[0], client_files[1], …',
+      });
     }
     const { staged, fields } = await receiveTaskImages(req, id);
     try {
@@ -42,5 +44,7 @@ export const GET = apiRoute(async ({ db, actor, params, url }) => {
   const frame = await findTaskFrame(db, actor, parseId(params.id), number);
   const bytes = await fs.readFile(frameFilePath(frame.path)).catch(() => null);
   if (!bytes) throw new ApiError('not_found', { detail: 'The frame image is missing from storage.' });
-  return new Response(new Uint8Array(bytes), { headers: { 'content-type': frame.mimeType, 'cache-control': 'private, max-age=3600' } });
+  return new Response(new Uint8Array(bytes), {
+    headers: { 'content-type': frame.mimeType, 'cache-control': 'private, max-age=3600' },
+  });
 });
