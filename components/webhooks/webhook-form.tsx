@@ -19,7 +19,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { CopyButton } from '@/components/common/copy-button';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
-import { ApiError, type OrgScope } from '@/lib/client/api';
+import { ApiRequestError, type OrgScope } from '@/lib/client/api';
 import { applyServerErrors, validateWith } from '@/lib/client/forms';
 import { useApiQuery } from '@/lib/client/hooks';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
@@ -238,14 +238,14 @@ export function WebhookForm(props: WebhookFormProps) {
       );
       props.onSaved(saved);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) {
+      if (error instanceof ApiRequestError && error.status === 400) {
         // An organization webhook without an organization: the project field is where to fix it.
         const orgError = error.fieldErrors.organization ?? error.fieldErrors.type;
         if (orgError) form.setFields([{ name: 'project_id', errors: orgError }]);
       }
       const rest = applyServerErrors(form, error, FIELDS);
       const shown =
-        error instanceof ApiError &&
+        error instanceof ApiRequestError &&
         error.status === 400 &&
         (error.fieldErrors.organization || error.fieldErrors.type)
           ? null

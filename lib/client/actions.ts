@@ -2,11 +2,11 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ActionResult } from '@/lib/actions/run-action';
-import { ApiError, type OrgScope } from './api';
+import { ApiRequestError, type OrgScope } from './api';
 import { useOrg } from './org-context';
 
 /**
- * Calls a server action and turns its result into what the REST client gives: the data, or an ApiError
+ * Calls a server action and turns its result into what the REST client gives: the data, or an ApiRequestError
  * with the status and `{field: ["message"]}` body, so forms show the same messages on the same fields.
  */
 export async function callAction<T>(run: () => Promise<ActionResult<T>>): Promise<T> {
@@ -14,11 +14,11 @@ export async function callAction<T>(run: () => Promise<ActionResult<T>>): Promis
   try {
     result = await run();
   } catch {
-    throw new ApiError(0, {
+    throw new ApiRequestError(0, {
       detail: 'The server could not be reached. Check your connection and try again.',
     });
   }
-  if (!result.ok) throw new ApiError(result.status, result.body);
+  if (!result.ok) throw new ApiRequestError(result.status, result.body);
   return result.data;
 }
 

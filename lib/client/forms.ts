@@ -1,6 +1,6 @@
 import type { FormInstance, FormRule as Rule } from 'antd';
 import type { ZodType } from 'zod';
-import { ApiError } from './api';
+import { ApiRequestError } from './api';
 
 /**
  * An antd Form rule that checks one field with the zod schema the API uses for it. `required`
@@ -37,7 +37,7 @@ export function validateWith(form: FormInstance, schema: ZodType, values: unknow
  * on a field (non_field_errors, unknown fields, other statuses) for an Alert, or null.
  */
 export function applyServerErrors(form: FormInstance, error: unknown, fields: string[]): string | null {
-  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
   if (error.status !== 400) return error.message;
   const rest: string[] = [];
   const placed: { name: string; errors: string[] }[] = [];
