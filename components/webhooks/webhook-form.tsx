@@ -22,6 +22,7 @@ import { callAction } from '@/lib/client/actions';
 import { ApiRequestError, type OrgScope } from '@/lib/client/api';
 import { applyServerErrors, validateWith } from '@/lib/client/forms';
 import { useApiQuery } from '@/lib/client/hooks';
+import { queryKeys } from '@/lib/client/query-keys';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
 import { generateSecret, type Webhook } from '@/lib/client/webhooks';
 import { eventsFor, groupEvents, type WebhookType } from '@/lib/webhooks/events';
@@ -227,12 +228,7 @@ export function WebhookForm(props: WebhookFormProps) {
       const saved = (await (editing
         ? callAction(() => updateWebhookAction(undefined, editing.id, body))
         : callAction(() => createWebhookAction(scope, body)))) as Webhook;
-      await client.invalidateQueries({
-        predicate: (q) =>
-          q.queryKey[0] === 'api' &&
-          typeof q.queryKey[1] === 'string' &&
-          q.queryKey[1].startsWith('/webhooks'),
-      });
+      await client.invalidateQueries({ queryKey: queryKeys.webhooks.all() });
       message.success(
         editing ? 'Webhook has been successfully updated' : 'Webhook has been successfully added',
       );

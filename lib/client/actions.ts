@@ -1,9 +1,10 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { partialMatchKey, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ActionResult } from '@/lib/actions/run-action';
 import { ApiRequestError, type OrgScope } from './api';
 import { useOrg } from './org-context';
+import { queryKeys } from './query-keys';
 
 /**
  * Calls a server action and turns its result into what the REST client gives: the data, or an ApiRequestError
@@ -49,10 +50,10 @@ export function useActionMutation<TVars = void, TResult = unknown>(
       const removed = options.removes?.(vars);
       if (removed)
         return queryClient.invalidateQueries({
-          queryKey: ['api'],
-          predicate: (q) => q.queryKey[1] !== removed,
+          queryKey: queryKeys.all,
+          predicate: (q) => !partialMatchKey(q.queryKey, queryKeys.at(removed)),
         });
-      return queryClient.invalidateQueries({ queryKey: ['api'] });
+      return queryClient.invalidateQueries({ queryKey: queryKeys.all });
     },
   });
 }
