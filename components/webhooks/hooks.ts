@@ -84,7 +84,7 @@ function applyPing(client: QueryClient, id: number, delivery: Delivery) {
 export function usePing() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, number>({
-    mutationFn: async (id) => (await callAction(() => pingWebhookAction(undefined, id))) as Delivery,
+    mutationFn: (id) => callAction(() => pingWebhookAction(undefined, id)),
     onSuccess: async (delivery, id) => {
       await applyPing(client, id, delivery);
       // A ping moves the endpoint's health (a successful one ends a pause): the lists and the page read it again.
@@ -100,8 +100,7 @@ export function usePing() {
 export function useSendExample() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, { id: number; event: string }>({
-    mutationFn: async ({ id, event }) =>
-      (await callAction(() => sendExampleAction(undefined, id, { event }))) as Delivery,
+    mutationFn: ({ id, event }) => callAction(() => sendExampleAction(undefined, id, { event })),
     onSuccess: (delivery, { id }) => applyPing(client, id, delivery),
   });
 }
@@ -148,8 +147,7 @@ export function listHref(
 export function useRecover(webhookId: number) {
   const client = useQueryClient();
   return useMutation<{ count: number }, Error, { since: string; states?: string[]; dry_run?: boolean }>({
-    mutationFn: async (input) =>
-      (await callAction(() => recoverDeliveriesAction(undefined, webhookId, input))) as { count: number },
+    mutationFn: (input) => callAction(() => recoverDeliveriesAction(undefined, webhookId, input)),
     onSuccess: (_, input) => (input.dry_run ? undefined : invalidateDeliveriesOf(client, webhookId)),
   });
 }

@@ -225,9 +225,9 @@ export function WebhookForm(props: WebhookFormProps) {
     }
     setSaving(true);
     try {
-      const saved = (await (editing
+      const saved: Webhook = await (editing
         ? callAction(() => updateWebhookAction(undefined, editing.id, body))
-        : callAction(() => createWebhookAction(scope, body)))) as Webhook;
+        : callAction(() => createWebhookAction(scope, body)));
       await client.invalidateQueries({ queryKey: queryKeys.webhooks.all() });
       message.success(
         editing ? 'Webhook has been successfully updated' : 'Webhook has been successfully added',

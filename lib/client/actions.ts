@@ -37,15 +37,14 @@ export type ActionOptions<TVars> = {
  * Query over the REST API) are refreshed once it succeeds, as after a REST write.
  */
 export function useActionMutation<TVars = void, TResult = unknown>(
-  // The client's types (lib/client/types.ts) describe the same JSON as the server's representations, less strictly.
-  action: (scope: OrgScope, vars: TVars) => Promise<ActionResult<unknown>>,
+  action: (scope: OrgScope, vars: TVars) => Promise<ActionResult<TResult>>,
   options: ActionOptions<TVars> = {},
 ) {
   const { org } = useOrg();
   const queryClient = useQueryClient();
   const scope: OrgScope = options.global ? undefined : 'scope' in options ? options.scope : org;
   return useMutation<TResult, Error, TVars>({
-    mutationFn: (vars) => callAction(() => action(scope, vars)) as Promise<TResult>,
+    mutationFn: (vars) => callAction(() => action(scope, vars)),
     onSuccess: (_data, vars) => {
       const removed = options.removes?.(vars);
       if (removed)
