@@ -153,8 +153,8 @@ export function listHref(
 export function useRecover(webhookId: number) {
   const client = useQueryClient();
   return useMutation<{ count: number }, Error, { since: string; states?: string[]; dry_run?: boolean }>({
-    mutationFn: async (input) =>
-      (await callAction(() => recoverDeliveriesAction(undefined, webhookId, input))) as { count: number },
+    mutationFn: (input) =>
+      callAction<{ count: number }>(() => recoverDeliveriesAction(undefined, webhookId, input)),
     onSuccess: (_, input) =>
       input.dry_run
         ? undefined
