@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
-import { settings } from '@/lib/config/settings';
 import { acquireDirectoryLock } from './directory-lock';
+import { databaseSettings as settings } from './settings';
 
 export { acquireDirectoryLock, DataDirectoryInUseError } from './directory-lock';
 
@@ -188,7 +188,7 @@ function preparing(Base: typeof import('pg').Client): typeof import('pg').Client
       }
       return (Base.prototype.query as (...a: unknown[]) => never).apply(this, args);
     }
-  } as typeof import('pg').Client;
+  };
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
@@ -225,7 +225,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
  * test setup makes once per run): loading it takes a fraction of a fresh initdb, which each test file pays.
  */
 function memoryOptions() {
-  const snapshot = process.env.HERALD_PGLITE_SNAPSHOT;
+  const snapshot = settings.pgliteSnapshot;
   return snapshot && fs.existsSync(snapshot)
     ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) }
     : undefined;

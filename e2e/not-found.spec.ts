@@ -28,6 +28,7 @@ for (const viewport of [DESKTOP, PHONE]) {
       await expect(page.getByRole('heading', { level: 1, name: 'Not found' })).toBeVisible();
       await expect(page.locator('h1')).toHaveCount(1);
       await expect(page.getByText(`${what} does not exist`)).toBeVisible();
+      await expect(page.getByRole('link', { name: back })).toBeVisible();
       await expect(page).toHaveTitle('Not found · Herald');
       if (path === '/webhooks/999999')
         await page.screenshot({ path: `e2e/screenshots/ui-not-found-${viewport.width}.png`, fullPage: true });

@@ -194,8 +194,8 @@ export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
 export const test = base.extend<{ team: Team }>({
-  team: async ({ request }, use) => {
-    await use(await seedTeam(request));
+  team: async ({ request }, provide) => {
+    await provide(await seedTeam(request));
   },
 });
 export { expect };

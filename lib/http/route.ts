@@ -89,7 +89,7 @@ export function listRoute(
 }
 
 async function buildContext(req: Request, next: NextContext): Promise<RouteContext> {
-  const raw = next?.params ? await next.params : {};
+  const raw = (await next?.params) ?? {};
   const params = Object.fromEntries(
     Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]),
   );

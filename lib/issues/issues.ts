@@ -41,7 +41,7 @@ export async function loadIssue(tx: Tx, actor: Actor, id: number, action: Action
   const query = tx.select().from(issues).where(eq(issues.id, id));
   const [issue] = lock ? await query.for('update') : await query;
   if (!issue) throw notFound();
-  const chain = (await loadJobChain(tx, issue.jobId))!;
+  const chain = await loadJobChain(tx, issue.jobId);
   const role = await findActorRole(tx, actor, chain.task.organizationId);
   if (!isAllowed(actor.user, role, action, issueRule, { issue, chain })) throw forbidden();
   return { issue, chain, role };

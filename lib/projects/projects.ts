@@ -18,7 +18,7 @@ import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/
 import type { Page } from '@/lib/http/pagination';
 import { findActorRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
-import { deleteTaskTree } from '@/lib/tasks/tasks';
+import { deleteTaskTree } from '@/lib/tasks/delete-task-tree';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
 import { retireProjectWebhooks } from '@/lib/webhooks/outbox';
 import { saveLabels } from './labels';

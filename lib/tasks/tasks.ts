@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
+import { jobs, projects, tasks, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import {
   isAllowed,
@@ -12,20 +12,17 @@ import {
   type TaskAccess,
 } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
-import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
 import type { Page } from '@/lib/http/pagination';
-import { representIssues } from '@/lib/issues/representation';
-import { representJobs } from '@/lib/jobs/representation';
 import { findActorRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
 import { saveLabels } from '@/lib/projects/labels';
 import { loadProject } from '@/lib/projects/projects';
 import { createStorages } from '@/lib/projects/storages';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
-import { removeTaskMedia } from './media';
+import { deleteTaskTree } from './delete-task-tree';
 import { representTasks, type TaskRow } from './representation';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas';
 
@@ -224,33 +221,4 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
 export async function deleteTask(tx: Tx, actor: Actor, id: number) {
   const task = await loadTask(tx, actor, id, 'delete', true);
   await deleteTaskTree(tx, actor, task);
-}
-
-/**
- * Deletes a task with its jobs, issues and comments, announcing each of them (children first) with
- * the representation it had just before the deletion.
- */
-export async function deleteTaskTree(tx: Tx, actor: Actor, task: TaskRow) {
-  const scope = { organizationId: task.organizationId, projectId: task.projectId };
-  const [taskBefore] = await representTasks(tx, [task], actor.baseUrl);
-  const jobRows = await tx.select().from(jobs).where(eq(jobs.taskId, task.id)).orderBy(asc(jobs.id));
-  const jobIds = jobRows.map((j) => j.id);
-  const issueRows = jobIds.length
-    ? await tx.select().from(issues).where(inArray(issues.jobId, jobIds)).orderBy(asc(issues.id))
-    : [];
-  const issueIds = issueRows.map((i) => i.id);
-  const commentRows = issueIds.length
-    ? await tx.select().from(comments).where(inArray(comments.issueId, issueIds)).orderBy(asc(comments.id))
-    : [];
-  const deleted = [
-    ...(await representComments(tx, commentRows, actor.baseUrl)).map((r) => ['comment', r] as const),
-    ...(await representIssues(tx, issueRows, actor.baseUrl)).map((r) => ['issue', r] as const),
-    ...(await representJobs(tx, jobRows, actor.baseUrl)).map((r) => ['job', r] as const),
-    ['task', taskBefore] as const,
-  ];
-  for (const [resource, before] of deleted) {
-    await recordChange(tx, actor, { action: 'delete', resource, ...scope, before, after: null });
-  }
-  await tx.delete(tasks).where(eq(tasks.id, task.id));
-  removeTaskMedia(tx, task.id);
 }

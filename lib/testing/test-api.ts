@@ -1,3 +1,4 @@
+import type { UntypedJson } from './untyped-json';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
@@ -90,7 +91,7 @@ function match(pathname: string) {
 }
 
 export type TestUser = { id: number; username: string; password: string; email: string; auth: string };
-export type Reply<T = any> = { status: number; body: T; headers: Headers };
+export type Reply<T = UntypedJson> = { status: number; body: T; headers: Headers };
 
 export type CallOptions = {
   as?: TestUser | null;
@@ -99,7 +100,7 @@ export type CallOptions = {
   contentType?: string;
 };
 
-export async function call<T = any>(
+export async function call<T = UntypedJson>(
   method: string,
   path: string,
   body?: unknown,
@@ -108,8 +109,8 @@ export async function call<T = any>(
   const url = new URL(path, BASE);
   const found = match(url.pathname);
   if (!found) throw new Error(`No route for ${url.pathname}`);
-  const module = await found.load();
-  const handler = module[method as keyof RouteModule];
+  const routeModule = await found.load();
+  const handler = routeModule[method as keyof RouteModule];
   const headers: Record<string, string> = { ...options.headers };
   if (options.as) headers.authorization = options.as.auth;
   let payload: BodyInit | undefined = options.raw;
@@ -132,11 +133,11 @@ export async function call<T = any>(
 }
 
 export const api = {
-  get: <T = any>(path: string, o?: CallOptions) => call<T>('GET', path, undefined, o),
-  post: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, body, o),
-  patch: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, body, o),
-  put: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, body, o),
-  delete: <T = any>(path: string, o?: CallOptions) => call<T>('DELETE', path, undefined, o),
+  get: <T = UntypedJson>(path: string, o?: CallOptions) => call<T>('GET', path, undefined, o),
+  post: <T = UntypedJson>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, body, o),
+  patch: <T = UntypedJson>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, body, o),
+  put: <T = UntypedJson>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, body, o),
+  delete: <T = UntypedJson>(path: string, o?: CallOptions) => call<T>('DELETE', path, undefined, o),
 };
 
 export function unique(prefix: string): string {
