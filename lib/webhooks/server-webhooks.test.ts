@@ -150,7 +150,7 @@ describe('server webhooks', () => {
     const checked = payloadSchemaOf(findEvent('delete:membership')!).safeParse(left);
     expect(checked.success, JSON.stringify(checked.error?.issues)).toBe(true);
     const members = await api.get(`/api/memberships?org=${org.slug}`, { as: orgOwner });
-    expect(members.body.results.map((m: any) => m.user.id)).not.toContain(member.id);
+    expect(members.body.results.map((m: { user: { id: number } }) => m.user.id)).not.toContain(member.id);
   });
 
   it('create:organization and delete:organization reach server webhooks only', async () => {
