@@ -43,15 +43,6 @@ export function orderBy(
   return [...out, ...fallback];
 }
 
-/** An integer equality filter from the query string, or undefined; 400 naming it when not an integer. */
-export function intFilter(query: ListQuery, name: string): number | undefined {
-  const raw = query.filters.get(name);
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2147483647)
-    throw invalid(name, 'A valid integer is required.');
-  return Number(raw);
-}
-
 /** A LIKE pattern that matches `text` literally anywhere. */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
