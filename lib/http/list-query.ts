@@ -32,7 +32,8 @@ export function orderBy(
   const out: SQL[] = [];
   for (const raw of sort.split(',')) {
     const field = raw.trim().replace(/^-/, '');
-    const column = sortable[field];
+    // Own keys only: `sort=constructor` names no field.
+    const column = Object.hasOwn(sortable, field) ? sortable[field] : undefined;
     if (!column)
       throw invalid(
         'sort',

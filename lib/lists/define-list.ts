@@ -51,15 +51,13 @@ export type ListDefinition<T extends PgTable, Out> = {
 };
 
 /** A list of one table's rows (with joined tables to filter on), declared. */
-export function defineList<T extends PgTable, Out>(definition: ListDefinition<T, Out>) {
-  const load = (db: Db, actor: Actor, request: ListRequest) => loadPage(db, actor, definition, request);
+export function defineList<T extends PgTable, Out>(definition: ListDefinition<T, Out>): List {
   return {
     filterFields: definition.filterFields,
     simpleFilters: Object.keys(definition.filters),
-    load,
-    respond: (db: Db, actor: Actor, url: URL) =>
-      respondWith(url, actor, false, (request) => load(db, actor, request)),
-  } satisfies List & { load: typeof load };
+    respond: (db, actor, url) =>
+      respondWith(url, actor, false, (request) => loadPage(db, actor, definition, request)),
+  };
 }
 
 /**
