@@ -12,7 +12,7 @@ export function choiceMessage(
 }
 
 /** The hint that lists every choice. */
-export function useOneOf(choices: readonly string[]): string {
+export function listChoices(choices: readonly string[]): string {
   return `Use one of: ${choices.join(', ')}.`;
 }
 

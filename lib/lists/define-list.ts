@@ -125,18 +125,16 @@ async function loadPage<T extends PgTable, Out>(
     ...simpleWhere(definition.filters, query, actor),
   );
   const order = orderBy(query.sort, definition.sortable, definition.defaultOrder);
+  // Any table, as a dynamic query: drizzle's types would otherwise follow each join, which a list cannot say.
+  const table: PgTable = definition.table;
   const from = (selection: SelectedFields) => {
-    // Joined one by one: drizzle's types follow each join, which a list of joins cannot say.
-    let q = db
-      .select(selection)
-      .from(definition.table as PgTable)
-      .$dynamic();
+    let q = db.select(selection).from(table).$dynamic();
     for (const j of definition.joins ?? [])
-      q = (j.kind === 'inner' ? q.innerJoin(j.table, j.on) : q.leftJoin(j.table, j.on)) as typeof q;
+      q = j.kind === 'inner' ? q.innerJoin(j.table, j.on) : q.leftJoin(j.table, j.on);
     return q.where(where);
   };
   const [{ total }] = (await from({ total: count() })) as { total: number }[];
-  const rows = (await from({ row: definition.table as PgTable })
+  const rows = (await from({ row: table })
     .orderBy(...order)
     .limit(rowLimit(page))
     .offset(page.offset)) as { row: T['$inferSelect'] }[];

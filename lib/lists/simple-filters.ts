@@ -1,7 +1,7 @@
 import { eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
-import { invalidChoice, useOneOf } from '@/lib/http/choice';
+import { invalidChoice, listChoices } from '@/lib/http/choice';
 import { invalid } from '@/lib/http/errors';
 
 /**
@@ -41,7 +41,7 @@ export const simpleFilter = {
   ): SimpleFilter => ({
     where: (value, { name }) => {
       if (!choices.includes(value))
-        throw invalidChoice(name, value, isListed ? { hint: useOneOf(choices) } : {});
+        throw invalidChoice(name, value, isListed ? { hint: listChoices(choices) } : {});
       return eq(column, value);
     },
   }),

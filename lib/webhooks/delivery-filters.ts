@@ -1,6 +1,6 @@
 import { DELIVERY_TRIGGERS, SERIES_STATES, type DeliveryTrigger, type SeriesState } from '@/db/schema';
 import { RESOURCES } from '@/lib/changes/change';
-import { invalidChoice, useOneOf } from '@/lib/http/choice';
+import { invalidChoice, listChoices } from '@/lib/http/choice';
 import { invalid } from '@/lib/http/errors';
 import type { ListQuery } from '@/lib/http/list-query';
 import { parseDeliveryId } from './delivery-key';
@@ -45,7 +45,7 @@ function choice<T extends string>(query: ListQuery, name: string, allowed: reado
   const value = query.filters.get(name);
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value))
-    throw invalidChoice(name, value, { hint: useOneOf(allowed) });
+    throw invalidChoice(name, value, { hint: listChoices(allowed) });
   return value as T;
 }
 

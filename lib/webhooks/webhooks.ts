@@ -13,7 +13,7 @@ import {
 } from '@/lib/auth/policy';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { invalidChoice, useOneOf } from '@/lib/http/choice';
+import { invalidChoice, listChoices } from '@/lib/http/choice';
 import { filterField } from '@/lib/http/json-logic-filter';
 import { defineList } from '@/lib/lists/define-list';
 import { simpleFilter } from '@/lib/lists/simple-filters';
@@ -72,7 +72,7 @@ export const webhookList = defineList({
     health: {
       where: (value, { name }) => {
         if (!(HEALTH_STATES as readonly string[]).includes(value))
-          throw invalidChoice(name, value, { hint: useOneOf(HEALTH_STATES) });
+          throw invalidChoice(name, value, { hint: listChoices(HEALTH_STATES) });
         return healthStateWhere(value as HealthState);
       },
     },
