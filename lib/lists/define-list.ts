@@ -29,8 +29,8 @@ type Join = { kind: 'inner' | 'left'; table: PgTable; on: SQL };
 
 /** Tables joined to the listed one, for conditions on their columns; the rows stay the listed table's. */
 export const join = {
-  inner: (table: PgTable, on: SQL | undefined): Join => ({ kind: 'inner', table, on: on! }),
-  left: (table: PgTable, on: SQL | undefined): Join => ({ kind: 'left', table, on: on! }),
+  inner: (table: PgTable, on: SQL): Join => ({ kind: 'inner', table, on }),
+  left: (table: PgTable, on: SQL): Join => ({ kind: 'left', table, on }),
 };
 
 export type ListDefinition<T extends PgTable, Out> = {
