@@ -8,6 +8,7 @@ import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField } from '@/lib/http/json-logic-filter';
 import { defineList } from '@/lib/lists/define-list';
 import { simpleFilter } from '@/lib/lists/simple-filters';
+import { deleteMembershipsOfUser } from '@/lib/memberships/memberships';
 import { toUser } from './representation';
 import type { UpdateUserInput } from './schemas';
 
@@ -100,6 +101,7 @@ export async function deleteUser(tx: Tx, actor: Actor, id: number) {
     before: toUser(user, actor.baseUrl, true),
     after: null,
   });
-  // What they owned stays, ownerless (the foreign keys set null); their memberships and tokens go with them.
+  await deleteMembershipsOfUser(tx, actor, id);
+  // What they owned stays, ownerless (the foreign keys set null); their tokens go with them.
   await tx.delete(users).where(eq(users.id, id));
 }

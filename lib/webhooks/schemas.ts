@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { choiceMessage } from '@/lib/http/choice';
+import { z } from '@/lib/validation/zod';
 import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES, type WebhookType } from './events';
 
 export const SECRET_MAX = 64;
