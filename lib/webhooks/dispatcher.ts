@@ -64,6 +64,7 @@ export class Dispatcher implements DeliveryHandoff {
   private isBacklogUnknown = true;
   /** FIFO endpoints seen in claims: one request in flight (the claim hands over only their head). */
   private fifo = new Set<number>();
+  private headClaims = 0;
   /** Rate-limited endpoints out of tokens, until their next one (ms since the epoch): no claim for them before. */
   private resting = new Map<number, number>();
   private restTimer: NodeJS.Timeout | undefined;
@@ -160,7 +161,8 @@ export class Dispatcher implements DeliveryHandoff {
           for (const id of new Set([...this.inFlightByWebhook.keys(), ...this.ready.keys()])) {
             const cap = this.capOf(id);
             const n = (this.inFlightByWebhook.get(id) ?? 0) + (this.ready.get(id)?.length ?? 0);
-            if (2 * cap - n < Math.ceil(cap / 2)) saturated.push(id);
+            // A FIFO endpoint's next series is claimable only once its head is recorded (`claimHeads`).
+            if (this.fifo.has(id) ? n > 0 : 2 * cap - n < Math.ceil(cap / 2)) saturated.push(id);
             else room.set(id, 2 * cap - n);
           }
           const now = Date.now();
@@ -204,6 +206,31 @@ export class Dispatcher implements DeliveryHandoff {
     }
   }
 
+  private async claimHeads(webhookIds: number[]) {
+    this.headClaims++;
+    try {
+      const { pairs } = await claimDue(this.db, webhookIds.length, new Map(), [], webhookIds);
+      if (!this.isRunning) {
+        this.returnToTable(
+          pairs.map((p) => p.delivery),
+          Date.now() + this.cap.leaseMs,
+        );
+        return;
+      }
+      for (const pair of pairs) this.addReady(pair);
+      this.launchReady();
+    } catch (error) {
+      log.error(
+        { err: error, webhook_ids: webhookIds },
+        'claiming the next series of ordered endpoints failed',
+      );
+      this.wake();
+    } finally {
+      this.headClaims--;
+      this.notifyIdle();
+    }
+  }
+
   private noteWaiting(webhookIds: Iterable<number>) {
     for (const id of webhookIds) this.waiting.set(id, ++this.newsCount);
   }
@@ -240,7 +267,9 @@ export class Dispatcher implements DeliveryHandoff {
         returned.map((p) => p.delivery),
         Math.max(...returned.map((p) => p.leaseUntil)),
       );
-    else if (leftInTable.length) this.wake();
+    // Not `wake`: an endpoint left in the table because it is at its cap (a FIFO one with its head in
+    // flight) is claimed once it has room, and a claim now would only walk past its series.
+    else if (leftInTable.length) this.schedulePass();
   }
 
   sendNow(pair: QueuedPair): Promise<AttemptResult> {
@@ -393,8 +422,10 @@ export class Dispatcher implements DeliveryHandoff {
           if (resumed.length) this.wake();
           for (const p of batch) p.onRecorded?.(p.result);
           // A FIFO endpoint's next series becomes claimable only now that its head is written as ended:
-          // look at once rather than at the next tick, or an ordered endpoint would get one request a tick.
-          if (results.some((r) => this.fifo.has(r.webhookId))) this.wake();
+          // claimed at once, by itself, rather than at the next tick or by a claim that walks the table.
+          const ended = results.filter((r) => this.fifo.has(r.webhookId) && r.state !== 'pending');
+          const heads = [...new Set(ended.map((r) => r.webhookId))].filter((id) => !paused.has(id));
+          if (heads.length) void this.claimHeads(heads);
         } catch (error) {
           this.unhold(batch);
           // The series keep their lease; once it passes they are attempted again (at least once).
@@ -426,7 +457,8 @@ export class Dispatcher implements DeliveryHandoff {
       this.urgent.length === 0 &&
       this.results.length === 0 &&
       !this.flushing &&
-      !this.isPassing
+      !this.isPassing &&
+      this.headClaims === 0
     );
   }
 
