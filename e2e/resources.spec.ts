@@ -316,6 +316,9 @@ test('the assignee sees their job on /jobs, and signing out leads back to the si
   workerPage: b,
 }) => {
   test.setTimeout(60_000);
+  // In the organization's workspace, as after accepting its invitation.
+  await b.getByTestId('org-switcher').click();
+  await b.locator('.ant-select-dropdown:visible').getByText(team.name).click();
   await b.goto('/jobs');
   await expect(b.getByRole('link', { name: `Job #${team.jobId}` })).toBeVisible();
   await b.getByTestId('user-menu').click();
