@@ -66,7 +66,15 @@ async function openPostgres(connectionString: string): Promise<Handle> {
   surviveServerLoss(pool, 'client');
   const db = drizzle(pool, { schema }) as unknown as Db;
   await migrateOnce(() => migrate(db as never, { migrationsFolder: MIGRATIONS }));
-  const deliveryPool = new Pool({ connectionString, options, max: settings.deliveryPoolSize });
+  // The delivery loop's writes (leases, attempt records) commit without waiting for the WAL's flush: a
+  // PostgreSQL crash may forget the last fraction of a second of them, and those series are then sent
+  // again with the same webhook-id once their lease passes (at least once, as delivery.md promises). A
+  // user's change and its outbox rows are written on the other pool, flushed as always.
+  const deliveryPool = new Pool({
+    connectionString,
+    options: `${options} -c synchronous_commit=off`,
+    max: settings.deliveryPoolSize,
+  });
   surviveServerLoss(deliveryPool, 'delivery client');
   const deliveryDb = drizzle(deliveryPool, { schema }) as unknown as Db;
   return {

@@ -3,7 +3,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Result, Spin } from 'antd';
 import type { ReactNode } from 'react';
-import { ApiError } from '@/lib/client/api';
+import { ApiRequestError } from '@/lib/client/api';
 import { NotFoundView } from './not-found-view';
 
 /** The spinner every page shows while it loads. */
@@ -17,10 +17,10 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 /** A failed call: 403 and 404 get their own words, anything else the server's message. */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  if (error instanceof ApiError && error.status === 403) {
+  if (error instanceof ApiRequestError && error.status === 403) {
     return <Result status="403" title="You are not allowed to see this" subTitle={error.message} />;
   }
-  if (error instanceof ApiError && error.status === 401) {
+  if (error instanceof ApiRequestError && error.status === 401) {
     return (
       <Result
         status="warning"
@@ -33,7 +33,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       />
     );
   }
-  if (error instanceof ApiError && error.status === 404) return <NotFoundView />;
+  if (error instanceof ApiRequestError && error.status === 404) return <NotFoundView />;
   const message = error instanceof Error ? error.message : String(error);
   return (
     <Alert

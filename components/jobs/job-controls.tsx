@@ -53,7 +53,7 @@ function useAssignables(organization: number | null, search: string) {
   const people: BasicUser[] =
     organization === null
       ? (users.data?.results ?? [])
-      : (members.data?.results ?? []).filter((m) => m.is_active).map((m) => m.user);
+      : (members.data?.results ?? []).flatMap((m) => (m.is_active && m.user ? [m.user] : []));
   return { people, loading: organization === null ? users.isFetching : members.isPending };
 }
 

@@ -5,12 +5,16 @@ import { App, Button, Card, Empty, Popconfirm, Select, Table, Tag } from 'antd';
 import { ErrorState } from '@/components/common/query-state';
 import { formatDate, userLabel } from '@/components/common/user-name';
 import { scopeOf } from '@/lib/client/api';
-import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
+import type { BasicUser, Membership, Organization, Paginated, Role } from '@/lib/client/types';
 import { ASSIGNABLE_ROLES, updateMembershipSchema } from '@/lib/memberships/schemas';
 import { useActionMutation } from '@/lib/client/actions';
 import { deleteMembershipAction, updateMembershipAction } from '@/lib/actions/organizations';
 
 export const ROLE_OPTIONS = ASSIGNABLE_ROLES.map((r) => ({ value: r, label: r }));
+
+/** A membership whose user was read with it (the API gives null for one deleted meanwhile). */
+type Member = Membership & { user: BasicUser };
+const hasUser = (m: Membership): m is Member => m.user !== null;
 
 /** Members with their roles: staff change roles and remove people; anyone may leave. */
 export function MembersCard({
@@ -36,7 +40,7 @@ export function MembersCard({
   });
   const isStaff = myRole === 'owner' || myRole === 'maintainer';
 
-  async function changeRole(m: Membership, role: string) {
+  async function changeRole(m: Member, role: string) {
     const checked = updateMembershipSchema.safeParse({ role });
     if (!checked.success) return message.error(checked.error.issues[0]?.message ?? 'Invalid role.');
     try {
@@ -47,7 +51,7 @@ export function MembersCard({
     }
   }
 
-  async function removeMember(m: Membership) {
+  async function removeMember(m: Member) {
     try {
       await remove.mutateAsync(m.id);
       message.success(
@@ -63,11 +67,11 @@ export function MembersCard({
       {members.isError ? (
         <ErrorState error={members.error} onRetry={() => members.refetch()} />
       ) : (
-        <Table<Membership>
+        <Table<Member>
           rowKey="id"
           size="small"
           loading={members.isPending}
-          dataSource={members.data?.results}
+          dataSource={members.data?.results.filter(hasUser)}
           pagination={false}
           scroll={{ x: 480 }}
           locale={{ emptyText: <Empty description="No members" /> }}
@@ -75,7 +79,7 @@ export function MembersCard({
             {
               title: 'User',
               dataIndex: 'user',
-              render: (u: Membership['user'], m) => (
+              render: (u: BasicUser, m) => (
                 <span data-testid={`member-${u.username}`}>
                   {userLabel(u)}
                   {m.user.id === selfId && <Tag style={{ marginLeft: 6 }}>you</Tag>}

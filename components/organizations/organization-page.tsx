@@ -57,7 +57,7 @@ function OrganizationView({ org }: { org: Organization }) {
   );
   const myRole: Role | undefined = self.data?.is_superuser
     ? 'owner'
-    : members.data?.results.find((m) => m.user.id === self.data?.id)?.role;
+    : members.data?.results.find((m) => m.user !== null && m.user.id === self.data?.id)?.role;
   // The server's policy decides what is offered (GET /api/permissions); the role only tells owner from maintainer.
   const { can } = usePermissions('organization', org.id);
   const isStaff = can('update_organization').allowed;

@@ -26,6 +26,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { CopyButton } from '@/components/common/copy-button';
 import { ErrorState } from '@/components/common/query-state';
 import { useApiQuery } from '@/lib/client/hooks';
+import { queryKeys } from '@/lib/client/query-keys';
 import type { Paginated } from '@/lib/client/types';
 import {
   HEALTH_COLOR,
@@ -135,9 +136,7 @@ export function DeliveriesPanel({ webhook }: { webhook: Webhook }) {
   useEffect(() => {
     if (topKey === null) return;
     if (newest.current !== null && newest.current !== topKey) {
-      void client.invalidateQueries({
-        predicate: (q) => q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${webhook.id}`,
-      });
+      void client.invalidateQueries({ queryKey: queryKeys.webhooks.detail(webhook.id) });
     }
     newest.current = topKey;
   }, [topKey, client, webhook.id]);

@@ -13,6 +13,7 @@ import {
 import { callAction } from '@/lib/client/actions';
 import type { OrgScope } from '@/lib/client/api';
 import { useApiQuery } from '@/lib/client/hooks';
+import { queryKeys } from '@/lib/client/query-keys';
 import type { Membership, Organization, Paginated, Role } from '@/lib/client/types';
 import type { Delivery, Webhook } from '@/lib/client/webhooks';
 
@@ -51,12 +52,13 @@ export function useOrganizationBySlug(slug: string | null | undefined) {
   );
 }
 
-const isWebhookList = (key: readonly unknown[]) => key[0] === 'api' && key[1] === '/webhooks';
 /** The webhook's delivery records: its attempts (`/deliveries`, the chart) and its series (`/messages`). */
-const isDeliveriesOf = (id: number) => (key: readonly unknown[]) =>
-  key[0] === 'api' &&
-  typeof key[1] === 'string' &&
-  (key[1].startsWith(`/webhooks/${id}/deliveries`) || key[1].startsWith(`/webhooks/${id}/messages`));
+function invalidateDeliveriesOf(client: QueryClient, id: number) {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: queryKeys.webhooks.deliveries(id) }),
+    client.invalidateQueries({ queryKey: queryKeys.webhooks.messages(id) }),
+  ]);
+}
 
 /** Puts a ping's result on the cached webhook (list rows and the webhook itself) without refetching them. */
 function applyPing(client: QueryClient, id: number, delivery: Delivery) {
@@ -69,28 +71,27 @@ function applyPing(client: QueryClient, id: number, delivery: Delivery) {
           last_state: delivery.state,
         }
       : w;
-  client.setQueriesData<Paginated<Webhook>>({ predicate: (q) => isWebhookList(q.queryKey) }, (old) =>
+  client.setQueriesData<Paginated<Webhook>>({ queryKey: queryKeys.webhooks.lists() }, (old) =>
     old ? { ...old, results: old.results.map(patch) } : old,
   );
-  client.setQueriesData<Webhook>(
-    { predicate: (q) => q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}` },
-    (old) => (old ? patch(old) : old),
+  client.setQueriesData<Webhook>({ queryKey: queryKeys.webhooks.detail(id) }, (old) =>
+    old ? patch(old) : old,
   );
-  return client.invalidateQueries({ predicate: (q) => isDeliveriesOf(id)(q.queryKey) });
+  return invalidateDeliveriesOf(client, id);
 }
 
 /** Ping (a server action, as POST /webhooks/{id}/ping): the delivery comes back already sent; the status dot follows it. */
 export function usePing() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, number>({
-    mutationFn: async (id) => (await callAction(() => pingWebhookAction(undefined, id))) as Delivery,
+    mutationFn: (id) => callAction(() => pingWebhookAction(undefined, id)),
     onSuccess: async (delivery, id) => {
       await applyPing(client, id, delivery);
       // A ping moves the endpoint's health (a successful one ends a pause): the lists and the page read it again.
-      await client.invalidateQueries({
-        predicate: (q) =>
-          isWebhookList(q.queryKey) || (q.queryKey[0] === 'api' && q.queryKey[1] === `/webhooks/${id}`),
-      });
+      await Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.webhooks.lists() }),
+        client.invalidateQueries({ queryKey: queryKeys.webhooks.detail(id) }),
+      ]);
     },
   });
 }
@@ -99,8 +100,7 @@ export function usePing() {
 export function useSendExample() {
   const client = useQueryClient();
   return useMutation<Delivery, Error, { id: number; event: string }>({
-    mutationFn: async ({ id, event }) =>
-      (await callAction(() => sendExampleAction(undefined, id, { event }))) as Delivery,
+    mutationFn: ({ id, event }) => callAction(() => sendExampleAction(undefined, id, { event })),
     onSuccess: (delivery, { id }) => applyPing(client, id, delivery),
   });
 }
@@ -118,14 +118,8 @@ export function useDeleteWebhooks() {
       );
     },
     onSuccess: (_failed, ids) => {
-      for (const id of ids)
-        client.removeQueries({
-          predicate: (q) =>
-            q.queryKey[0] === 'api' &&
-            typeof q.queryKey[1] === 'string' &&
-            q.queryKey[1].startsWith(`/webhooks/${id}`),
-        });
-      return client.invalidateQueries({ predicate: (q) => isWebhookList(q.queryKey) });
+      for (const id of ids) client.removeQueries({ queryKey: queryKeys.webhooks.tree(id) });
+      return client.invalidateQueries({ queryKey: queryKeys.webhooks.lists() });
     },
   });
 }
@@ -135,7 +129,7 @@ export function useRedeliver(webhookId: number) {
   const client = useQueryClient();
   return useMutation<unknown, Error, number>({
     mutationFn: (deliveryId) => callAction(() => redeliverAction(undefined, webhookId, deliveryId)),
-    onSuccess: () => client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) }),
+    onSuccess: () => invalidateDeliveriesOf(client, webhookId),
   });
 }
 
@@ -153,12 +147,8 @@ export function listHref(
 export function useRecover(webhookId: number) {
   const client = useQueryClient();
   return useMutation<{ count: number }, Error, { since: string; states?: string[]; dry_run?: boolean }>({
-    mutationFn: async (input) =>
-      (await callAction(() => recoverDeliveriesAction(undefined, webhookId, input))) as { count: number },
-    onSuccess: (_, input) =>
-      input.dry_run
-        ? undefined
-        : client.invalidateQueries({ predicate: (q) => isDeliveriesOf(webhookId)(q.queryKey) }),
+    mutationFn: (input) => callAction(() => recoverDeliveriesAction(undefined, webhookId, input)),
+    onSuccess: (_, input) => (input.dry_run ? undefined : invalidateDeliveriesOf(client, webhookId)),
   });
 }
 
@@ -167,12 +157,6 @@ export function useTurnOn(webhookId: number) {
   const client = useQueryClient();
   return useMutation<unknown, Error, void>({
     mutationFn: () => callAction(() => updateWebhookAction(undefined, webhookId, { is_active: true })),
-    onSuccess: () =>
-      client.invalidateQueries({
-        predicate: (q) =>
-          q.queryKey[0] === 'api' &&
-          typeof q.queryKey[1] === 'string' &&
-          q.queryKey[1].startsWith('/webhooks'),
-      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.webhooks.all() }),
   });
 }

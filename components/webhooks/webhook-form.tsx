@@ -19,9 +19,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { CopyButton } from '@/components/common/copy-button';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
-import { ApiError, type OrgScope } from '@/lib/client/api';
+import { ApiRequestError, type OrgScope } from '@/lib/client/api';
 import { applyServerErrors, validateWith } from '@/lib/client/forms';
 import { useApiQuery } from '@/lib/client/hooks';
+import { queryKeys } from '@/lib/client/query-keys';
 import type { Organization, Paginated, Project } from '@/lib/client/types';
 import { generateSecret, type Webhook } from '@/lib/client/webhooks';
 import { eventsFor, groupEvents, type WebhookType } from '@/lib/webhooks/events';
@@ -224,28 +225,23 @@ export function WebhookForm(props: WebhookFormProps) {
     }
     setSaving(true);
     try {
-      const saved = (await (editing
+      const saved: Webhook = await (editing
         ? callAction(() => updateWebhookAction(undefined, editing.id, body))
-        : callAction(() => createWebhookAction(scope, body)))) as Webhook;
-      await client.invalidateQueries({
-        predicate: (q) =>
-          q.queryKey[0] === 'api' &&
-          typeof q.queryKey[1] === 'string' &&
-          q.queryKey[1].startsWith('/webhooks'),
-      });
+        : callAction(() => createWebhookAction(scope, body)));
+      await client.invalidateQueries({ queryKey: queryKeys.webhooks.all() });
       message.success(
         editing ? 'Webhook has been successfully updated' : 'Webhook has been successfully added',
       );
       props.onSaved(saved);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) {
+      if (error instanceof ApiRequestError && error.status === 400) {
         // An organization webhook without an organization: the project field is where to fix it.
         const orgError = error.fieldErrors.organization ?? error.fieldErrors.type;
         if (orgError) form.setFields([{ name: 'project_id', errors: orgError }]);
       }
       const rest = applyServerErrors(form, error, FIELDS);
       const shown =
-        error instanceof ApiError &&
+        error instanceof ApiRequestError &&
         error.status === 400 &&
         (error.fieldErrors.organization || error.fieldErrors.type)
           ? null

@@ -152,6 +152,25 @@ function WebhookView({ webhook }: { webhook: Webhook }) {
               ),
             },
             {
+              key: 'pace',
+              label: 'Delivery',
+              children: (
+                <Flex gap={4} wrap>
+                  <Tag style={{ marginInlineEnd: 0 }}>
+                    {webhook.ordering === 'fifo' ? 'in commit order, one at a time' : 'unordered'}
+                  </Tag>
+                  <Tag style={{ marginInlineEnd: 0 }}>
+                    {webhook.rate_limit === null ? 'no rate limit' : `at most ${webhook.rate_limit}/s`}
+                  </Tag>
+                  {Object.keys(webhook.headers).length > 0 && (
+                    <Tag style={{ marginInlineEnd: 0 }}>
+                      headers: {Object.keys(webhook.headers).join(', ')}
+                    </Tag>
+                  )}
+                </Flex>
+              ),
+            },
+            {
               key: 'owner',
               label: 'Created by',
               children: `${userLabel(webhook.owner)}, ${formatDate(webhook.created_date)}`,

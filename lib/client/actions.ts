@@ -1,12 +1,13 @@
 'use client';
 
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { partialMatchKey, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ActionResult } from '@/lib/actions/run-action';
-import { ApiError, type OrgScope } from './api';
+import { ApiRequestError, type OrgScope } from './api';
 import { useOrg } from './org-context';
+import { queryKeys } from './query-keys';
 
 /**
- * Calls a server action and turns its result into what the REST client gives: the data, or an ApiError
+ * Calls a server action and turns its result into what the REST client gives: the data, or an ApiRequestError
  * with the status and `{field: ["message"]}` body, so forms show the same messages on the same fields.
  */
 export async function callAction<T>(run: () => Promise<ActionResult<T>>): Promise<T> {
@@ -14,11 +15,11 @@ export async function callAction<T>(run: () => Promise<ActionResult<T>>): Promis
   try {
     result = await run();
   } catch {
-    throw new ApiError(0, {
+    throw new ApiRequestError(0, {
       detail: 'The server could not be reached. Check your connection and try again.',
     });
   }
-  if (!result.ok) throw new ApiError(result.status, result.body);
+  if (!result.ok) throw new ApiRequestError(result.status, result.body);
   return result.data;
 }
 
@@ -36,23 +37,22 @@ export type ActionOptions<TVars> = {
  * Query over the REST API) are refreshed once it succeeds, as after a REST write.
  */
 export function useActionMutation<TVars = void, TResult = unknown>(
-  // The client's types (lib/client/types.ts) describe the same JSON as the server's representations, less strictly.
-  action: (scope: OrgScope, vars: TVars) => Promise<ActionResult<unknown>>,
+  action: (scope: OrgScope, vars: TVars) => Promise<ActionResult<TResult>>,
   options: ActionOptions<TVars> = {},
 ) {
   const { org } = useOrg();
   const queryClient = useQueryClient();
   const scope: OrgScope = options.global ? undefined : 'scope' in options ? options.scope : org;
   return useMutation<TResult, Error, TVars>({
-    mutationFn: (vars) => callAction(() => action(scope, vars)) as Promise<TResult>,
+    mutationFn: (vars) => callAction(() => action(scope, vars)),
     onSuccess: (_data, vars) => {
       const removed = options.removes?.(vars);
       if (removed)
         return queryClient.invalidateQueries({
-          queryKey: ['api'],
-          predicate: (q) => q.queryKey[1] !== removed,
+          queryKey: queryKeys.all,
+          predicate: (q) => !partialMatchKey(q.queryKey, queryKeys.at(removed)),
         });
-      return queryClient.invalidateQueries({ queryKey: ['api'] });
+      return queryClient.invalidateQueries({ queryKey: queryKeys.all });
     },
   });
 }

@@ -5,13 +5,14 @@
 
 export type ErrorBody = Record<string, unknown>;
 
-export class ApiError extends Error {
+/** A failed request as the browser sees it; not the server's ApiError (lib/http/errors.ts), which makes the answer. */
+export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorBody,
   ) {
     super(describeError(status, body));
-    this.name = 'ApiError';
+    this.name = 'ApiRequestError';
   }
 
   /** Messages per field of a 400 answer (`{field: ["message"]}`). */
@@ -83,7 +84,7 @@ export async function apiFetch<T = unknown>(path: string, options: ApiOptions = 
       credentials: 'same-origin',
     });
   } catch {
-    throw new ApiError(0, {
+    throw new ApiRequestError(0, {
       detail: 'The server could not be reached. Check your connection and try again.',
     });
   }
@@ -100,13 +101,13 @@ export async function apiFetch<T = unknown>(path: string, options: ApiOptions = 
       parsed && typeof parsed === 'object'
         ? (parsed as ErrorBody)
         : { detail: text.slice(0, 200) || `The server answered ${res.status}.` };
-    throw new ApiError(res.status, errorBody);
+    throw new ApiRequestError(res.status, errorBody);
   }
   return parsed as T;
 }
 
 export function isForbidden(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 403;
+  return error instanceof ApiRequestError && error.status === 403;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,12 +1,12 @@
 import type { FormInstance, FormRule as Rule } from 'antd';
-import type { ZodType } from 'zod';
-import { ApiError } from './api';
+import { formatZodError, type z } from '@/lib/validation/zod';
+import { ApiRequestError } from './api';
 
 /**
  * An antd Form rule that checks one field with the zod schema the API uses for it. `required`
  * gives the empty field a readable message before zod's own.
  */
-export function zodRule(schema: ZodType, label?: string): Rule[] {
+export function zodRule(schema: z.ZodType, label?: string): Rule[] {
   const rules: Rule[] = [];
   if (label) rules.push({ required: true, message: `Enter ${label}.` });
   rules.push({
@@ -19,15 +19,25 @@ export function zodRule(schema: ZodType, label?: string): Rule[] {
   return rules;
 }
 
-/** Checks the whole body with the API's schema; puts each issue under its field. True when valid. */
-export function validateWith(form: FormInstance, schema: ZodType, values: unknown): boolean {
+/**
+ * The messages the API would answer for this body (its 400's `{field: ["message"]}`), each under the
+ * form field it belongs to: a nested one (`labels.0.name`) under its top-level field. Null when valid.
+ */
+export function formErrorsOf(schema: z.ZodType, values: unknown): Map<string, string[]> | null {
   const result = schema.safeParse(values);
-  if (result.success) return true;
+  if (result.success) return null;
   const byField = new Map<string, string[]>();
-  for (const issue of result.error.issues) {
-    const name = String(issue.path[0] ?? 'non_field_errors');
-    byField.set(name, [...(byField.get(name) ?? []), issue.message]);
+  for (const [key, messages] of Object.entries(formatZodError(result.error))) {
+    const name = key.split('.')[0];
+    byField.set(name, [...(byField.get(name) ?? []), ...messages]);
   }
+  return byField;
+}
+
+/** Checks the whole body with the API's schema; puts each issue under its field. True when valid. */
+export function validateWith(form: FormInstance, schema: z.ZodType, values: unknown): boolean {
+  const byField = formErrorsOf(schema, values);
+  if (!byField) return true;
   form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
   return false;
 }
@@ -37,7 +47,7 @@ export function validateWith(form: FormInstance, schema: ZodType, values: unknow
  * on a field (non_field_errors, unknown fields, other statuses) for an Alert, or null.
  */
 export function applyServerErrors(form: FormInstance, error: unknown, fields: string[]): string | null {
-  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ApiRequestError)) return error instanceof Error ? error.message : String(error);
   if (error.status !== 400) return error.message;
   const rest: string[] = [];
   const placed: { name: string; errors: string[] }[] = [];

@@ -3,6 +3,7 @@
 import { useQuery, type UseQueryOptions } from '@tanstack/react-query';
 import { apiFetch, type ApiOptions, type OrgScope } from './api';
 import { useOrg } from './org-context';
+import { queryKeys } from './query-keys';
 
 type Query = ApiOptions['query'];
 
@@ -22,7 +23,7 @@ export function useApiQuery<T>(
   const { global, scope: given, ...rest } = options;
   const scope: OrgScope = global ? undefined : 'scope' in options ? given : org;
   return useQuery<T, Error>({
-    queryKey: ['api', path, query ?? {}, scope === undefined ? '*' : JSON.stringify(scope)],
+    queryKey: queryKeys.get(path, query, scope),
     queryFn: () => apiFetch<T>(path!, { query, org: scope }),
     enabled: path !== null && (rest.enabled ?? true),
     ...rest,

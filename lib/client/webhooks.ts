@@ -1,47 +1,23 @@
 /** Webhook shapes (webhooks.md, delivery.md) and small pure helpers for the webhook pages. */
+import type { DeliveryTrigger, SeriesState } from '@/db/schema/webhook-queue';
+import type {
+  AttemptRepresentation,
+  getDeliveryStats,
+  getMessage,
+  representSeries,
+} from '@/lib/webhooks/deliveries';
+import type { HealthState } from '@/lib/webhooks/endpoint-health';
 import { groupEvents, type WebhookType } from '@/lib/webhooks/events';
-import type { BasicUser } from './types';
+import type { WebhookRepresentation } from '@/lib/webhooks/representation';
+import type { Wire } from './wire';
 
-export type Webhook = {
-  id: number;
-  url: string;
-  target_url: string;
-  description: string;
-  type: WebhookType;
-  content_type: 'application/json';
-  is_active: boolean;
-  enable_ssl: boolean;
-  created_date: string;
-  updated_date: string;
-  owner: BasicUser | null;
-  project_id: number | null;
-  organization: number | null;
-  events: string[];
-  last_status: number | null;
-  last_delivery_date: string | null;
-  disabled_reason: string | null;
-  /** Custom header names, each value shown as "********" (write-only). */
-  headers: Record<string, string>;
-  rate_limit: number | null;
-  ordering: 'unordered' | 'fifo';
-  /** operations.md, "Endpoint health". */
-  health?: WebhookHealth;
-  /** Whether deliveries are signed (the secret itself is write-only). */
-  has_secret: boolean;
+export type { DeliveryTrigger, HealthState };
+
+export type Webhook = Wire<WebhookRepresentation> & {
   /** Client only: the state of the last ping made from this page (a refusal has no status code). */
   last_state?: DeliveryState;
 };
-
-export type HealthState = 'healthy' | 'failing' | 'paused' | 'disabled';
-export type WebhookHealth = {
-  state: HealthState;
-  failing_since: string | null;
-  paused_until: string | null;
-  disabled_reason: string | null;
-  last_success_date: string | null;
-  success_rate_24h: number | null;
-  attempts_24h: number;
-};
+export type WebhookHealth = Webhook['health'];
 
 export const HEALTH_STATE_LABEL: Record<HealthState, string> = {
   healthy: 'Healthy',
@@ -82,57 +58,13 @@ export function describeHealth(health: WebhookHealth, waiting: number | null): s
 }
 
 /** The state of a series (delivery.md): every attempt of it shows where the series stands now. */
-export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'cancelled';
-export type DeliveryTrigger = 'event' | 'ping' | 'test' | 'redelivery' | 'recovery';
-
-export type Delivery = {
-  id: number;
-  webhook_id: number;
-  event: string;
-  status_code: number | null;
-  redelivery: boolean;
-  attempt: number;
-  request_duration: number | null;
-  created_date: string;
-  updated_date: string;
-  changed_fields: string | null;
-  request: unknown;
-  response: string | null;
-  delivery_id: string;
-  state: DeliveryState;
-  next_attempt_date: string | null;
-  request_headers: Record<string, string> | null;
-  response_headers: Record<string, string> | null;
-  trigger: DeliveryTrigger;
-};
-
+export type DeliveryState = SeriesState;
+/** One attempt (GET /webhooks/{id}/deliveries). */
+export type Delivery = Wire<AttemptRepresentation>;
 /** A series: one event's deliveries to the webhook (GET /webhooks/{id}/messages). */
-export type DeliverySeries = {
-  id: number;
-  delivery_id: string;
-  webhook_id: number;
-  event: string;
-  trigger: DeliveryTrigger;
-  redelivery: boolean;
-  state: DeliveryState;
-  attempts: number;
-  next_attempt_date: string | null;
-  last_status_code: number | null;
-  last_attempt_date: string | null;
-  last_attempt_id: number | null;
-  created_date: string;
-  changed_fields: string | null;
-  request: unknown;
-  resource: { type: string; id: number | string } | null;
-};
-
-export type DeliverySeriesDetail = DeliverySeries & { history: Delivery[] };
-
-export type DeliveryStats = {
-  bucket: string;
-  bucket_seconds: number;
-  results: { time: string; success: number; failure: number }[];
-};
+export type DeliverySeries = Wire<ReturnType<typeof representSeries>>;
+export type DeliverySeriesDetail = Wire<Awaited<ReturnType<typeof getMessage>>>;
+export type DeliveryStats = Wire<Awaited<ReturnType<typeof getDeliveryStats>>>;
 
 export type Health = 'ok' | 'failing' | 'unknown';
 

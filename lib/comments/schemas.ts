@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 import { message } from '@/lib/issues/schemas';
 
 export const createCommentSchema = z.strictObject({

@@ -1,47 +1,10 @@
-import { z } from 'zod';
+import { formatZodError, z } from '@/lib/validation/zod';
 import { settings } from '@/lib/config/settings';
 import { readBoundedBody } from './bounded-body';
 import { ApiError, invalid } from './errors';
 
 /** Deeper JSON is refused: no request of Herald's needs more, and walking it must not exhaust the stack. */
 export const MAX_JSON_DEPTH = 64;
-
-/** Turns zod issues into CVAT's `{field: ["message"]}` shape. */
-export function formatZodError(error: z.ZodError): Record<string, string[]> {
-  // Without a prototype: a body key named `constructor` or `__proto__` is a field like any other.
-  const out: Record<string, string[]> = Object.create(null);
-  const add = (key: string, message: string) => (out[key] ??= []).push(message);
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join('.') : 'non_field_errors';
-    if (issue.code === 'unrecognized_keys') {
-      for (const k of issue.keys) add(issue.path.length ? `${key}.${k}` : k, 'Unknown field.');
-      continue;
-    }
-    add(key, issue.message);
-  }
-  return out;
-}
-
-/** Zod's messages, reworded the way DRF says them so CVAT clients read them unchanged. */
-export const zodMessages: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return 'This field is required.';
-    if (issue.input === null) return 'This field may not be null.';
-    return `Expected ${issue.expected}, received ${describe(issue.input)}.`;
-  }
-  if (issue.code === 'too_big' && issue.origin === 'string')
-    return `Ensure this field has no more than ${issue.maximum} characters.`;
-  if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1)
-    return 'This field may not be blank.';
-  return undefined;
-};
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-z.config({ customError: zodMessages });
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);

@@ -54,3 +54,5 @@ export async function representInvitations(
     organization_info: orgs.get(i.organizationId) ?? null,
   }));
 }
+
+export type InvitationRepresentation = Awaited<ReturnType<typeof representInvitations>>[number];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 import { ASSIGNABLE_ROLES } from '@/lib/memberships/schemas';
 
 export const createInvitationSchema = z.strictObject({

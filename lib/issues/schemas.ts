@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 
 const id = z.number().int().positive().max(2147483647);
 // A shape's points, x1, y1, x2, y2, …: CVAT places an issue with a rectangle or polygon.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 import { JOB_STAGES, JOB_STATES } from './constants';
 
 export const updateJobSchema = z.strictObject({

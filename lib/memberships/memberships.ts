@@ -127,3 +127,27 @@ export async function deleteMembership(tx: Tx, actor: Actor, id: number) {
   });
   await tx.delete(memberships).where(eq(memberships.id, id));
 }
+
+/**
+ * The memberships of a user whose account goes: each leaves its organization's webhooks a
+ * `delete:membership`, as a removal does, before the rows go with the user.
+ */
+export async function deleteMembershipsOfUser(tx: Tx, actor: Actor, userId: number) {
+  const rows = await tx
+    .select()
+    .from(memberships)
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.id))
+    .for('update');
+  const represented = await representMemberships(tx, rows, actor.baseUrl);
+  for (const [i, membership] of rows.entries())
+    await recordChange(tx, actor, {
+      action: 'delete',
+      resource: 'membership',
+      organizationId: membership.organizationId,
+      projectId: null,
+      before: represented[i],
+      after: null,
+    });
+  await tx.delete(memberships).where(eq(memberships.userId, userId));
+}

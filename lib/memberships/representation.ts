@@ -22,3 +22,5 @@ export async function representMemberships(tx: Tx, rows: MembershipRow[], baseUr
     invitation: m.invitationKey,
   }));
 }
+
+export type MembershipRepresentation = Awaited<ReturnType<typeof representMemberships>>[number];

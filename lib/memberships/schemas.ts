@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 
 /** Nobody is made owner by a role change: ownership comes with creating the organization. */
 export const ASSIGNABLE_ROLES = ['maintainer', 'supervisor', 'worker'] as const;

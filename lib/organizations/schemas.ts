@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 
 const contact = z
   .record(z.string().max(64), z.string().max(256))

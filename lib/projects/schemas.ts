@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Enter a color as #rrggbb.');
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 import { labelsSchema } from '@/lib/projects/schemas';
 
 const id = z.number().int().positive().max(2147483647);

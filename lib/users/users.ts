@@ -7,6 +7,7 @@ import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
 import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
 import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
+import { deleteMembershipsOfUser } from '@/lib/memberships/memberships';
 import type { Page } from '@/lib/http/pagination';
 import { toUser } from './representation';
 import type { UpdateUserInput } from './schemas';
@@ -123,6 +124,7 @@ export async function deleteUser(tx: Tx, actor: Actor, id: number) {
     before: toUser(user, actor.baseUrl, true),
     after: null,
   });
-  // What they owned stays, ownerless (the foreign keys set null); their memberships and tokens go with them.
+  await deleteMembershipsOfUser(tx, actor, id);
+  // What they owned stays, ownerless (the foreign keys set null); their tokens go with them.
   await tx.delete(users).where(eq(users.id, id));
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/validation/zod';
 import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES, type WebhookType } from './events';
 
 export const SECRET_MAX = 64;

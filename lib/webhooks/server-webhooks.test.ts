@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
-import { createOrg } from '@/lib/testing/fixtures';
+import { addMember, createOrg } from '@/lib/testing/fixtures';
 import type { Receiver } from '@/lib/testing/receiver';
 import { api, BASE, createUser, unique, type TestUser } from '@/lib/testing/test-api';
 import { basicUser, createOrgWebhook, receiverPool, settle, waitUntil } from '@/lib/testing/webhook-helpers';
@@ -130,6 +130,26 @@ describe('server webhooks', () => {
     // The no-op save sent nothing.
     expect(more).toEqual([]);
     expect(payloads('update:user')).toHaveLength(1);
+  });
+
+  it('a deleted account leaves each of its organizations a delete:membership, as a removal does', async () => {
+    const orgOwner = await createUser('smo');
+    const member = await createUser('smm');
+    const org = await createOrg(orgOwner);
+    const membership = await addMember(org, member, 'worker');
+    const watcher = await pool.start();
+    await createOrgWebhook(orgOwner, org.slug, watcher.url, ['delete:membership']);
+    expect((await api.delete(`/api/users/${member.id}`, { as: admin })).status).toBe(204);
+    await watcher.waitFor(1, 10_000);
+    const [left] = watcher.received.map((r) => r.json);
+    expect(left).toMatchObject({
+      event: 'delete:membership',
+      membership: { id: membership.id, organization: org.id, role: 'worker', user: { id: member.id } },
+    });
+    const checked = payloadSchemaOf(findEvent('delete:membership')!).safeParse(left);
+    expect(checked.success, JSON.stringify(checked.error?.issues)).toBe(true);
+    const members = await api.get(`/api/memberships?org=${org.slug}`, { as: orgOwner });
+    expect(members.body.results.map((m: any) => m.user.id)).not.toContain(member.id);
   });
 
   it('create:organization and delete:organization reach server webhooks only', async () => {
