@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
-import { settings } from '@/lib/config/settings';
 import { acquireDirectoryLock } from './directory-lock';
+import { databaseSettings as settings } from './settings';
 
 export { acquireDirectoryLock, DataDirectoryInUseError } from './directory-lock';
 
@@ -12,7 +12,15 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction is a Db too; domain functions take either and never open their own. */
 export type Tx = Db;
 
-type Handle = { db: Db; deliveryDb: Db; kind: 'pglite' | 'postgres'; close: () => Promise<void> };
+type Listen = (channel: string, onPayload: (payload: string) => void) => () => Promise<void>;
+type Handle = {
+  db: Db;
+  deliveryDb: Db;
+  kind: 'pglite' | 'postgres';
+  close: () => Promise<void>;
+  /** NOTIFYs of other processes on one PostgreSQL; PGlite has no other process to hear from. */
+  listen: Listen;
+};
 
 const MIGRATIONS = path.join(process.cwd(), 'db', 'migrations');
 
@@ -33,6 +41,18 @@ export function getDb(): Promise<Db> {
  */
 export function getDeliveryDb(): Promise<Db> {
   return getDb().then(() => state.__heraldDb!.then((h) => h.deliveryDb));
+}
+
+/**
+ * Calls `onPayload` with each NOTIFY on `channel`, on a connection of its own that comes back after the
+ * server went away. Returns what stops it.
+ */
+export async function listenOnDatabase(
+  channel: string,
+  onPayload: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  await getDb();
+  return (await state.__heraldDb!).listen(channel, onPayload);
 }
 
 export async function getDbKind(): Promise<Handle['kind']> {
@@ -82,6 +102,47 @@ async function openPostgres(connectionString: string): Promise<Handle> {
     deliveryDb,
     kind: 'postgres',
     close: async () => void (await Promise.all([pool.end(), deliveryPool.end()])),
+    listen: (channel, onPayload) =>
+      listenWith(() => new Client({ connectionString, options }), channel, onPayload),
+  };
+}
+
+const RELISTEN_DELAY_MS = 1000;
+
+function listenWith(
+  connect: () => import('pg').Client,
+  channel: string,
+  onPayload: (payload: string) => void,
+) {
+  let client: import('pg').Client | null = null;
+  let isStopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const start = () => {
+    if (isStopped) return;
+    const c = connect();
+    client = c;
+    const again = () => {
+      if (client !== c) return;
+      client = null;
+      c.end().catch(() => {});
+      if (!isStopped) retry = setTimeout(start, RELISTEN_DELAY_MS).unref();
+    };
+    c.on('error', again);
+    c.on('end', again);
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+    });
+    c.connect()
+      .then(() => c.query(`listen "${channel.replace(/"/g, '')}"`))
+      .catch(again);
+  };
+  start();
+  return async () => {
+    isStopped = true;
+    clearTimeout(retry);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => {});
   };
 }
 
@@ -127,7 +188,7 @@ function preparing(Base: typeof import('pg').Client): typeof import('pg').Client
       }
       return (Base.prototype.query as (...a: unknown[]) => never).apply(this, args);
     }
-  } as typeof import('pg').Client;
+  };
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {
@@ -151,6 +212,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
         await client.close();
         releaseLock();
       },
+      listen: () => async () => {},
     };
   } catch (error) {
     releaseLock();
@@ -163,7 +225,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
  * test setup makes once per run): loading it takes a fraction of a fresh initdb, which each test file pays.
  */
 function memoryOptions() {
-  const snapshot = process.env.HERALD_PGLITE_SNAPSHOT;
+  const snapshot = settings.pgliteSnapshot;
   return snapshot && fs.existsSync(snapshot)
     ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) }
     : undefined;

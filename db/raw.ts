@@ -6,7 +6,9 @@ import type { Db } from './client';
  * both with `rows`: this is the one place that knows it.
  */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  // Db is typed over the generic query-result kind, whose `execute` result is unknown.
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
 }
 
 /** A list of ids as one array parameter (`= any(...)`), whatever its length, empty included. */

@@ -1,4 +1,4 @@
-import { describeForLog } from '@/lib/http/errors';
+import { describeForLog } from './describe-for-log';
 import type { Db, Tx } from './client';
 
 const afterCommitCallbacks = new WeakMap<Tx, (() => void)[]>();
@@ -11,8 +11,8 @@ export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promis
   let callbacks: (() => void)[] = [];
   const result = await db.transaction(async (tx) => {
     callbacks = [];
-    afterCommitCallbacks.set(tx as unknown as Tx, callbacks);
-    return fn(tx as unknown as Tx);
+    afterCommitCallbacks.set(tx, callbacks);
+    return fn(tx);
   });
   for (const callback of callbacks) {
     try {

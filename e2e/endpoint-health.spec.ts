@@ -37,8 +37,8 @@ async function pause(api: Api, who: Person, receiver: HookReceiver, hook: Failin
 }
 
 const test = base.extend<{ failingHook: FailingHook }>({
-  failingHook: async ({ api, person, receiver }, use) => {
-    await use(await makeFailingHook(api, person, receiver));
+  failingHook: async ({ api, person, receiver }, provide) => {
+    await provide(await makeFailingHook(api, person, receiver));
   },
 });
 

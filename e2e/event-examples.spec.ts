@@ -7,15 +7,15 @@ import { shoot } from './shoot';
 // real receiver (with the header), its answer shown at once.
 
 const test = base.extend<{ projectId: number; token: string }>({
-  projectId: async ({ api, person }, use) => {
+  projectId: async ({ api, person }, provide) => {
     const project = await create(api, person, '/api/projects', {
       name: `Examples ${person.username}`,
       labels: [{ name: 'car' }],
     });
-    await use(project.id);
+    await provide(project.id);
   },
-  token: async ({ person }, use) => {
-    await use(`Bearer e2e-${person.username}-token`);
+  token: async ({ person }, provide) => {
+    await provide(`Bearer e2e-${person.username}-token`);
   },
 });
 

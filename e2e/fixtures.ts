@@ -1,5 +1,6 @@
 import { expect, test as base, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { startReceiver, type Received, type Receiver } from '../lib/testing/receiver';
+import type { UntypedJson } from '../lib/testing/untyped-json';
 import { makePng } from './png';
 
 // The specs' fixtures. Each test seeds its own people and organization through the REST API (nothing is
@@ -31,7 +32,7 @@ export type Team = Org & {
 };
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
-export type Reply = { status: number; body: any };
+export type Reply = { status: number; body: UntypedJson };
 
 /** A REST call as `who` (Basic credentials), in organization `org` when given. */
 export type Api = (who: Person, method: Method, path: string, data?: unknown, org?: string) => Promise<Reply>;
@@ -275,49 +276,50 @@ type Fixtures = {
 };
 
 export const test = base.extend<Fixtures>({
-  api: async ({ request }, use) => {
-    await use(makeApi(request));
+  api: async ({ request }, provide) => {
+    await provide(makeApi(request));
   },
-  makePerson: async ({ request }, use) => {
-    await use((name, names) => register(request, name, names));
+  makePerson: async ({ request }, provide) => {
+    await provide((name, names) => register(request, name, names));
   },
-  person: async ({ makePerson }, use) => {
-    await use(await makePerson('pat', { last_name: 'Person' }));
+  person: async ({ makePerson }, provide) => {
+    await provide(await makePerson('pat', { last_name: 'Person' }));
   },
-  org: async ({ request }, use) => {
-    await use(await seedOrg(request));
+  org: async ({ request }, provide) => {
+    await provide(await seedOrg(request));
   },
-  maintainer: async ({ request, org }, use) => {
-    await use(await seedMember(request, org, 'mike', 'maintainer'));
+  maintainer: async ({ request, org }, provide) => {
+    await provide(await seedMember(request, org, 'mike', 'maintainer'));
   },
-  worker: async ({ request, org }, use) => {
-    await use(await seedMember(request, org, 'walt', 'worker'));
+  worker: async ({ request, org }, provide) => {
+    await provide(await seedMember(request, org, 'walt', 'worker'));
   },
-  team: async ({ request, org, worker }, use) => {
-    await use(await seedTeam(request, org, worker));
+  team: async ({ request, org, worker }, provide) => {
+    await provide(await seedTeam(request, org, worker));
   },
-  signIn: async ({ browser, viewport }, use) => {
+  signIn: async ({ browser, viewport }, provide) => {
     const pages: Page[] = [];
-    await use(async (who, at) => {
+    await provide(async (who, at) => {
       const page = await openSignedIn(browser, who, at ?? viewport);
       pages.push(page);
       return page;
     });
     for (const page of pages) await page.context().close();
   },
-  ownerPage: async ({ org, signIn }, use) => {
-    await use(await signIn(org.owner));
+  ownerPage: async ({ org, signIn }, provide) => {
+    await provide(await signIn(org.owner));
   },
-  maintainerPage: async ({ maintainer, signIn }, use) => {
-    await use(await signIn(maintainer));
+  maintainerPage: async ({ maintainer, signIn }, provide) => {
+    await provide(await signIn(maintainer));
   },
-  workerPage: async ({ worker, signIn }, use) => {
-    await use(await signIn(worker));
+  workerPage: async ({ worker, signIn }, provide) => {
+    await provide(await signIn(worker));
   },
-  personPage: async ({ person, signIn }, use) => {
-    await use(await signIn(person));
+  personPage: async ({ person, signIn }, provide) => {
+    await provide(await signIn(person));
   },
-  receiver: async ({}, use) => {
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern: none here
+  receiver: async ({}, provide) => {
     let answer: { status: number; headers?: Record<string, string> } = { status: 200 };
     const receiver = await startReceiver((_req, res) => {
       res.writeHead(answer.status, { 'content-type': 'text/plain', 'x-receiver': 'e2e', ...answer.headers });
@@ -333,7 +335,7 @@ export const test = base.extend<Fixtures>({
           .toBeTruthy()
           .then(() => receiver.received.find(pred)!),
     });
-    await use(hook);
+    await provide(hook);
     await receiver.close();
   },
 });

@@ -33,12 +33,12 @@ type Project = { id: number; name: string; secret: string };
 type Hook = { id: number };
 
 const test = base.extend<{ project: Project; hook: Hook; traffic: Traffic }>({
-  project: async ({ api, person }, use) => {
+  project: async ({ api, person }, provide) => {
     const name = `Actions ${person.username}`;
     const project = await create(api, person, '/api/projects?org_id=', { name, labels: [{ name: 'car' }] });
-    await use({ id: project.id, name, secret: `actions-secret-${person.username}` });
+    await provide({ id: project.id, name, secret: `actions-secret-${person.username}` });
   },
-  hook: async ({ api, person, project, receiver }, use) => {
+  hook: async ({ api, person, project, receiver }, provide) => {
     const hook = await create(api, person, '/api/webhooks', {
       target_url: receiver.url,
       description: 'Through actions',
@@ -47,11 +47,11 @@ const test = base.extend<{ project: Project; hook: Hook; traffic: Traffic }>({
       events: ['update:project'],
       secret: project.secret,
     });
-    await use({ id: hook.id });
+    await provide({ id: hook.id });
   },
   // The signed-in person's page, its traffic recorded from the first load after sign-in.
-  traffic: async ({ personPage }, use) => {
-    await use(recordTraffic(personPage));
+  traffic: async ({ personPage }, provide) => {
+    await provide(recordTraffic(personPage));
   },
 });
 

@@ -19,7 +19,7 @@ type Hook = { id: number; secret: string };
 
 const test = base.extend<{ project: Roads; projectHook: Hook; orgHook: Hook }>({
   /** A project of the organization, with a task in it. */
-  project: async ({ api, org }, use) => {
+  project: async ({ api, org }, provide) => {
     const name = `Roads ${org.suffix}`;
     const project = await create(
       api,
@@ -36,10 +36,10 @@ const test = base.extend<{ project: Roads; projectHook: Hook; orgHook: Hook }>({
       { name: taskName, project_id: project.id },
       org.slug,
     );
-    await use({ id: project.id, name, taskId: task.id, taskName, secret: `e2e-secret-${org.suffix}` });
+    await provide({ id: project.id, name, taskId: task.id, taskName, secret: `e2e-secret-${org.suffix}` });
   },
   /** The project webhook the owner adds in the first test, made through the API. */
-  projectHook: async ({ api, org, project, receiver }, use) => {
+  projectHook: async ({ api, org, project, receiver }, provide) => {
     const hook = await create(
       api,
       org.owner,
@@ -54,10 +54,10 @@ const test = base.extend<{ project: Roads; projectHook: Hook; orgHook: Hook }>({
       },
       org.slug,
     );
-    await use({ id: hook.id, secret: project.secret });
+    await provide({ id: hook.id, secret: project.secret });
   },
   /** An organization webhook for update:organization, added by the maintainer. */
-  orgHook: async ({ api, org, maintainer, receiver }, use) => {
+  orgHook: async ({ api, org, maintainer, receiver }, provide) => {
     const hook = await create(
       api,
       maintainer,
@@ -70,7 +70,7 @@ const test = base.extend<{ project: Roads; projectHook: Hook; orgHook: Hook }>({
       },
       org.slug,
     );
-    await use({ id: hook.id, secret: '' });
+    await provide({ id: hook.id, secret: '' });
   },
 });
 

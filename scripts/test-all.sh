@@ -15,6 +15,12 @@ npx tsc --noEmit || status=1
 echo "== formatting (prettier --check; npx prettier --write . fixes it)"
 npx prettier --check --log-level warn . || status=1
 
+echo "== lint (eslint, zero warnings; eslint.config.mjs)"
+npx eslint --max-warnings 0 . || status=1
+
+echo "== import cycles (madge)"
+npm run --silent check:cycles || status=1
+
 echo "== production build"
 build_ok=1
 if ! npx next build >test-results/next-build.log 2>&1; then

@@ -35,14 +35,22 @@ async function main() {
   console.log(`[worker] delivering webhooks (instance ${dispatcher.instanceId})`);
   let isStopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, async () => {
+    process.on(signal, () => {
       if (isStopping) return;
       isStopping = true;
       const timer = setTimeout(() => process.exit(0), 12_000);
-      await stopDispatcher();
-      await closeDb();
-      clearTimeout(timer);
-      process.exit(0);
+      stopDispatcher()
+        .then(closeDb)
+        .then(
+          () => {
+            clearTimeout(timer);
+            process.exit(0);
+          },
+          (error: unknown) => {
+            console.error('[worker] failed to stop cleanly:', error);
+            process.exit(1);
+          },
+        );
     });
   }
 }

@@ -2,7 +2,7 @@
 // webhooks adds to the three delivery tables, per event and per attempt.
 import { updateProject } from '@/lib/projects/projects';
 import { startDispatcher, stopDispatcher } from '@/lib/webhooks/dispatcher';
-import { round, runPool, sleep, startReceiver, waitForCount, type Bench } from '../context';
+import { runPool, sleep, startReceiver, waitForCount, type Bench } from '../context';
 import { FANOUT } from './throughput';
 
 /** Each relation of the three tables (heap, TOAST and every index, all partitions summed), in bytes. */

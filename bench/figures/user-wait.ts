@@ -19,7 +19,7 @@ export async function measureUserWait(b: Bench, rounds: number) {
     const task = await b.transaction(b.db, (tx) => createTask(tx, b.actor, { name, project_id: project.id }));
     const staged = await stageTaskImages(task.id, [{ field: 'client_files[0]', name: 'a.png', bytes: PNG }]);
     const withData = await b.transaction(b.db, (tx) => attachTaskData(tx, b.actor, task.id, staged, 70));
-    return { project, jobId: withData.segments[0].jobs[0].id as number };
+    return { project, jobId: withData.segments[0].jobs[0].id };
   };
   const hooked = await jobFor('user-wait-hooked');
   const hooks = await b.addWebhooks(hooked.project.id, hanging.url, 10, ['update:job']);

@@ -15,7 +15,7 @@ export async function startWorkers(n: number): Promise<ChildProcess[]> {
     workers.map(
       (w) =>
         new Promise((resolve) =>
-          w.stdout!.on('data', (d) => String(d).includes('delivering') && resolve(null)),
+          w.stdout.on('data', (d) => String(d).includes('delivering') && resolve(null)),
         ),
     ),
   );

@@ -29,7 +29,7 @@ export function MenuButton({
     if (!item || !('onClick' in item) || typeof item.onClick !== 'function') return item;
     const onClick = item.onClick as (info: unknown) => void;
     return { ...item, onClick: (info: unknown) => setTimeout(() => onClick(info), 0) };
-  }) as MenuProps['items'];
+  });
   return (
     <Dropdown
       trigger={['click']}

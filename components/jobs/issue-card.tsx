@@ -141,7 +141,7 @@ export function IssueCard({
         onPressEnter={(e) => {
           if (!e.shiftKey) {
             e.preventDefault();
-            submitComment();
+            void submitComment();
           }
         }}
       />

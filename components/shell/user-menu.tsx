@@ -23,7 +23,9 @@ export function UserMenu({ nameClassName }: { nameClassName?: string }) {
           key: 'signout',
           icon: <LogoutOutlined />,
           label: 'Sign out',
-          onClick: () => signOut({ redirectTo: '/login' }),
+          onClick: () => {
+            void signOut({ redirectTo: '/login' });
+          },
         },
       ]}
     >

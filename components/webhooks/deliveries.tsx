@@ -617,13 +617,14 @@ function DeliveriesChart({ webhookId }: { webhookId: number }) {
     const step = stats.data.bucket_seconds * 1000;
     const count = BUCKET_COUNT[stats.data.bucket] ?? 48;
     const byTime = new Map(stats.data.results.map((r) => [Math.floor(Date.parse(r.time) / step), r]));
-    const last = Math.floor(Date.now() / step);
+    // The chart ends at the bucket the figures were fetched in (a render reads no clock of its own).
+    const last = Math.floor(stats.dataUpdatedAt / step);
     return Array.from({ length: count }, (_, i) => {
       const slot = last - count + 1 + i;
       const r = byTime.get(slot);
       return { start: new Date(slot * step), success: r?.success ?? 0, failure: r?.failure ?? 0 };
     });
-  }, [stats.data]);
+  }, [stats.data, stats.dataUpdatedAt]);
   // A value scale with round steps: 0, half and the top, the top at least the tallest bar.
   const peak = Math.max(1, ...bars.map((b) => b.success + b.failure));
   const max = peak <= 4 ? peak : Math.ceil(peak / 2) * 2;

@@ -52,8 +52,12 @@ export function HealthBanner({ webhook, canManage = true }: { webhook: Webhook; 
                 loading={turnOn.isPending}
                 onClick={() =>
                   turnOn.mutate(undefined, {
-                    onSuccess: () => message.success('Webhook turned on again.'),
-                    onError: (e) => message.error(e.message),
+                    onSuccess: () => {
+                      message.success('Webhook turned on again.');
+                    },
+                    onError: (e) => {
+                      message.error(e.message);
+                    },
                   })
                 }
               >
@@ -63,7 +67,13 @@ export function HealthBanner({ webhook, canManage = true }: { webhook: Webhook; 
               <Button
                 size="small"
                 loading={ping.isPending}
-                onClick={() => ping.mutate(webhook.id, { onError: (e) => message.error(e.message) })}
+                onClick={() =>
+                  ping.mutate(webhook.id, {
+                    onError: (e) => {
+                      message.error(e.message);
+                    },
+                  })
+                }
               >
                 Ping now
               </Button>
@@ -81,29 +91,36 @@ export function RecoverButton({ webhook }: { webhook: Webhook }) {
   const [open, setOpen] = useState(false);
   const [since, setSince] = useState<Dayjs | null>(() => defaultSince(webhook));
   const [withDelivered, setWithDelivered] = useState(false);
-  const [count, setCount] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const dryRun = useRecover(webhook.id);
+  const [counted, setCounted] = useState<{ key: string; count: number | null; error: string | null } | null>(
+    null,
+  );
+  const { mutateAsync: countRecoverable } = useRecover(webhook.id);
   const recover = useRecover(webhook.id);
   const states = withDelivered ? ['failed', 'delivered'] : ['failed'];
   const sinceIso = since?.toISOString();
   const statesKey = states.join(',');
+  // The dry run's answer belongs to the inputs it was asked with: until the current ones are counted
+  // the modal says "Counting…".
+  const countKey = open && sinceIso ? `${sinceIso} ${statesKey}` : null;
+  const current = counted?.key === countKey ? counted : null;
+  const count = current?.count ?? null;
+  const error = current?.error ?? null;
 
   useEffect(() => {
-    if (!open || !sinceIso) return;
+    if (!countKey || !sinceIso) return;
     let isCurrent = true;
-    setCount(null);
-    setError(null);
-    dryRun.mutateAsync({ since: sinceIso, states: statesKey.split(','), dry_run: true }).then(
-      (r) => isCurrent && setCount(r.count),
-      (e: Error) => isCurrent && setError(e.message),
+    countRecoverable({ since: sinceIso, states: statesKey.split(','), dry_run: true }).then(
+      (r) => {
+        if (isCurrent) setCounted({ key: countKey, count: r.count, error: null });
+      },
+      (e: Error) => {
+        if (isCurrent) setCounted({ key: countKey, count: null, error: e.message });
+      },
     );
     return () => {
       isCurrent = false;
     };
-    // dryRun's identity changes with its state; the inputs are what asks for a new count.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, sinceIso, statesKey]);
+  }, [countKey, sinceIso, statesKey, countRecoverable]);
 
   async function send() {
     if (!sinceIso) return;
@@ -122,7 +139,13 @@ export function RecoverButton({ webhook }: { webhook: Webhook }) {
 
   return (
     <>
-      <Button icon={<HistoryOutlined />} onClick={() => setOpen(true)}>
+      <Button
+        icon={<HistoryOutlined />}
+        onClick={() => {
+          setCounted(null);
+          setOpen(true);
+        }}
+      >
         Recover…
       </Button>
       <Modal

@@ -15,7 +15,7 @@ import {
   Space,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { CopyButton } from '@/components/common/copy-button';
 import { createWebhookAction, updateWebhookAction } from '@/lib/actions/webhooks';
 import { callAction } from '@/lib/client/actions';
@@ -122,7 +122,8 @@ export function WebhookForm(props: WebhookFormProps) {
         ? 'project'
         : 'organization';
 
-  const initialValues = useMemo<Values>(() => {
+  // Read once, when the form mounts: antd's Form takes initial values only then.
+  const [initialValues] = useState<Values>(() => {
     if (editing) {
       const all = eventsFor(editing.type).every((e) => editing.events.includes(e.key));
       return {
@@ -154,9 +155,7 @@ export function WebhookForm(props: WebhookFormProps) {
       header_rows: [],
       is_server: false,
     };
-    // The initial values are read once, when the form mounts.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  });
 
   // Switching between a project and an organization webhook keeps only the events the new type allows.
   useEffect(() => {

@@ -29,7 +29,6 @@ import { useApiQuery } from '@/lib/client/hooks';
 import type { Paginated } from '@/lib/client/types';
 import { summarizeEvents, type Webhook } from '@/lib/client/webhooks';
 import { useDeleteWebhooks, usePing } from './hooks';
-import styles from './webhooks.module.css';
 import { HealthTag, StatusDot } from './status-dot';
 
 const SORTS = [

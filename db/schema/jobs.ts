@@ -1,8 +1,7 @@
 import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { segments, tasks } from './tasks';
+import { JOB_STAGES, JOB_STATES } from './job-values';
 import { users } from './users';
-
-import { JOB_STAGES, JOB_STATES } from '@/lib/jobs/constants';
 
 export { JOB_STAGES, JOB_STATES };
 

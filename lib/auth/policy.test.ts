@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, createTask, createTeam, ids, jobsOf, recordChanges } from '@/lib/testing/fixtures';
 import type { Receiver } from '@/lib/testing/receiver';
@@ -27,10 +28,10 @@ describe('a personal-workspace assignee', () => {
   let owner: TestUser;
   let assignee: TestUser;
   let outsider: TestUser;
-  let project: any;
-  let task: any;
-  let job: any;
-  let issue: any;
+  let project: UntypedJson;
+  let task: UntypedJson;
+  let job: UntypedJson;
+  let issue: UntypedJson;
 
   beforeAll(async () => {
     [owner, assignee, outsider] = await Promise.all([

@@ -77,7 +77,7 @@ export function isAllowed<T>(
   if (inOrganization) {
     if (!role) return false;
     if (isStaffRole(role)) return true;
-    if (action === 'view' && (rule.readAll ?? READER_ROLES).includes(role as never)) return true;
+    if (action === 'view' && (rule.readAll ?? READER_ROLES).includes(role)) return true;
   }
   if (includes(rule.owners, object, user.id)) return rule.ownersMay?.(object, action) ?? true;
   if (action === 'delete') return false;

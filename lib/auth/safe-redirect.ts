@@ -8,7 +8,7 @@ export const AFTER_SIGN_IN = '/projects';
  * Shared by the sign-in form and next-auth's redirect callback.
  */
 export function safeRedirectPath(raw: string | null | undefined, origin?: string): string {
-  if (!raw || raw.length > 2048 || /[\u0000-\u001f\u007f\\]/.test(raw)) return AFTER_SIGN_IN;
+  if (!raw || raw.length > 2048 || hasControlOrBackslash(raw)) return AFTER_SIGN_IN;
   let candidate = raw;
   if (origin && !raw.startsWith('/')) {
     try {
@@ -24,4 +24,13 @@ export function safeRedirectPath(raw: string | null | undefined, origin?: string
   const base = 'http://herald.invalid';
   const resolved = new URL(candidate, base);
   return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : AFTER_SIGN_IN;
+}
+
+/** A control character (U+0000–U+001F, U+007F) or a backslash anywhere in `text`. */
+function hasControlOrBackslash(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x1f || code === 0x7f || code === 0x5c) return true;
+  }
+  return false;
 }

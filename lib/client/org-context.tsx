@@ -1,6 +1,14 @@
 'use client';
 
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import { ORG_COOKIE, ORG_STORAGE_KEY } from './org-cookie';
 
 type OrgContextValue = { org: string | null; setOrg: (slug: string | null) => void };
@@ -24,22 +32,33 @@ function remember(slug: string | null) {
  * cookie so the first render is already in the right context; localStorage restores a lost cookie.
  */
 export function OrgProvider({ initialOrg, children }: { initialOrg: string | null; children: ReactNode }) {
-  const [org, setOrgState] = useState<string | null>(initialOrg);
+  // What the person picked in this page, once they pick; until then the cookie's choice, or (the cookie
+  // lost) the one kept in localStorage, which the server cannot see and so renders as null.
+  const [picked, setPicked] = useState<{ slug: string | null } | null>(null);
+  const stored = useSyncExternalStore(ignoreChanges, readStoredOrg, () => null);
+  const restored = initialOrg === null ? stored : null;
+  const org = picked ? picked.slug : (initialOrg ?? restored);
   const setOrg = useCallback((slug: string | null) => {
-    setOrgState(slug);
+    setPicked({ slug });
     remember(slug);
   }, []);
   useEffect(() => {
-    if (initialOrg !== null) return;
-    let stored: string | null = null;
-    try {
-      stored = localStorage.getItem(ORG_STORAGE_KEY);
-    } catch {
-      stored = null;
-    }
-    if (stored) setOrg(stored);
-  }, [initialOrg, setOrg]);
+    if (restored) remember(restored);
+  }, [restored]);
   return <OrgContext.Provider value={{ org, setOrg }}>{children}</OrgContext.Provider>;
+}
+
+function readStoredOrg(): string | null {
+  try {
+    return localStorage.getItem(ORG_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Another tab's choice is not followed into this one: the page keeps the organization it shows. */
+function ignoreChanges(): () => void {
+  return () => {};
 }
 
 export function useOrg(): OrgContextValue {

@@ -1,6 +1,6 @@
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
+import { comments, issues, jobs, projects, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import {
   isAllowed,
@@ -12,10 +12,11 @@ import {
 } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { filterField } from '@/lib/http/json-logic-filter';
 import { loadIssue } from '@/lib/issues/issues';
+import { defineList, join } from '@/lib/lists/define-list';
+import { simpleFilter, withAliases } from '@/lib/lists/simple-filters';
+import { usernameOf } from '@/lib/users/username-of';
 import { representComments } from './representation';
 import type { CreateCommentInput, UpdateCommentInput } from './schemas';
 
@@ -24,17 +25,36 @@ const SORTABLE = {
   issue_id: comments.issueId,
   created_date: comments.createdDate,
   updated_date: comments.updatedDate,
-  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${comments.ownerId})`,
+  owner: usernameOf(comments.ownerId),
 };
 
-/** CVAT's `filter_fields` for comments (over comments joined with their issue). */
-export const FILTER_FIELDS: FilterFields = {
-  owner: filterField.string(SORTABLE.owner),
-  id: filterField.integer(comments.id),
-  issue_id: filterField.integer(comments.issueId),
-  frame_id: filterField.integer(issues.frame),
-  job_id: filterField.integer(issues.jobId),
-};
+/** GET /api/comments: comments joined with their issue, job, task and project (CVAT's `filter_fields`). */
+export const commentList = defineList({
+  table: comments,
+  joins: [
+    join.inner(issues, eq(issues.id, comments.issueId)),
+    join.inner(jobs, eq(jobs.id, issues.jobId)),
+    join.inner(tasks, eq(tasks.id, jobs.taskId)),
+    join.left(projects, eq(projects.id, tasks.projectId)),
+  ],
+  // A comment is seen by whoever sees its issue: the issue's rule, on the joined rows.
+  scope: (actor) => [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId)],
+  filterFields: {
+    owner: filterField.string(SORTABLE.owner),
+    id: filterField.integer(comments.id),
+    issue_id: filterField.integer(comments.issueId),
+    frame_id: filterField.integer(issues.frame),
+    job_id: filterField.integer(issues.jobId),
+  },
+  filters: {
+    issue_id: withAliases(simpleFilter.integer(comments.issueId), 'issue'),
+    job_id: simpleFilter.integer(issues.jobId),
+    owner: simpleFilter.username(comments.ownerId),
+  },
+  sortable: SORTABLE,
+  defaultOrder: [desc(comments.id)],
+  represent: (db, rows, actor) => representComments(db, rows, actor.baseUrl),
+});
 
 /**
  * A comment is seen by whoever sees its issue; only its author (or the organization's owners and
@@ -60,46 +80,6 @@ async function loadComment(tx: Tx, actor: Actor, id: number, action: Action, loc
 /** Whether the actor may `action` the comment: the check its update and delete make (throws 403 otherwise). */
 export async function checkCommentAccess(tx: Tx, actor: Actor, id: number, action: 'update' | 'delete') {
   await loadComment(tx, actor, id, action);
-}
-
-export async function listComments(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  // A comment is seen by whoever sees its issue: the issue's rule, on the joined rows.
-  const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, issueRule),
-    orgContextWhere(actor.org, tasks.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  const issueId = intFilter(query, 'issue_id') ?? intFilter(query, 'issue');
-  if (issueId !== undefined) filters.push(eq(comments.issueId, issueId));
-  const jobId = intFilter(query, 'job_id');
-  if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
-  const owner = query.filters.get('owner');
-  if (owner !== undefined)
-    filters.push(
-      sql`${comments.ownerId} in (select ${users.id} from ${users} where ${users.username} = ${owner})`,
-    );
-  const where = and(...filters);
-  const from = <T extends ReturnType<Tx['select']>>(q: T) =>
-    q
-      .from(comments)
-      .innerJoin(issues, eq(issues.id, comments.issueId))
-      .innerJoin(jobs, eq(jobs.id, issues.jobId))
-      .innerJoin(tasks, eq(tasks.id, jobs.taskId))
-      .leftJoin(projects, eq(projects.id, tasks.projectId));
-  const [{ total }] = await from(tx.select({ total: count() })).where(where);
-  const rows = await from(tx.select({ comment: comments }))
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(comments.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return {
-    count: Number(total),
-    results: await representComments(
-      tx,
-      rows.map((r) => r.comment as typeof comments.$inferSelect),
-      actor.baseUrl,
-    ),
-  };
 }
 
 export async function getComment(tx: Tx, actor: Actor, id: number) {

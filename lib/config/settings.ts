@@ -1,56 +1,33 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { databaseSettings, DATABASE_DEFINITIONS } from '@/db/settings';
+import {
+  absent,
+  count,
+  describeSetting,
+  flag,
+  number,
+  positive,
+  readSetting,
+  SettingsError,
+  text,
+} from '@/db/setting-rules';
+
+export { SettingsError };
 
 /**
  * Every environment setting Herald reads, in one place: its name, its default and the zod rule it must
- * pass. `checkSettings()` runs at boot (scripts/start.mjs and the Next.js instrumentation), so that a bad
- * value stops the server with a message naming it instead of failing later, request by request.
+ * pass. The database's own (DATABASE_URL, the pool sizes, DATABASE_PREPARE, HERALD_DATA_DIR,
+ * HERALD_PGLITE_SNAPSHOT) are defined in db/settings.ts, since db/ imports nothing from lib/, and are
+ * taken in here. `checkSettings()` runs at boot (scripts/start.mjs and the Next.js instrumentation), so
+ * that a bad value stops the server with a message naming it instead of failing later, request by request.
  *
  * Values are read from the environment when asked for (tests change a few of them while they run) and
- * parsed again only when their text changed.
+ * parsed again only when their text changed (db/setting-rules.ts).
  */
 
 const MiB = 1024 * 1024;
-
-/** An unset or empty variable is absent: its default applies. */
-const absent = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw);
-
-function number(
-  fallback: number,
-  { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false, exclusiveMin = false } = {},
-) {
-  let rule = z.coerce.number({ error: 'must be a number' });
-  if (integer) rule = rule.int({ error: 'must be a whole number' });
-  rule = exclusiveMin
-    ? rule.gt(min, { error: `must be greater than ${min}` })
-    : rule.min(min, { error: `must be at least ${min}` });
-  return z.preprocess(
-    absent,
-    rule
-      .max(max, { error: `must be at most ${max}` })
-      .optional()
-      .default(fallback),
-  );
-}
-const positive = (fallback: number, max?: number) => number(fallback, { min: 0, exclusiveMin: true, max });
-const count = (fallback: number, max?: number) => number(fallback, { min: 1, integer: true, max });
-
-function flag(fallback: boolean) {
-  return z.preprocess(
-    absent,
-    z
-      .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'], {
-        error: 'must be 1 or 0 (true or false)',
-      })
-      .optional()
-      .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes', 'on'].includes(v))),
-  );
-}
-
-function text() {
-  return z.preprocess(absent, z.string().optional());
-}
 
 function httpUrl() {
   return z.preprocess(
@@ -96,17 +73,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const DEFINITIONS = {
-  DATABASE_URL: z.preprocess(
-    absent,
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
-      .optional(),
-  ),
-  DATABASE_POOL_SIZE: count(20, 1000),
-  DELIVERY_POOL_SIZE: count(4, 1000),
-  DATABASE_PREPARE: flag(true),
-  HERALD_DATA_DIR: text(),
+  ...DATABASE_DEFINITIONS,
   HERALD_MEDIA_DIR: text(),
   PUBLIC_URL: httpUrl(),
   /** Behind a reverse proxy: take the client's address, host and scheme from X-Forwarded-*. */
@@ -230,30 +197,14 @@ const DEFINITIONS = {
 type Name = keyof typeof DEFINITIONS;
 type Value<N extends Name> = z.output<(typeof DEFINITIONS)[N]>;
 
-export class SettingsError extends Error {}
-
-const cache = new Map<Name, { raw: string | undefined; value: unknown }>();
-
-function read<N extends Name>(name: N): Value<N> {
-  const raw = process.env[name];
-  const hit = cache.get(name);
-  if (hit && hit.raw === raw) return hit.value as Value<N>;
-  const result = DEFINITIONS[name].safeParse(raw);
-  if (!result.success) throw new SettingsError(describe(name, result.error));
-  cache.set(name, { raw, value: result.data });
-  return result.data as Value<N>;
-}
-
-function describe(name: string, error: z.ZodError): string {
-  return `${name}=${JSON.stringify(process.env[name] ?? '')} ${error.issues.map((i) => i.message).join('; ')}`;
-}
+const read = <N extends Name>(name: N): Value<N> => readSetting(DEFINITIONS, name);
 
 /** Every setting that does not pass its rule, each named; throws one error listing them all. */
 export function checkSettings(): void {
   const problems: string[] = [];
   for (const name of Object.keys(DEFINITIONS) as Name[]) {
     const result = DEFINITIONS[name].safeParse(process.env[name]);
-    if (!result.success) problems.push(describe(name, result.error));
+    if (!result.success) problems.push(describeSetting(name, result.error));
   }
   if (problems.length)
     throw new SettingsError(`Invalid setting${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
@@ -261,21 +212,24 @@ export function checkSettings(): void {
 
 export const settings = {
   get databaseUrl() {
-    return read('DATABASE_URL');
+    return databaseSettings.databaseUrl;
   },
   get databasePoolSize() {
-    return read('DATABASE_POOL_SIZE');
+    return databaseSettings.databasePoolSize;
   },
   get deliveryPoolSize() {
-    return read('DELIVERY_POOL_SIZE');
+    return databaseSettings.deliveryPoolSize;
   },
   /** Prepared statements per connection; off for a transaction-mode pooler (PgBouncer). */
   get databasePrepare() {
-    return read('DATABASE_PREPARE');
+    return databaseSettings.databasePrepare;
   },
   /** PGlite data directory; `memory://` keeps everything in memory (tests). */
   get dataDir(): string {
-    return read('HERALD_DATA_DIR') || path.join(process.cwd(), 'data');
+    return databaseSettings.dataDir;
+  },
+  get pgliteSnapshot() {
+    return databaseSettings.pgliteSnapshot;
   },
   /** Where files Herald keeps (secrets, keys) go: the data directory, or ./data beside an in-memory database. */
   get stateDir(): string {

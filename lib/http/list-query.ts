@@ -32,7 +32,8 @@ export function orderBy(
   const out: SQL[] = [];
   for (const raw of sort.split(',')) {
     const field = raw.trim().replace(/^-/, '');
-    const column = sortable[field];
+    // Own keys only: `sort=constructor` names no field.
+    const column = Object.hasOwn(sortable, field) ? sortable[field] : undefined;
     if (!column)
       throw invalid(
         'sort',
@@ -41,15 +42,6 @@ export function orderBy(
     out.push(raw.trim().startsWith('-') ? desc(column) : asc(column));
   }
   return [...out, ...fallback];
-}
-
-/** An integer equality filter from the query string, or undefined; 400 naming it when not an integer. */
-export function intFilter(query: ListQuery, name: string): number | undefined {
-  const raw = query.filters.get(name);
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) > 2147483647)
-    throw invalid(name, 'A valid integer is required.');
-  return Number(raw);
 }
 
 /** A LIKE pattern that matches `text` literally anywhere. */

@@ -5,6 +5,16 @@ export type Page = { limit: number | null; offset: number; page: number; pageSiz
 export const DEFAULT_PAGE_SIZE = 10;
 export const MAX_PAGE_SIZE = 1000;
 
+/**
+ * The SQL `limit` of a page. `page_size=all` has none; drizzle's `.limit()` and the raw lists take a number
+ * for it, so "every row" is the largest PostgreSQL integer, more rows than any list holds.
+ */
+export function rowLimit(page: Page): number {
+  return page.limit ?? EVERY_ROW;
+}
+
+const EVERY_ROW = 2 ** 31 - 1;
+
 export function parsePage(url: URL): Page {
   const rawPage = url.searchParams.get('page');
   const rawSize = url.searchParams.get('page_size');

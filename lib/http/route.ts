@@ -1,6 +1,7 @@
 import { getDb, type Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { requireCaller } from '@/lib/auth/authenticate';
+import type { List } from '@/lib/lists/define-list';
 import { resolveOrgContext } from '@/lib/organizations/resolve-org-context';
 import { settings } from '@/lib/config/settings';
 import { getBaseUrl } from './base-url';
@@ -8,8 +9,6 @@ import { readBoundedBody, tooLarge } from './bounded-body';
 import { loggerFor } from '@/lib/logging/logger';
 import { ApiError, invalid, notFound } from './errors';
 import { NULL_CHARACTER_MESSAGE } from './parse';
-import { paginated, parsePage, type Page } from './pagination';
-import { parseListQuery, type ListQuery } from './list-query';
 import { isStateChanging, requireSameOrigin } from './same-origin';
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
@@ -72,24 +71,13 @@ export function apiRoute(handler: (ctx: AuthedContext) => Promise<Response>, opt
   }, options);
 }
 
-/** GET of a paginated list: `list` gets the parsed query and page and returns `{count, results}`. */
-export function listRoute(
-  list: (
-    db: Db,
-    actor: Actor,
-    query: ListQuery,
-    page: Page,
-  ) => Promise<{ count: number; results: unknown[] }>,
-) {
-  return apiRoute(async ({ db, actor, url, baseUrl }) => {
-    const page = parsePage(url);
-    const { count, results } = await list(db, actor, parseListQuery(url), page);
-    return json(paginated(url, baseUrl, page, count, results));
-  });
+/** GET of a list: the page the URL asks for, as its definition answers it (lib/lists/define-list.ts). */
+export function listRoute(list: List) {
+  return apiRoute(async ({ db, actor, url }) => json(await list.respond(db, actor, url)));
 }
 
 async function buildContext(req: Request, next: NextContext): Promise<RouteContext> {
-  const raw = next?.params ? await next.params : {};
+  const raw = (await next?.params) ?? {};
   const params = Object.fromEntries(
     Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]),
   );

@@ -30,7 +30,7 @@ const PAGE_METHODS = 'GET, HEAD, POST';
 const UPLOAD_ROUTE = /^\/api\/tasks\/[^/]+\/data\/?$/;
 
 /** What an incoming X-Request-Id may be to be kept (a proxy's or a client's); anything else is replaced. */
-const REQUEST_ID = /^[A-Za-z0-9._:@=+\/-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:@=+/-]{1,128}$/;
 const REQUEST_ID_HEADER = 'x-request-id';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
@@ -238,8 +238,8 @@ function limitConnections(server: http.Server, max: number, perAddress: number) 
     mine.add(socket);
     socket.once('close', () => {
       all.delete(socket);
-      mine!.delete(socket);
-      if (mine!.size === 0 && byAddress.get(address) === mine) byAddress.delete(address);
+      mine.delete(socket);
+      if (mine.size === 0 && byAddress.get(address) === mine) byAddress.delete(address);
     });
     if (mine.size > perAddress && !evictFrom(mine, socket)) return void socket.destroy();
     if (all.size > max && !evictFrom(all, socket)) return void socket.destroy();

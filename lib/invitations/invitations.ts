@@ -1,28 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { and, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { invitations, memberships, users, type Role } from '@/db/schema';
+import { invitations, memberships, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff, orgContextWhere, orgIdsWhere, STAFF_ROLES } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList } from '@/lib/lists/define-list';
+import { parseIntegerFilter, simpleFilter } from '@/lib/lists/simple-filters';
 import { representMemberships } from '@/lib/memberships/representation';
 import { findActorRole } from '@/lib/organizations/roles';
 import { usernameOf } from '@/lib/users/username-of';
 import { isExpired, representInvitations, type InvitationRow } from './representation';
 import type { CreateInvitationInput } from './schemas';
-
-const SORTABLE = { created_date: invitations.createdDate, role: invitations.role };
-
-/** CVAT's `filter_fields` for invitations (`accepted`: the invitee's membership is active). */
-export const FILTER_FIELDS: FilterFields = {
-  owner: filterField.string(usernameOf(invitations.ownerId)),
-  user_id: filterField.integer(invitations.userId),
-  accepted: filterField.boolean(sql`(${invitations.acceptedDate} is not null)`),
-};
 
 /** Addressed to the user: linked to their account, or sent to their email before it existed (see registerUser). */
 function addressedTo(actor: Actor): SQL {
@@ -45,40 +36,41 @@ function isAddressedTo(invitation: InvitationRow, actor: Actor): boolean {
   );
 }
 
-export async function listInvitations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
-    visibleTo(actor),
-    orgContextWhere(actor.org, invitations.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  const userId = intFilter(query, 'user_id');
-  if (userId !== undefined) {
-    // Whose email an invitation went to is not told before they accept it (security.md): others filter on accepted ones only.
-    if (userId === actor.user.id) filters.push(addressedTo(actor));
-    else
-      filters.push(
-        and(
+/** GET /api/invitations (CVAT's `filter_fields`; `accepted`: the invitee's membership is active). */
+export const invitationList = defineList({
+  table: invitations,
+  scope: (actor) => [visibleTo(actor), orgContextWhere(actor.org, invitations.organizationId)],
+  filterFields: {
+    owner: filterField.string(usernameOf(invitations.ownerId)),
+    user_id: filterField.integer(invitations.userId),
+    accepted: filterField.boolean(sql`(${invitations.acceptedDate} is not null)`),
+  },
+  filters: {
+    user_id: {
+      where: (value, { name, actor }) => {
+        const userId = parseIntegerFilter(name, value);
+        // Whose email an invitation went to is not told before they accept it (security.md): others filter on accepted ones only.
+        if (userId === actor.user.id) return addressedTo(actor);
+        return and(
           eq(invitations.userId, userId),
           actor.user.isSuperuser ? undefined : sql`${invitations.acceptedDate} is not null`,
-        ),
-      );
-  }
-  const role = query.filters.get('role');
-  if (role !== undefined) filters.push(eq(invitations.role, role as Role));
-  const accepted = query.filters.get('accepted');
-  if (accepted === 'false') filters.push(isNull(invitations.acceptedDate));
-  if (accepted === 'true') filters.push(sql`${invitations.acceptedDate} is not null`);
-  const where = and(...filters);
-  const [{ total }] = await tx.select({ total: count() }).from(invitations).where(where);
-  const rows = await tx
-    .select()
-    .from(invitations)
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(invitations.createdDate)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: await representInvitations(tx, rows, actor) };
-}
+        );
+      },
+    },
+    role: simpleFilter.text(invitations.role),
+    // Any other value is no filter, not a 400.
+    accepted: {
+      where: (value) => {
+        if (value === 'false') return isNull(invitations.acceptedDate);
+        if (value === 'true') return sql`${invitations.acceptedDate} is not null`;
+        return undefined;
+      },
+    },
+  },
+  sortable: { created_date: invitations.createdDate, role: invitations.role },
+  defaultOrder: [desc(invitations.createdDate)],
+  represent: (db, rows, actor) => representInvitations(db, rows, actor),
+});
 
 async function loadInvitation(tx: Tx, key: string) {
   const [invitation] =

@@ -1,18 +1,19 @@
-import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { comments, issues, jobs, projects, segments, tasks, users } from '@/db/schema';
+import { comments, issues, jobs, projects, segments, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isAllowed, issueRule, orgContextWhere, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { filterField } from '@/lib/http/json-logic-filter';
 import { loadJob, loadJobChain } from '@/lib/jobs/jobs';
+import { defineList, join } from '@/lib/lists/define-list';
+import { simpleFilter, withAliases } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
-import { representIssues, type IssueRow } from './representation';
+import { usernameOf } from '@/lib/users/username-of';
+import { representIssues } from './representation';
 import type { CreateIssueInput, UpdateIssueInput } from './schemas';
 
 const SORTABLE = {
@@ -22,77 +23,49 @@ const SORTABLE = {
   resolved: issues.resolved,
   created_date: issues.createdDate,
   updated_date: issues.updatedDate,
-  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${issues.ownerId})`,
-  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${issues.assigneeId})`,
+  owner: usernameOf(issues.ownerId),
+  assignee: usernameOf(issues.assigneeId),
 };
 
-/** CVAT's `filter_fields` for issues (over issues joined with their job). */
-export const FILTER_FIELDS: FilterFields = {
-  owner: filterField.string(SORTABLE.owner),
-  assignee: filterField.string(SORTABLE.assignee),
-  id: filterField.integer(issues.id),
-  job_id: filterField.integer(issues.jobId),
-  task_id: filterField.integer(jobs.taskId),
-  resolved: filterField.boolean(issues.resolved),
-  frame_id: filterField.integer(issues.frame),
-};
+/** GET /api/issues: issues joined with their job, task and project (CVAT's `filter_fields`). */
+export const issueList = defineList({
+  table: issues,
+  joins: [
+    join.inner(jobs, eq(jobs.id, issues.jobId)),
+    join.inner(tasks, eq(tasks.id, jobs.taskId)),
+    join.left(projects, eq(projects.id, tasks.projectId)),
+  ],
+  scope: (actor) => [visibleWhere(actor.user, issueRule), orgContextWhere(actor.org, tasks.organizationId)],
+  filterFields: {
+    owner: filterField.string(SORTABLE.owner),
+    assignee: filterField.string(SORTABLE.assignee),
+    id: filterField.integer(issues.id),
+    job_id: filterField.integer(issues.jobId),
+    task_id: filterField.integer(jobs.taskId),
+    resolved: filterField.boolean(issues.resolved),
+    frame_id: filterField.integer(issues.frame),
+  },
+  filters: {
+    job_id: withAliases(simpleFilter.integer(issues.jobId), 'job'),
+    task_id: simpleFilter.integer(jobs.taskId),
+    frame: simpleFilter.integer(issues.frame),
+    resolved: simpleFilter.boolean(issues.resolved, 'Must be true or false.'),
+    owner: simpleFilter.username(issues.ownerId),
+    assignee: simpleFilter.username(issues.assigneeId),
+  },
+  sortable: SORTABLE,
+  defaultOrder: [desc(issues.id)],
+  represent: (db, rows, actor) => representIssues(db, rows, actor.baseUrl),
+});
 
 export async function loadIssue(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
   const query = tx.select().from(issues).where(eq(issues.id, id));
   const [issue] = lock ? await query.for('update') : await query;
   if (!issue) throw notFound();
-  const chain = (await loadJobChain(tx, issue.jobId))!;
+  const chain = await loadJobChain(tx, issue.jobId);
   const role = await findActorRole(tx, actor, chain.task.organizationId);
   if (!isAllowed(actor.user, role, action, issueRule, { issue, chain })) throw forbidden();
   return { issue, chain, role };
-}
-
-export async function listIssues(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, issueRule),
-    orgContextWhere(actor.org, tasks.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  const jobId = intFilter(query, 'job_id') ?? intFilter(query, 'job');
-  if (jobId !== undefined) filters.push(eq(issues.jobId, jobId));
-  const taskId = intFilter(query, 'task_id');
-  if (taskId !== undefined) filters.push(eq(jobs.taskId, taskId));
-  const frame = intFilter(query, 'frame');
-  if (frame !== undefined) filters.push(eq(issues.frame, frame));
-  const resolved = query.filters.get('resolved');
-  if (resolved !== undefined) {
-    if (resolved !== 'true' && resolved !== 'false') throw invalid('resolved', 'Must be true or false.');
-    filters.push(eq(issues.resolved, resolved === 'true'));
-  }
-  for (const [key, column] of [
-    ['owner', issues.ownerId],
-    ['assignee', issues.assigneeId],
-  ] as const) {
-    const value = query.filters.get(key);
-    if (value !== undefined)
-      filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
-  }
-  const where = and(...filters);
-  const from = <T extends ReturnType<Tx['select']>>(q: T) =>
-    q
-      .from(issues)
-      .innerJoin(jobs, eq(jobs.id, issues.jobId))
-      .innerJoin(tasks, eq(tasks.id, jobs.taskId))
-      .leftJoin(projects, eq(projects.id, tasks.projectId));
-  const [{ total }] = await from(tx.select({ total: count() })).where(where);
-  const rows = await from(tx.select({ issue: issues }))
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(issues.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return {
-    count: Number(total),
-    results: await representIssues(
-      tx,
-      rows.map((r) => r.issue as IssueRow),
-      actor.baseUrl,
-    ),
-  };
 }
 
 export async function getIssue(tx: Tx, actor: Actor, id: number) {

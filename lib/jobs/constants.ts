@@ -1,2 +1,2 @@
-export const JOB_STAGES = ['annotation', 'validation', 'acceptance'] as const;
-export const JOB_STATES = ['new', 'in progress', 'completed', 'rejected'] as const;
+// A job's stages and states live with the schema that constrains them; the API and the UI read them here.
+export { JOB_STAGES, JOB_STATES } from '@/db/schema/job-values';

@@ -1,16 +1,17 @@
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { JOB_STAGES, JOB_STATES, jobs, projects, tasks, users } from '@/db/schema';
+import { JOB_STAGES, JOB_STATES, jobs, projects, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isAllowed, jobRule, orgContextWhere, visibleWhere, type Action } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
-import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { forbidden, notFound } from '@/lib/http/errors';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList, join } from '@/lib/lists/define-list';
+import { simpleFilter } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
-import { representJobs, type JobRow } from './representation';
+import { usernameOf } from '@/lib/users/username-of';
+import { representJobs } from './representation';
 import type { UpdateJobInput } from './schemas';
 
 const SORTABLE = {
@@ -20,24 +21,44 @@ const SORTABLE = {
   state: jobs.state,
   created_date: jobs.createdDate,
   updated_date: jobs.updatedDate,
-  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${jobs.assigneeId})`,
+  assignee: usernameOf(jobs.assigneeId),
 };
 
-/** CVAT's `filter_fields` for jobs, over jobs joined with their task and project (all 2D, none nested). */
-export const FILTER_FIELDS: FilterFields = {
-  task_name: filterField.string(tasks.name),
-  project_name: filterField.string(projects.name),
-  assignee: filterField.string(SORTABLE.assignee),
-  state: filterField.string(jobs.state),
-  stage: filterField.string(jobs.stage),
-  id: filterField.integer(jobs.id),
-  task_id: filterField.integer(jobs.taskId),
-  project_id: filterField.integer(tasks.projectId),
-  updated_date: filterField.datetime(jobs.updatedDate),
-  dimension: filterField.string(sql`'2d'::text`),
-  type: filterField.string(jobs.type),
-  parent_job_id: filterField.integer(sql`null::integer`),
-};
+/** GET /api/jobs: jobs joined with their task and project (CVAT's `filter_fields`; all 2D, none nested). */
+export const jobList = defineList({
+  table: jobs,
+  joins: [
+    join.inner(tasks, eq(tasks.id, jobs.taskId)),
+    join.left(projects, eq(projects.id, tasks.projectId)),
+  ],
+  scope: (actor) => [visibleWhere(actor.user, jobRule), orgContextWhere(actor.org, tasks.organizationId)],
+  filterFields: {
+    task_name: filterField.string(tasks.name),
+    project_name: filterField.string(projects.name),
+    assignee: filterField.string(SORTABLE.assignee),
+    state: filterField.string(jobs.state),
+    stage: filterField.string(jobs.stage),
+    id: filterField.integer(jobs.id),
+    task_id: filterField.integer(jobs.taskId),
+    project_id: filterField.integer(tasks.projectId),
+    updated_date: filterField.datetime(jobs.updatedDate),
+    dimension: filterField.string(sql`'2d'::text`),
+    type: filterField.string(jobs.type),
+    parent_job_id: filterField.integer(sql`null::integer`),
+  },
+  filters: {
+    task_id: simpleFilter.integer(jobs.taskId),
+    project_id: simpleFilter.integer(tasks.projectId),
+    id: simpleFilter.integer(jobs.id),
+    stage: simpleFilter.choice(jobs.stage, JOB_STAGES),
+    state: simpleFilter.choice(jobs.state, JOB_STATES),
+    // CVAT filters by username; an id is accepted too.
+    assignee: simpleFilter.user(jobs.assigneeId),
+  },
+  sortable: SORTABLE,
+  defaultOrder: [desc(jobs.id)],
+  represent: (db, rows, actor) => representJobs(db, rows, actor.baseUrl),
+});
 
 /** A job with its task and project: the chain its permissions follow. */
 export async function loadJobChain(tx: Tx, jobId: number, lock = false) {
@@ -52,61 +73,6 @@ export async function loadJobChain(tx: Tx, jobId: number, lock = false) {
 }
 
 export type JobChain = NonNullable<Awaited<ReturnType<typeof loadJobChain>>>;
-
-export async function listJobs(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, jobRule),
-    orgContextWhere(actor.org, tasks.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  const taskId = intFilter(query, 'task_id');
-  if (taskId !== undefined) filters.push(eq(jobs.taskId, taskId));
-  const projectId = intFilter(query, 'project_id');
-  if (projectId !== undefined) filters.push(eq(tasks.projectId, projectId));
-  const id = intFilter(query, 'id');
-  if (id !== undefined) filters.push(eq(jobs.id, id));
-  const stage = query.filters.get('stage');
-  if (stage !== undefined) {
-    if (!(JOB_STAGES as readonly string[]).includes(stage))
-      throw invalid('stage', `"${stage}" is not a valid choice.`);
-    filters.push(eq(jobs.stage, stage as JobRow['stage']));
-  }
-  const state = query.filters.get('state');
-  if (state !== undefined) {
-    if (!(JOB_STATES as readonly string[]).includes(state))
-      throw invalid('state', `"${state}" is not a valid choice.`);
-    filters.push(eq(jobs.state, state as JobRow['state']));
-  }
-  const assignee = query.filters.get('assignee');
-  if (assignee !== undefined) {
-    // CVAT filters by username; an id is accepted too.
-    filters.push(
-      /^\d+$/.test(assignee)
-        ? eq(jobs.assigneeId, intFilter(query, 'assignee')!)
-        : sql`${jobs.assigneeId} in (select ${users.id} from ${users} where ${users.username} = ${assignee})`,
-    );
-  }
-  const where = and(...filters);
-  const from = <T extends ReturnType<Tx['select']>>(q: T) =>
-    q
-      .from(jobs)
-      .innerJoin(tasks, eq(tasks.id, jobs.taskId))
-      .leftJoin(projects, eq(projects.id, tasks.projectId));
-  const [{ total }] = await from(tx.select({ total: count() })).where(where);
-  const rows = await from(tx.select({ job: jobs }))
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(jobs.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return {
-    count: Number(total),
-    results: await representJobs(
-      tx,
-      rows.map((r) => r.job as JobRow),
-      actor.baseUrl,
-    ),
-  };
-}
 
 export async function loadJob(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
   const chain = await loadJobChain(tx, id, lock);

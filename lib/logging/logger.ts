@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { settings } from '@/lib/config/settings';
-import { describeForLog } from '@/lib/http/errors';
+import { describeForLog } from '@/db/describe-for-log';
 
 /**
  * Herald's log: JSON lines on standard output (pino), at LOG_LEVEL and above, each with the id of the

@@ -104,9 +104,7 @@ describe('a wrong password', () => {
     expect(basic.status).toBe(401);
     // The sign-in page's form, as a browser posts it.
     const csrf = await request(server.url, 'GET', '/api/auth/csrf');
-    const jar = ((csrf.headers['set-cookie'] as string[] | undefined) ?? [])
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const jar = (csrf.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
     const page = await request(server.url, 'POST', '/api/auth/callback/credentials', {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',

@@ -1,14 +1,15 @@
-import { and, asc, count, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { memberships, ROLES, users, type Role } from '@/db/schema';
+import { memberships, ROLES, type Role } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff, orgContextWhere, orgIdsWhere } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
-import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { forbidden, notFound } from '@/lib/http/errors';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList } from '@/lib/lists/define-list';
+import { simpleFilter } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
+import { usernameOf } from '@/lib/users/username-of';
 import { representMemberships, type MembershipRow } from './representation';
 import type { UpdateMembershipInput } from './schemas';
 
@@ -16,53 +17,31 @@ const SORTABLE = {
   id: memberships.id,
   role: memberships.role,
   joined_date: memberships.joinedDate,
-  user: sql`(select ${users.username} from ${users} where ${users.id} = ${memberships.userId})`,
+  user: usernameOf(memberships.userId),
 };
 
-/** CVAT's `filter_fields` for memberships. */
-export const FILTER_FIELDS: FilterFields = {
-  user: filterField.string(SORTABLE.user),
-  role: filterField.string(memberships.role),
-  id: filterField.integer(memberships.id),
-};
-
-export async function listMemberships(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
+/** GET /api/memberships (CVAT's `filter_fields`). */
+export const membershipList = defineList({
+  table: memberships,
+  scope: (actor) => [
     actor.user.isSuperuser ? undefined : inArray(memberships.organizationId, orgIdsWhere(actor.user)),
     orgContextWhere(actor.org, memberships.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  const user = query.filters.get('user');
-  if (user !== undefined) {
-    filters.push(
-      /^\d+$/.test(user)
-        ? eq(memberships.userId, intFilter(query, 'user')!)
-        : sql`${memberships.userId} in (select ${users.id} from ${users} where ${users.username} = ${user})`,
-    );
-  }
-  const role = query.filters.get('role');
-  if (role !== undefined) {
-    if (!(ROLES as readonly string[]).includes(role))
-      throw invalid('role', `"${role}" is not a valid choice.`);
-    filters.push(eq(memberships.role, role as Role));
-  }
-  const userId = intFilter(query, 'user_id');
-  if (userId !== undefined) filters.push(eq(memberships.userId, userId));
-  if (query.search)
-    filters.push(
-      sql`${memberships.userId} in (select ${users.id} from ${users} where ${ilike(users.username, containsPattern(query.search))})`,
-    );
-  const where = and(...filters);
-  const [{ total }] = await tx.select({ total: count() }).from(memberships).where(where);
-  const rows = await tx
-    .select()
-    .from(memberships)
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [asc(memberships.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: await representMemberships(tx, rows, actor.baseUrl) };
-}
+  ],
+  filterFields: {
+    user: filterField.string(SORTABLE.user),
+    role: filterField.string(memberships.role),
+    id: filterField.integer(memberships.id),
+  },
+  filters: {
+    user: simpleFilter.user(memberships.userId),
+    role: simpleFilter.choice(memberships.role, ROLES),
+    user_id: simpleFilter.integer(memberships.userId),
+  },
+  search: [SORTABLE.user],
+  sortable: SORTABLE,
+  defaultOrder: [asc(memberships.id)],
+  represent: (db, rows, actor) => representMemberships(db, rows, actor.baseUrl),
+});
 
 async function loadMembership(tx: Tx, actor: Actor, id: number, lock = false) {
   const query = tx.select().from(memberships).where(eq(memberships.id, id));

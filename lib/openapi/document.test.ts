@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate } from '@readme/openapi-parser';
@@ -39,7 +40,7 @@ function routesOnDisk(): { path: string; file: string; methods: string[] }[] {
 const normalize = (p: string) => p.replace(/\{[^}]+\}/g, '{}');
 
 describe('GET /api/schema', () => {
-  const doc = buildOpenApiDocument('http://herald.test') as any;
+  const doc = buildOpenApiDocument('http://herald.test') as UntypedJson;
 
   it('documents every route in app/api with every method it serves, and nothing that is not served', () => {
     const documented = new Map<string, Set<string>>();

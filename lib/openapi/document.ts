@@ -47,7 +47,7 @@ function listQuery(op: Operation): Record<string, ZodType> {
         description: `Number of results to return per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}, or "all").`,
       }),
   };
-  if (op.list.filters) {
+  if (op.list.filterFields) {
     query.sort = z.string().optional().meta({
       description: 'Which fields to use when ordering the results, comma-separated; `-` for descending.',
     });
@@ -55,9 +55,9 @@ function listQuery(op: Operation): Record<string, ZodType> {
     query.filter = z
       .string()
       .optional()
-      .meta({ description: describeFilter(op.list.filters) });
+      .meta({ description: describeFilter(op.list.filterFields) });
   }
-  for (const name of op.list.simple)
+  for (const name of op.list.simpleFilters)
     query[name] = z
       .string()
       .optional()

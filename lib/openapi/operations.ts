@@ -1,24 +1,25 @@
 import { z, type ZodType } from 'zod';
 import { createCommentSchema, updateCommentSchema } from '@/lib/comments/schemas';
-import { FILTER_FIELDS as COMMENT_FIELDS } from '@/lib/comments/comments';
+import { commentList } from '@/lib/comments/comments';
 import type { FilterFields } from '@/lib/http/json-logic-filter';
+import type { List } from '@/lib/lists/define-list';
 import { FILTER_OPERATORS } from '@/lib/http/json-logic-filter';
-import { FILTER_FIELDS as INVITATION_FIELDS } from '@/lib/invitations/invitations';
+import { invitationList } from '@/lib/invitations/invitations';
 import { createInvitationSchema } from '@/lib/invitations/schemas';
-import { FILTER_FIELDS as ISSUE_FIELDS } from '@/lib/issues/issues';
+import { issueList } from '@/lib/issues/issues';
 import { createIssueSchema, updateIssueSchema } from '@/lib/issues/schemas';
-import { FILTER_FIELDS as JOB_FIELDS } from '@/lib/jobs/jobs';
+import { jobList } from '@/lib/jobs/jobs';
 import { updateJobSchema } from '@/lib/jobs/schemas';
-import { FILTER_FIELDS as MEMBERSHIP_FIELDS } from '@/lib/memberships/memberships';
+import { membershipList } from '@/lib/memberships/memberships';
 import { updateMembershipSchema } from '@/lib/memberships/schemas';
-import { FILTER_FIELDS as ORGANIZATION_FIELDS } from '@/lib/organizations/organizations';
+import { organizationList } from '@/lib/organizations/organizations';
 import { createOrganizationSchema, updateOrganizationSchema } from '@/lib/organizations/schemas';
-import { FILTER_FIELDS as PROJECT_FIELDS } from '@/lib/projects/projects';
+import { projectList } from '@/lib/projects/projects';
 import { createProjectSchema, updateProjectSchema } from '@/lib/projects/schemas';
 import { attachDataSchema, createTaskSchema, updateTaskSchema } from '@/lib/tasks/schemas';
-import { FILTER_FIELDS as TASK_FIELDS } from '@/lib/tasks/tasks';
+import { taskList } from '@/lib/tasks/tasks';
 import { loginSchema, registerSchema, updateUserSchema } from '@/lib/users/schemas';
-import { FILTER_FIELDS as USER_FIELDS } from '@/lib/users/users';
+import { userList } from '@/lib/users/users';
 import { WEBHOOK_TYPES } from '@/lib/webhooks/events';
 import { PERMISSION_SUBJECTS } from '@/lib/permissions/subjects';
 import {
@@ -28,13 +29,17 @@ import {
   sendExampleSchema,
   updateWebhookSchema,
 } from '@/lib/webhooks/schemas';
-import { FILTER_FIELDS as WEBHOOK_FIELDS } from '@/lib/webhooks/webhooks';
+import { deliveryList, messageList } from '@/lib/webhooks/deliveries';
+import { webhookList } from '@/lib/webhooks/webhooks';
 
 /**
  * Every operation of `app/api`, named as CVAT's schema names it (`webhooks_create`,
  * `projects_partial_update`) where CVAT has it. The request bodies are the zod schemas the routes parse
  * with, so the document cannot drift from what is accepted; `document.ts` renders it.
  */
+
+/** What the document says of a list: its `filter` fields and its simple filters. */
+type ListDescription = Pick<List, 'filterFields' | 'simpleFilters'>;
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export type Operation = {
@@ -49,8 +54,8 @@ export type Operation = {
   multipart?: ZodType;
   pathParams?: Record<string, ZodType>;
   query?: Record<string, ZodType>;
-  /** Lists: paginated, with `filter` over these fields and these simple equality filters. */
-  list?: { filters: FilterFields | null; simple: string[] };
+  /** Lists: paginated, with `filter` over its fields and its simple equality filters. */
+  list?: ListDescription;
   /** Takes the organization context (`org`, `org_id`, `X-Organization`). */
   orgContext?: boolean;
   status: number;
@@ -70,26 +75,11 @@ const webhookAndSeries = {
   id: id.id,
   delivery_id: z.string().meta({ description: 'The webhook-id header of a series, msg_ and 22 characters' }),
 };
-/** delivery.md, "Delivery records": the filters of both record lists. */
-const RECORD_FILTERS = [
-  'event',
-  'state',
-  'status',
-  'delivery_id',
-  'resource_type',
-  'resource_id',
-  'since',
-  'until',
-  'trigger',
-  'outcome',
-];
-
 type Crud = {
   tag: string;
   path: string;
   name: string;
-  filters: FilterFields | null;
-  simple: string[];
+  list: ListDescription;
   create?: ZodType;
   update?: ZodType;
   replace?: ZodType;
@@ -107,7 +97,7 @@ function resource(r: Crud): Operation[] {
       operationId: `${r.tag}_list`,
       summary: `List ${r.name}s`,
       tag: r.tag,
-      list: { filters: r.filters, simple: r.simple },
+      list: r.list,
       orgContext: true,
       status: 200,
       response: `A page of ${r.name}s`,
@@ -237,7 +227,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'users_list',
     summary: 'List users',
     tag: 'users',
-    list: { filters: USER_FIELDS, simple: ['username', 'id'] },
+    list: userList,
     status: 200,
     response: 'A page of users',
   },
@@ -286,8 +276,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'organizations',
     path: '/api/organizations',
     name: 'organization',
-    filters: ORGANIZATION_FIELDS,
-    simple: ['slug', 'name'],
+    list: organizationList,
     create: createOrganizationSchema,
     update: updateOrganizationSchema,
   }),
@@ -295,8 +284,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'memberships',
     path: '/api/memberships',
     name: 'membership',
-    filters: MEMBERSHIP_FIELDS,
-    simple: ['user', 'role', 'user_id'],
+    list: membershipList,
     update: updateMembershipSchema,
   }),
 
@@ -307,7 +295,7 @@ export const OPERATIONS: Operation[] = [
     operationId: 'invitations_list',
     summary: 'List invitations',
     tag: 'invitations',
-    list: { filters: INVITATION_FIELDS, simple: ['user_id', 'role', 'accepted'] },
+    list: invitationList,
     orgContext: true,
     status: 200,
     response: 'A page of invitations',
@@ -368,8 +356,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'projects',
     path: '/api/projects',
     name: 'project',
-    filters: PROJECT_FIELDS,
-    simple: ['name', 'owner', 'assignee', 'status', 'id'],
+    list: projectList,
     create: createProjectSchema,
     update: updateProjectSchema,
   }),
@@ -377,8 +364,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'tasks',
     path: '/api/tasks',
     name: 'task',
-    filters: TASK_FIELDS,
-    simple: ['project_id', 'id', 'name', 'subset', 'mode', 'owner', 'assignee'],
+    list: taskList,
     create: createTaskSchema,
     update: updateTaskSchema,
   }),
@@ -412,8 +398,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'jobs',
     path: '/api/jobs',
     name: 'job',
-    filters: JOB_FIELDS,
-    simple: ['task_id', 'project_id', 'id', 'stage', 'state', 'assignee'],
+    list: jobList,
     update: updateJobSchema,
     destroy: false,
   }),
@@ -421,8 +406,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'issues',
     path: '/api/issues',
     name: 'issue',
-    filters: ISSUE_FIELDS,
-    simple: ['job_id', 'task_id', 'frame', 'resolved', 'owner', 'assignee'],
+    list: issueList,
     create: createIssueSchema,
     update: updateIssueSchema,
   }),
@@ -430,8 +414,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'comments',
     path: '/api/comments',
     name: 'comment',
-    filters: COMMENT_FIELDS,
-    simple: ['issue_id', 'job_id', 'owner'],
+    list: commentList,
     create: createCommentSchema,
     update: updateCommentSchema,
   }),
@@ -441,8 +424,7 @@ export const OPERATIONS: Operation[] = [
     tag: 'webhooks',
     path: '/api/webhooks',
     name: 'webhook',
-    filters: WEBHOOK_FIELDS,
-    simple: ['target_url', 'owner', 'type', 'project_id', 'id', 'health', 'manageable'],
+    list: webhookList,
     create: createWebhookSchema,
     update: updateWebhookSchema,
     replace: replaceWebhookSchema,
@@ -505,7 +487,7 @@ export const OPERATIONS: Operation[] = [
     summary: 'List the attempts made to a webhook, newest first',
     tag: 'webhooks',
     pathParams: id,
-    list: { filters: null, simple: RECORD_FILTERS },
+    list: deliveryList,
     status: 200,
     response: 'A page of delivery attempts (never one not yet made)',
   },
@@ -517,7 +499,7 @@ export const OPERATIONS: Operation[] = [
       "List a webhook's delivery series, newest first, each with its state and latest outcome (Herald's)",
     tag: 'webhooks',
     pathParams: id,
-    list: { filters: null, simple: RECORD_FILTERS },
+    list: messageList,
     status: 200,
     response: 'A page of series',
   },

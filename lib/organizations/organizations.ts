@@ -1,64 +1,46 @@
-import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { memberships, organizations, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import { isOrgStaff, orgIdsWhere } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import type { Page } from '@/lib/http/pagination';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { containsPattern, orderBy, type ListQuery } from '@/lib/http/list-query';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList } from '@/lib/lists/define-list';
+import { simpleFilter } from '@/lib/lists/simple-filters';
 import { removeTaskMedia } from '@/lib/tasks/media';
 import { usernameOf } from '@/lib/users/username-of';
 import { representOrganizations } from './representation';
 import { findActorRole } from './roles';
 import type { CreateOrganizationInput, UpdateOrganizationInput } from './schemas';
 
-const SORTABLE = {
-  id: organizations.id,
-  slug: organizations.slug,
-  name: organizations.name,
-  created_date: organizations.createdDate,
-  updated_date: organizations.updatedDate,
-};
-
-/** CVAT's `filter_fields` for organizations. */
-export const FILTER_FIELDS: FilterFields = {
-  name: filterField.string(organizations.name),
-  owner: filterField.string(usernameOf(organizations.ownerId)),
-  slug: filterField.string(organizations.slug),
-  id: filterField.integer(organizations.id),
-};
-
 function visibleTo(actor: Actor): SQL | undefined {
   if (actor.user.isSuperuser) return undefined;
   return inArray(organizations.id, orgIdsWhere(actor.user));
 }
 
-export async function listOrganizations(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [visibleTo(actor), jsonLogicWhere(query.filter, FILTER_FIELDS)];
-  if (query.search)
-    filters.push(
-      or(
-        ilike(organizations.slug, containsPattern(query.search)),
-        ilike(organizations.name, containsPattern(query.search)),
-      ),
-    );
-  for (const key of ['slug', 'name'] as const) {
-    const value = query.filters.get(key);
-    if (value !== undefined) filters.push(eq(organizations[key], value));
-  }
-  const where = and(...filters);
-  const [{ total }] = await tx.select({ total: count() }).from(organizations).where(where);
-  const rows = await tx
-    .select()
-    .from(organizations)
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [asc(organizations.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: await representOrganizations(tx, rows, actor.baseUrl) };
-}
+/** GET /api/organizations (CVAT's `filter_fields`). */
+export const organizationList = defineList({
+  table: organizations,
+  scope: (actor) => [visibleTo(actor)],
+  filterFields: {
+    name: filterField.string(organizations.name),
+    owner: filterField.string(usernameOf(organizations.ownerId)),
+    slug: filterField.string(organizations.slug),
+    id: filterField.integer(organizations.id),
+  },
+  filters: { slug: simpleFilter.text(organizations.slug), name: simpleFilter.text(organizations.name) },
+  search: [organizations.slug, organizations.name],
+  sortable: {
+    id: organizations.id,
+    slug: organizations.slug,
+    name: organizations.name,
+    created_date: organizations.createdDate,
+    updated_date: organizations.updatedDate,
+  },
+  defaultOrder: [asc(organizations.id)],
+  represent: (db, rows, actor) => representOrganizations(db, rows, actor.baseUrl),
+});
 
 /** The organization and the caller's role in it; 404 when absent, 403 when not a member. */
 export async function loadOrganization(tx: Tx, actor: Actor, id: number) {

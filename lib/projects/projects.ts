@@ -1,7 +1,6 @@
-import { and, asc, count, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { asc, desc, eq } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { projects, tasks, users } from '@/db/schema';
+import { projects, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import {
   isAllowed,
@@ -13,13 +12,14 @@ import {
 } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
 import { forbidden, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList } from '@/lib/lists/define-list';
+import { simpleFilter } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
-import { deleteTaskTree } from '@/lib/tasks/tasks';
+import { deleteTaskTree } from '@/lib/tasks/delete-task-tree';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
+import { usernameOf } from '@/lib/users/username-of';
 import { retireProjectWebhooks } from '@/lib/webhooks/outbox';
 import { saveLabels } from './labels';
 import {
@@ -37,52 +37,37 @@ const SORTABLE = {
   status: projects.status,
   created_date: projects.createdDate,
   updated_date: projects.updatedDate,
-  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${projects.ownerId})`,
-  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${projects.assigneeId})`,
+  owner: usernameOf(projects.ownerId),
+  assignee: usernameOf(projects.assigneeId),
 };
 
-/** CVAT's `filter_fields` for projects. */
-export const FILTER_FIELDS: FilterFields = {
-  name: filterField.string(projects.name),
-  owner: filterField.string(SORTABLE.owner),
-  assignee: filterField.string(SORTABLE.assignee),
-  status: filterField.string(projects.status),
-  id: filterField.integer(projects.id),
-  updated_date: filterField.datetime(projects.updatedDate),
-};
-
-function usernameIs(column: AnyPgColumn, value: string): SQL {
-  return sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`;
-}
-
-export async function listProjects(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
+/** GET /api/projects. */
+export const projectList = defineList({
+  table: projects,
+  scope: (actor) => [
     visibleWhere(actor.user, projectRule),
     orgContextWhere(actor.org, projects.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  if (query.search) filters.push(ilike(projects.name, containsPattern(query.search)));
-  const name = query.filters.get('name');
-  if (name !== undefined) filters.push(eq(projects.name, name));
-  const status = query.filters.get('status');
-  if (status !== undefined) filters.push(eq(projects.status, status));
-  const owner = query.filters.get('owner');
-  if (owner !== undefined) filters.push(usernameIs(projects.ownerId, owner));
-  const assignee = query.filters.get('assignee');
-  if (assignee !== undefined) filters.push(usernameIs(projects.assigneeId, assignee));
-  const id = intFilter(query, 'id');
-  if (id !== undefined) filters.push(eq(projects.id, id));
-  const where = and(...filters);
-  const [{ total }] = await tx.select({ total: count() }).from(projects).where(where);
-  const rows = await tx
-    .select()
-    .from(projects)
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(projects.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: await representProjects(tx, rows, actor.baseUrl) };
-}
+  ],
+  filterFields: {
+    name: filterField.string(projects.name),
+    owner: filterField.string(SORTABLE.owner),
+    assignee: filterField.string(SORTABLE.assignee),
+    status: filterField.string(projects.status),
+    id: filterField.integer(projects.id),
+    updated_date: filterField.datetime(projects.updatedDate),
+  },
+  filters: {
+    name: simpleFilter.text(projects.name),
+    owner: simpleFilter.username(projects.ownerId),
+    assignee: simpleFilter.username(projects.assigneeId),
+    status: simpleFilter.text(projects.status),
+    id: simpleFilter.integer(projects.id),
+  },
+  search: [projects.name],
+  sortable: SORTABLE,
+  defaultOrder: [desc(projects.id)],
+  represent: (db, rows, actor) => representProjects(db, rows, actor.baseUrl),
+});
 
 /** The project if the actor may do `action` to it: 404 when absent, 403 when out of reach. */
 export async function loadProject(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {

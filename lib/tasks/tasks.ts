@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, ilike, inArray, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { comments, issues, jobs, projects, tasks, users } from '@/db/schema';
+import { jobs, projects, tasks } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import {
   isAllowed,
@@ -12,20 +12,18 @@ import {
   type TaskAccess,
 } from '@/lib/auth/policy';
 import { recordChange } from '@/lib/changes/record-change';
-import { representComments } from '@/lib/comments/representation';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
-import { representIssues } from '@/lib/issues/representation';
-import { representJobs } from '@/lib/jobs/representation';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList } from '@/lib/lists/define-list';
+import { simpleFilter } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
 import { targetOrganizationId } from '@/lib/organizations/resolve-org-context';
 import { saveLabels } from '@/lib/projects/labels';
 import { loadProject } from '@/lib/projects/projects';
 import { createStorages } from '@/lib/projects/storages';
 import { ensureAssignable } from '@/lib/users/ensure-assignable';
-import { removeTaskMedia } from './media';
+import { usernameOf } from '@/lib/users/username-of';
+import { deleteTaskTree } from './delete-task-tree';
 import { representTasks, type TaskRow } from './representation';
 import type { CreateTaskInput, UpdateTaskInput } from './schemas';
 
@@ -36,8 +34,8 @@ const SORTABLE = {
   subset: tasks.subset,
   created_date: tasks.createdDate,
   updated_date: tasks.updatedDate,
-  owner: sql`(select ${users.username} from ${users} where ${users.id} = ${tasks.ownerId})`,
-  assignee: sql`(select ${users.username} from ${users} where ${users.id} = ${tasks.assigneeId})`,
+  owner: usernameOf(tasks.ownerId),
+  assignee: usernameOf(tasks.assigneeId),
 };
 
 /** SQL: a task's status as its representation computes it (the least advanced stage of its jobs). */
@@ -47,24 +45,41 @@ const taskStatus = sql`(case
   when exists (select 1 from ${jobs} where ${jobs.taskId} = ${tasks.id} and ${jobs.stage} = 'validation') then 'validation'
   else 'completed' end)`;
 
-/** CVAT's `filter_fields` for tasks (Herald tasks are all 2D and have no validation layout). */
-export const FILTER_FIELDS: FilterFields = {
-  project_name: filterField.string(
-    sql`(select ${projects.name} from ${projects} where ${projects.id} = ${tasks.projectId})`,
-  ),
-  name: filterField.string(tasks.name),
-  owner: filterField.string(SORTABLE.owner),
-  status: filterField.string(taskStatus),
-  assignee: filterField.string(SORTABLE.assignee),
-  subset: filterField.string(tasks.subset),
-  mode: filterField.string(tasks.mode),
-  dimension: filterField.string(sql`'2d'::text`),
-  tracker_link: filterField.string(tasks.bugTracker),
-  validation_mode: filterField.string(sql`null::text`),
-  id: filterField.integer(tasks.id),
-  project_id: filterField.integer(tasks.projectId),
-  updated_date: filterField.datetime(tasks.updatedDate),
-};
+/** GET /api/tasks (CVAT's `filter_fields`, but Herald tasks are all 2D and have no validation layout). */
+export const taskList = defineList({
+  table: tasks,
+  scope: (actor) => [visibleWhere(actor.user, taskRule), orgContextWhere(actor.org, tasks.organizationId)],
+  filterFields: {
+    project_name: filterField.string(
+      sql`(select ${projects.name} from ${projects} where ${projects.id} = ${tasks.projectId})`,
+    ),
+    name: filterField.string(tasks.name),
+    owner: filterField.string(SORTABLE.owner),
+    status: filterField.string(taskStatus),
+    assignee: filterField.string(SORTABLE.assignee),
+    subset: filterField.string(tasks.subset),
+    mode: filterField.string(tasks.mode),
+    dimension: filterField.string(sql`'2d'::text`),
+    tracker_link: filterField.string(tasks.bugTracker),
+    validation_mode: filterField.string(sql`null::text`),
+    id: filterField.integer(tasks.id),
+    project_id: filterField.integer(tasks.projectId),
+    updated_date: filterField.datetime(tasks.updatedDate),
+  },
+  filters: {
+    project_id: simpleFilter.integer(tasks.projectId),
+    id: simpleFilter.integer(tasks.id),
+    name: simpleFilter.text(tasks.name),
+    subset: simpleFilter.text(tasks.subset),
+    mode: simpleFilter.text(tasks.mode),
+    owner: simpleFilter.username(tasks.ownerId),
+    assignee: simpleFilter.username(tasks.assigneeId),
+  },
+  search: [tasks.name],
+  sortable: SORTABLE,
+  defaultOrder: [desc(tasks.id)],
+  represent: (db, rows, actor) => representTasks(db, rows, actor.baseUrl),
+});
 
 /** A task with the people its permissions follow: its project's owner and assignee, its jobs' assignees. */
 export async function taskAccess(tx: Tx, task: TaskRow): Promise<TaskAccess> {
@@ -76,41 +91,6 @@ export async function taskAccess(tx: Tx, task: TaskRow): Promise<TaskAccess> {
     : [];
   const jobAssignees = await tx.select({ id: jobs.assigneeId }).from(jobs).where(eq(jobs.taskId, task.id));
   return { task, project: project ?? null, jobAssignees: jobAssignees.map((j) => j.id) };
-}
-
-export async function listTasks(tx: Tx, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
-    visibleWhere(actor.user, taskRule),
-    orgContextWhere(actor.org, tasks.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  if (query.search) filters.push(ilike(tasks.name, containsPattern(query.search)));
-  const projectId = intFilter(query, 'project_id');
-  if (projectId !== undefined) filters.push(eq(tasks.projectId, projectId));
-  const id = intFilter(query, 'id');
-  if (id !== undefined) filters.push(eq(tasks.id, id));
-  for (const key of ['name', 'subset', 'mode'] as const) {
-    const value = query.filters.get(key);
-    if (value !== undefined) filters.push(eq(tasks[key], value));
-  }
-  for (const [key, column] of [
-    ['owner', tasks.ownerId],
-    ['assignee', tasks.assigneeId],
-  ] as const) {
-    const value = query.filters.get(key);
-    if (value !== undefined)
-      filters.push(sql`${column} in (select ${users.id} from ${users} where ${users.username} = ${value})`);
-  }
-  const where = and(...filters);
-  const [{ total }] = await tx.select({ total: count() }).from(tasks).where(where);
-  const rows = await tx
-    .select()
-    .from(tasks)
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(tasks.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: await representTasks(tx, rows, actor.baseUrl) };
 }
 
 export async function loadTask(tx: Tx, actor: Actor, id: number, action: Action, lock = false) {
@@ -224,33 +204,4 @@ export async function updateTask(tx: Tx, actor: Actor, id: number, input: Update
 export async function deleteTask(tx: Tx, actor: Actor, id: number) {
   const task = await loadTask(tx, actor, id, 'delete', true);
   await deleteTaskTree(tx, actor, task);
-}
-
-/**
- * Deletes a task with its jobs, issues and comments, announcing each of them (children first) with
- * the representation it had just before the deletion.
- */
-export async function deleteTaskTree(tx: Tx, actor: Actor, task: TaskRow) {
-  const scope = { organizationId: task.organizationId, projectId: task.projectId };
-  const [taskBefore] = await representTasks(tx, [task], actor.baseUrl);
-  const jobRows = await tx.select().from(jobs).where(eq(jobs.taskId, task.id)).orderBy(asc(jobs.id));
-  const jobIds = jobRows.map((j) => j.id);
-  const issueRows = jobIds.length
-    ? await tx.select().from(issues).where(inArray(issues.jobId, jobIds)).orderBy(asc(issues.id))
-    : [];
-  const issueIds = issueRows.map((i) => i.id);
-  const commentRows = issueIds.length
-    ? await tx.select().from(comments).where(inArray(comments.issueId, issueIds)).orderBy(asc(comments.id))
-    : [];
-  const deleted = [
-    ...(await representComments(tx, commentRows, actor.baseUrl)).map((r) => ['comment', r] as const),
-    ...(await representIssues(tx, issueRows, actor.baseUrl)).map((r) => ['issue', r] as const),
-    ...(await representJobs(tx, jobRows, actor.baseUrl)).map((r) => ['job', r] as const),
-    ['task', taskBefore] as const,
-  ];
-  for (const [resource, before] of deleted) {
-    await recordChange(tx, actor, { action: 'delete', resource, ...scope, before, after: null });
-  }
-  await tx.delete(tasks).where(eq(tasks.id, task.id));
-  removeTaskMedia(tx, task.id);
 }

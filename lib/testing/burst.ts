@@ -14,8 +14,8 @@ export function startChild(env: Record<string, string>) {
   });
   children.push(child);
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   // 'close', not 'exit': the child's output may still be in the pipe when it has exited.
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const waitFor = (text: string, timeoutMs = 60_000) =>

@@ -1,3 +1,4 @@
+import type { UntypedJson } from './untyped-json';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { getDb } from '@/db/client';
@@ -168,7 +169,7 @@ const WEBHOOKS: WebhookSpec[] = [
   },
 ];
 
-type Obj = { id: number; [key: string]: any };
+type Obj = { id: number; [key: string]: UntypedJson };
 
 /** CVAT's Container: a list in fixture order, and a map by id. */
 export class Container<T extends Obj = Obj> implements Iterable<T> {
@@ -198,7 +199,11 @@ type TestDbRow = {
   membership_id: number | null;
 };
 
-const ok = <T = any>(reply: { status: number; body: any }, status: number, what: string): T => {
+const ok = <T = UntypedJson>(
+  reply: { status: number; body: UntypedJson },
+  status: number,
+  what: string,
+): T => {
   expect(reply.status, `${what}: ${JSON.stringify(reply.body)}`).toBe(status);
   return reply.body as T;
 };

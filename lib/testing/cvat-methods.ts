@@ -1,3 +1,4 @@
+import type { UntypedJson } from './untyped-json';
 import type { CvatWorld } from './cvat-fixtures';
 import { api, type Reply } from './test-api';
 
@@ -7,7 +8,7 @@ import { api, type Reply } from './test-api';
  * personal workspace), the reply with CVAT's `status_code` and `json()`.
  */
 export type Query = Record<string, string | number | null | undefined>;
-export type CvatReply = Reply & { status_code: number; json: () => any };
+export type CvatReply = Reply & { status_code: number; json: () => UntypedJson };
 
 function url(path: string, query: Query = {}): string {
   const params = new URLSearchParams();

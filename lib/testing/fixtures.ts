@@ -101,7 +101,5 @@ export function expectClientError(reply: { status: number; body: unknown }, stat
   if (status !== undefined) expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   expect(reply.status, JSON.stringify(reply.body)).toBeGreaterThanOrEqual(400);
   expect(reply.status, JSON.stringify(reply.body)).toBeLessThan(500);
-  expect(reply.body && typeof reply.body === 'object' && Object.keys(reply.body as object).length > 0).toBe(
-    true,
-  );
+  expect(reply.body && typeof reply.body === 'object' && Object.keys(reply.body).length > 0).toBe(true);
 }

@@ -15,7 +15,7 @@ export function captureLogLines(options: { passThrough?: boolean } = {}) {
   const lines: string[] = [];
   const original = process.stdout.write;
   let rest = '';
-  process.stdout.write = ((chunk: string | Uint8Array, ...args: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...args: unknown[]) => {
     const text = rest + Buffer.from(chunk).toString('utf8');
     const parts = text.split('\n');
     rest = parts.pop()!;
@@ -23,7 +23,7 @@ export function captureLogLines(options: { passThrough?: boolean } = {}) {
     if (options.passThrough) return original.call(process.stdout, chunk, ...(args as []));
     (args.find((x) => typeof x === 'function') as (() => void) | undefined)?.();
     return true;
-  }) as typeof process.stdout.write;
+  };
   return {
     lines,
     /** The lines that are log entries (JSON objects), parsed. */

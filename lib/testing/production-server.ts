@@ -1,3 +1,4 @@
+import type { UntypedJson } from './untyped-json';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -102,8 +103,8 @@ export async function startProductionServer(options: ServerOptions = {}) {
   });
   started.add(child);
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // Without stack lines: vitest reads those as its own and fails on the build's source maps.
   const tail = () => out.slice(-3000).replace(/^\s+at .*$/gm, '');
@@ -164,7 +165,7 @@ export function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-export type RawReply = { status: number; headers: http.IncomingHttpHeaders; body: string; json: any };
+export type RawReply = { status: number; headers: http.IncomingHttpHeaders; body: string; json: UntypedJson };
 
 /** One request over a fresh connection, from `localAddress` when given (another loopback address is another client). */
 export function request(

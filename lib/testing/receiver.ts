@@ -1,7 +1,8 @@
+import type { UntypedJson } from './untyped-json';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Received = { headers: http.IncomingHttpHeaders; body: string; json: any; at: number };
+export type Received = { headers: http.IncomingHttpHeaders; body: string; json: UntypedJson; at: number };
 export type Responder = (req: Received, res: http.ServerResponse) => unknown;
 
 /** A real HTTP receiver on 127.0.0.1 with an ephemeral port, recording what reaches it. */

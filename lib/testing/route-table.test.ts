@@ -44,8 +44,8 @@ describe('the in-process route table', () => {
         wrong.push(`${url}: reaches ${found ? path.relative(API, found.route.file) : 'nothing'}`);
         continue;
       }
-      const module = await loadRoute(found.route);
-      const own = ROUTE_METHODS.filter((m) => typeof module[m] === 'function');
+      const routeModule = await loadRoute(found.route);
+      const own = ROUTE_METHODS.filter((m) => typeof routeModule[m] === 'function');
       if (!own.length) wrong.push(`${url}: exports no method`);
       for (const method of own) {
         // No credentials, no body: each handler refuses or answers; a 405 here would be the table's own.

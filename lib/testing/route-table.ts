@@ -136,8 +136,8 @@ export async function loadRoute(route: Route): Promise<RouteModule> {
 }
 
 /** The methods a route module answers: HEAD comes with GET and OPTIONS with any, as Next adds them. */
-export function allowedMethods(module: RouteModule): RouteMethod[] {
-  const own = ROUTE_METHODS.filter((m) => typeof module[m] === 'function');
+export function allowedMethods(routeModule: RouteModule): RouteMethod[] {
+  const own = ROUTE_METHODS.filter((m) => typeof routeModule[m] === 'function');
   const allowed = new Set<RouteMethod>(own);
   if (allowed.has('GET')) allowed.add('HEAD');
   allowed.add('OPTIONS');
@@ -149,17 +149,17 @@ export function allowedMethods(module: RouteModule): RouteMethod[] {
  * OPTIONS answers 204 with Allow, any other method the module does not export 405 with Allow.
  */
 export async function dispatch(
-  module: RouteModule,
+  routeModule: RouteModule,
   request: Request,
   params: RouteParams,
 ): Promise<Response> {
   const method = request.method.toUpperCase() as RouteMethod;
   const ctx = { params: Promise.resolve(params) };
-  const own = module[method];
+  const own = routeModule[method];
   if (own) return own(request, ctx);
-  const allow = allowedMethods(module).join(', ');
-  if (method === 'HEAD' && module.GET) {
-    const response = await module.GET(new Request(request, { method: 'GET' }), ctx);
+  const allow = allowedMethods(routeModule).join(', ');
+  if (method === 'HEAD' && routeModule.GET) {
+    const response = await routeModule.GET(new Request(request, { method: 'GET' }), ctx);
     return new Response(null, { status: response.status, headers: response.headers });
   }
   if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { allow } });

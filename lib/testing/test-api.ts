@@ -1,3 +1,4 @@
+import type { UntypedJson } from './untyped-json';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { dispatch, findRoute, loadRoute } from './route-table';
@@ -20,7 +21,7 @@ process.env.HERALD_MEDIA_DIR = path.join(
 export const BASE = 'http://herald.test';
 
 export type TestUser = { id: number; username: string; password: string; email: string; auth: string };
-export type Reply<T = any> = { status: number; body: T; headers: Headers };
+export type Reply<T = UntypedJson> = { status: number; body: T; headers: Headers };
 
 export type CallOptions = {
   as?: TestUser | null;
@@ -29,7 +30,7 @@ export type CallOptions = {
   contentType?: string;
 };
 
-export async function call<T = any>(
+export async function call<T = UntypedJson>(
   method: string,
   path: string,
   body?: unknown,
@@ -38,7 +39,7 @@ export async function call<T = any>(
   const url = new URL(path, BASE);
   const found = findRoute(url.pathname);
   if (!found) throw new Error(`No route file under app/api serves ${url.pathname}`);
-  const module = await loadRoute(found.route);
+  const routeModule = await loadRoute(found.route);
   const headers: Record<string, string> = { ...options.headers };
   if (options.as) headers.authorization = options.as.auth;
   let payload: BodyInit | undefined = options.raw;
@@ -49,7 +50,7 @@ export async function call<T = any>(
   if (options.contentType) headers['content-type'] = options.contentType;
   // `duplex`: a streamed body (a chunked upload, an endless JSON body) is sent as the client writes it.
   const request = new Request(url, { method, headers, body: payload, duplex: 'half' } as RequestInit);
-  const response = await dispatch(module, request, found.params);
+  const response = await dispatch(routeModule, request, found.params);
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   return {
@@ -60,11 +61,11 @@ export async function call<T = any>(
 }
 
 export const api = {
-  get: <T = any>(path: string, o?: CallOptions) => call<T>('GET', path, undefined, o),
-  post: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, body, o),
-  patch: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, body, o),
-  put: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, body, o),
-  delete: <T = any>(path: string, o?: CallOptions) => call<T>('DELETE', path, undefined, o),
+  get: <T = UntypedJson>(path: string, o?: CallOptions) => call<T>('GET', path, undefined, o),
+  post: <T = UntypedJson>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, body, o),
+  patch: <T = UntypedJson>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, body, o),
+  put: <T = UntypedJson>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, body, o),
+  delete: <T = UntypedJson>(path: string, o?: CallOptions) => call<T>('DELETE', path, undefined, o),
 };
 
 export function unique(prefix: string): string {

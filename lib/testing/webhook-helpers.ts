@@ -1,3 +1,4 @@
+import type { UntypedJson } from './untyped-json';
 import { expect } from 'vitest';
 import { eventsFor } from '@/lib/webhooks/events';
 import { startReceiver, type Received, type Receiver, type Responder } from './receiver';
@@ -58,7 +59,7 @@ export async function createOrgWebhook(
     { as: user },
   );
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body as { id: number; [k: string]: any };
+  return reply.body as { id: number; [k: string]: UntypedJson };
 }
 
 export async function createProjectWebhook(
@@ -74,7 +75,7 @@ export async function createProjectWebhook(
     { as: user },
   );
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
-  return reply.body as { id: number; [k: string]: any };
+  return reply.body as { id: number; [k: string]: UntypedJson };
 }
 
 /** Waits until none of these webhooks has a delivery left to make (so whatever was sent has arrived). */
@@ -93,13 +94,13 @@ export async function settle(user: TestUser, hookIds: number[], timeoutMs = 10_0
 }
 
 /** Payloads a receiver got for `event`, optionally only those about the resource with this id (or key). */
-export function payloadsOf(r: Receiver, event: string, id?: number | string): any[] {
+export function payloadsOf(r: Receiver, event: string, id?: number | string): UntypedJson[] {
   return r.received
     .map((x: Received) => x.json)
     .filter((p) => p?.event === event && (id === undefined || resourceId(p) === id));
 }
 
-function resourceId(payload: any): unknown {
+function resourceId(payload: UntypedJson): unknown {
   const resource = payload[payload.event.split(':')[1]];
   return resource?.id ?? resource?.key;
 }

@@ -50,7 +50,9 @@ export async function makeAttempt(
     sentAt: now,
     digests,
     customHeaderNames: webhook.customHeaders.map((h) => h.name),
+    endsPause: false,
   };
+  result.endsPause = isDirect && result.state === 'delivered';
   const outcomeName =
     result.state === 'delivered' ? 'delivered' : result.state === 'pending' ? 'retrying' : 'failed';
   const statusClass = statusClassOf(result);
@@ -111,6 +113,7 @@ function cancelled(delivery: QueuedDelivery, response: string): AttemptResult {
     isFailure: false,
     isGone: false,
     pauseSeconds: null,
+    endsPause: false,
   };
 }
 
@@ -139,7 +142,10 @@ export function retryDelaySeconds(
   return base * (0.8 + 0.4 * random());
 }
 
-type Classified = Omit<AttemptResult, 'deliveryId' | 'webhookId' | 'attempt' | 'sentAt' | 'digests'>;
+type Classified = Omit<
+  AttemptResult,
+  'deliveryId' | 'webhookId' | 'attempt' | 'sentAt' | 'digests' | 'endsPause'
+>;
 
 /** What a response (or its absence) means for the series and the endpoint. */
 export function classifyOutcome(opts: {

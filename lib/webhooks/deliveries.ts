@@ -1,14 +1,14 @@
 import type { Db, Tx } from '@/db/client';
 import { afterCommit } from '@/db/transaction';
 import type { Actor } from '@/lib/auth/actor';
+import { invalidChoice } from '@/lib/http/choice';
 import { iso } from '@/lib/http/dates';
-import { invalid, notFound } from '@/lib/http/errors';
-import type { ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { notFound } from '@/lib/http/errors';
+import { defineQueryList } from '@/lib/lists/define-list';
 import { toBasicUser } from '@/lib/users/representation';
 import { makeAttempt, parseHeaders } from './attempt';
 import { formatDeliveryId, parseDeliveryId } from './delivery-key';
-import { parseRecordFilters } from './delivery-filters';
+import { parseRecordFilters, RECORD_FILTER_NAMES } from './delivery-filters';
 import { examplePayloadOf } from './event-payloads';
 import { findEvent, isAllowedFor } from './events';
 import { getHandoff } from './handoff';
@@ -115,11 +115,16 @@ export function representSeries(s: SeriesRecord) {
   };
 }
 
-export async function listDeliveries(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
-  await loadWebhook(db, actor, webhookId, undefined, 'view');
-  const { count, rows } = await listAttempts(db, webhookId, parseRecordFilters(query), page);
-  return { count, results: rows.map(representAttempt) };
-}
+/** GET /api/webhooks/{id}/deliveries: one row per attempt actually made, newest first. */
+export const deliveryList = defineQueryList({
+  simpleFilters: RECORD_FILTER_NAMES,
+  isBounded: true,
+  async fetch(db, actor, { query, page }, webhookId: number) {
+    await loadWebhook(db, actor, webhookId, undefined, 'view');
+    const { count, rows } = await listAttempts(db, webhookId, parseRecordFilters(query), page);
+    return { count, results: rows.map(representAttempt) };
+  },
+});
 
 export async function getDelivery(db: Db, actor: Actor, webhookId: number, attemptId: number) {
   await loadWebhook(db, actor, webhookId, undefined, 'view');
@@ -128,11 +133,16 @@ export async function getDelivery(db: Db, actor: Actor, webhookId: number, attem
   return representAttempt(attempt);
 }
 
-export async function listMessages(db: Db, actor: Actor, webhookId: number, query: ListQuery, page: Page) {
-  await loadWebhook(db, actor, webhookId, undefined, 'view');
-  const { count, rows } = await listSeries(db, webhookId, parseRecordFilters(query), page);
-  return { count, results: rows.map(representSeries) };
-}
+/** GET /api/webhooks/{id}/messages: one row per series (an event's deliveries to this webhook), newest first. */
+export const messageList = defineQueryList({
+  simpleFilters: RECORD_FILTER_NAMES,
+  isBounded: true,
+  async fetch(db, actor, { query, page }, webhookId: number) {
+    await loadWebhook(db, actor, webhookId, undefined, 'view');
+    const { count, rows } = await listSeries(db, webhookId, parseRecordFilters(query), page);
+    return { count, results: rows.map(representSeries) };
+  },
+});
 
 /** A series by its `delivery_id`, with `history`: every attempt that carried that id, redeliveries included. */
 export async function getMessage(db: Db, actor: Actor, webhookId: number, deliveryId: string) {
@@ -201,7 +211,7 @@ export async function sendExample(db: Db, actor: Actor, id: number, event: strin
   const hook = await loadWebhook(db, actor, id);
   const entry = findEvent(event);
   if (!entry || !isAllowedFor(entry, hook.type))
-    throw invalid('event', `"${event}" is not a valid choice for a ${hook.type} webhook.`);
+    throw invalidChoice('event', event, { among: `for a ${hook.type} webhook` });
   const payload = JSON.stringify(examplePayloadOf(entry, id, toBasicUser(actor.user, actor.baseUrl)));
   return sendDirect(db, actor, { webhookId: id, event: entry.key, trigger: 'test', payload });
 }
@@ -233,7 +243,7 @@ const BUCKETS = {
 export async function getDeliveryStats(db: Db, actor: Actor, webhookId: number, bucket: string) {
   await loadWebhook(db, actor, webhookId, undefined, 'view');
   const spec = BUCKETS[bucket as keyof typeof BUCKETS];
-  if (!spec) throw invalid('bucket', `"${bucket}" is not a valid choice. Use minute, hour or day.`);
+  if (!spec) throw invalidChoice('bucket', bucket, { hint: 'Use minute, hour or day.' });
   const rows = await countAttemptsByBucket(db, webhookId, spec.seconds, spec.count);
   return {
     bucket,

@@ -1,5 +1,6 @@
 import { DELIVERY_TRIGGERS, SERIES_STATES, type DeliveryTrigger, type SeriesState } from '@/db/schema';
 import { RESOURCES } from '@/lib/changes/change';
+import { invalidChoice, listChoices } from '@/lib/http/choice';
 import { invalid } from '@/lib/http/errors';
 import type { ListQuery } from '@/lib/http/list-query';
 import { parseDeliveryId } from './delivery-key';
@@ -24,13 +25,27 @@ export type RecordFilters = {
   until?: Date;
 };
 
+/** The filters' parameter names, as the API document lists them. */
+export const RECORD_FILTER_NAMES = [
+  'event',
+  'state',
+  'status',
+  'delivery_id',
+  'resource_type',
+  'resource_id',
+  'since',
+  'until',
+  'trigger',
+  'outcome',
+] as const;
+
 const EVENTS_BEYOND_CATALOG = ['ping'];
 
 function choice<T extends string>(query: ListQuery, name: string, allowed: readonly T[]): T | undefined {
   const value = query.filters.get(name);
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value))
-    throw invalid(name, `"${value}" is not a valid choice. Use one of: ${allowed.join(', ')}.`);
+    throw invalidChoice(name, value, { hint: listChoices(allowed) });
   return value as T;
 }
 
@@ -49,8 +64,7 @@ export function parseRecordFilters(query: ListQuery): RecordFilters {
   const filters: RecordFilters = {};
   const event = query.filters.get('event');
   if (event !== undefined) {
-    if (!isEventKey(event) && !EVENTS_BEYOND_CATALOG.includes(event))
-      throw invalid('event', `"${event}" is not a valid choice.`);
+    if (!isEventKey(event) && !EVENTS_BEYOND_CATALOG.includes(event)) throw invalidChoice('event', event);
     filters.event = event;
   }
   filters.state = choice(query, 'state', SERIES_STATES);

@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, type TestUser } from '@/lib/testing/test-api';
 import { receiverPool, waitUntil } from '@/lib/testing/webhook-helpers';
@@ -112,23 +113,25 @@ describe('the messages list', () => {
       async () => (await get(`/api/webhooks/${hook.id}/messages?state=delivered`)).body.count === 2,
     );
     const series = (await get(`/api/webhooks/${hook.id}/messages`)).body.results;
-    expect(series.map((s: any) => [s.request.project.name, s.attempts, s.last_status_code, s.state])).toEqual(
-      [
-        ['second', 1, 200, 'delivered'],
-        ['first', 2, 200, 'delivered'],
-      ],
-    );
+    expect(
+      series.map((s: UntypedJson) => [s.request.project.name, s.attempts, s.last_status_code, s.state]),
+    ).toEqual([
+      ['second', 1, 200, 'delivered'],
+      ['first', 2, 200, 'delivered'],
+    ]);
     const retried = series[1];
     const one = (await get(`/api/webhooks/${hook.id}/messages/${retried.delivery_id}`)).body;
-    expect(one.history.map((a: any) => [a.attempt, a.status_code])).toEqual([
+    expect(one.history.map((a: UntypedJson) => [a.attempt, a.status_code])).toEqual([
       [2, 200],
       [1, 500],
     ]);
-    expect(one.history.every((a: any) => a.delivery_id === retried.delivery_id)).toBe(true);
+    expect(one.history.every((a: UntypedJson) => a.delivery_id === retried.delivery_id)).toBe(true);
 
     // Filters on both lists.
     expect(
-      (await get(`/api/webhooks/${hook.id}/deliveries?status=5xx`)).body.results.map((a: any) => a.response),
+      (await get(`/api/webhooks/${hook.id}/deliveries?status=5xx`)).body.results.map(
+        (a: UntypedJson) => a.response,
+      ),
     ).toEqual(['boom']);
     expect((await get(`/api/webhooks/${hook.id}/deliveries?status=200`)).body.count).toBe(2);
     expect(
@@ -243,7 +246,7 @@ describe('the bytes of a series', () => {
     expect(r.received[0].json.project.name).toBe('same bytes ✓ "quoted" \\ and \u00e9');
     await waitUntil(async () => (await get(`/api/webhooks/${hook.id}/deliveries`)).body.count === 3);
     const attempts = (await get(`/api/webhooks/${hook.id}/deliveries`)).body.results;
-    expect(attempts.map((a: any) => a.request_headers['x-signature-256'])).toEqual(
+    expect(attempts.map((a: UntypedJson) => a.request_headers['x-signature-256'])).toEqual(
       r.received.map((x) => x.headers['x-signature-256']).reverse(),
     );
   });

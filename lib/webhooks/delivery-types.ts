@@ -67,4 +67,9 @@ export type AttemptResult = {
   isGone: boolean;
   /** A 429/503 asked the whole endpoint to wait this long (seconds). */
   pauseSeconds: number | null;
+  /**
+   * A ping or test the receiver accepted: it ends the endpoint's pause (operations.md). A delivery that
+   * succeeds does not: sent before the pause began, it says nothing of the receiver since.
+   */
+  endsPause: boolean;
 };

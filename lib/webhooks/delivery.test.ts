@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createUser, type TestUser } from '@/lib/testing/test-api';
 import { startReceiver, type Receiver } from '@/lib/testing/receiver';
@@ -88,7 +89,7 @@ describe('delivering events', () => {
     // The deliveries API shows each attempt with the request it made and the answer it got.
     await waitUntil(async () =>
       (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.every(
-        (d: any) => d.state === 'delivered',
+        (d: UntypedJson) => d.state === 'delivered',
       ),
     );
     const deliveries = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body;
@@ -159,7 +160,7 @@ describe('delivering events', () => {
     );
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
     // Each attempt says how its series stands now.
-    expect(rows.map((d: any) => [d.attempt, d.status_code, d.state])).toEqual([
+    expect(rows.map((d: UntypedJson) => [d.attempt, d.status_code, d.state])).toEqual([
       [2, 200, 'delivered'],
       [1, 500, 'delivered'],
     ]);
@@ -234,7 +235,7 @@ describe('failures, limits and the SSRF guard', () => {
     await waitUntil(
       async () =>
         (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some(
-          (d: any) => d.status_code === 504,
+          (d: UntypedJson) => d.status_code === 504,
         ),
       8000,
     );
@@ -244,13 +245,16 @@ describe('failures, limits and the SSRF guard', () => {
       8000,
     );
     const timedOut = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.find(
-      (d: any) => d.status_code === 504,
+      (d: UntypedJson) => d.status_code === 504,
     );
     expect(timedOut.response).toMatch(/Timed out/);
     const down = (await api.get(`/api/webhooks/${refused.body.id}/deliveries`, { as: owner })).body.results;
-    expect(down.find((d: any) => d.attempt === 1)).toMatchObject({ status_code: 502, state: 'failed' });
-    expect(down.find((d: any) => d.attempt === 1).response).toMatch(/ECONNREFUSED/);
-    expect(down.find((d: any) => d.attempt === 2)).toBeTruthy();
+    expect(down.find((d: UntypedJson) => d.attempt === 1)).toMatchObject({
+      status_code: 502,
+      state: 'failed',
+    });
+    expect(down.find((d: UntypedJson) => d.attempt === 1).response).toMatch(/ECONNREFUSED/);
+    expect(down.find((d: UntypedJson) => d.attempt === 2)).toBeTruthy();
   });
 
   it('refuses loopback targets outside the allow list when saved, and says how to allow them', async () => {
@@ -435,7 +439,9 @@ describe('housekeeping', () => {
     const attempts = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body;
     expect(attempts.count).toBe(0);
     const left = (await api.get(`/api/webhooks/${hook.id}/messages`, { as: owner })).body.results;
-    expect(left.map((m: any) => [m.state, m.request.project.name])).toEqual([['pending', 'still owed']]);
+    expect(left.map((m: UntypedJson) => [m.state, m.request.project.name])).toEqual([
+      ['pending', 'still owed'],
+    ]);
     // The partitions of the days to come are back for the tests that follow.
     const { ensureAttemptPartitions } = await import('./queue');
     await ensureAttemptPartitions(db);
@@ -454,12 +460,12 @@ describe('receivers that misbehave', () => {
     await waitUntil(
       async () =>
         (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some(
-          (d: any) => d.status_code === 504,
+          (d: UntypedJson) => d.status_code === 504,
         ),
       8000,
     );
     const rows = (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results;
-    const timedOut = rows.find((d: any) => d.status_code === 504);
+    const timedOut = rows.find((d: UntypedJson) => d.status_code === 504);
     // Its series waits for the retry.
     expect(timedOut.state).toBe('pending');
     expect(timedOut.next_attempt_date).not.toBeNull();
@@ -501,7 +507,7 @@ describe('receivers that misbehave', () => {
     await api.patch(`/api/projects/${project.id}`, { name: 'while down' }, { as: owner });
     await waitUntil(async () =>
       (await api.get(`/api/webhooks/${hook.id}/deliveries`, { as: owner })).body.results.some(
-        (d: any) => d.status_code === 502,
+        (d: UntypedJson) => d.status_code === 502,
       ),
     );
     // Back up on the same port: the next retry gets through, with the same webhook-id.

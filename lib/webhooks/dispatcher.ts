@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { getDeliveryDb, type Db } from '@/db/client';
+import { getDeliveryDb, listenOnDatabase, type Db } from '@/db/client';
 import { settings } from '@/lib/config/settings';
 import { loggerFor } from '@/lib/logging/logger';
 import { makeAttempt } from './attempt';
 import type { AdoptedPair, AttemptResult, QueuedPair } from './delivery-types';
+import { PAUSE_CHANNEL, readPauses } from './endpoint-health';
 import { getHandoff, setHandoff, type DeliveryHandoff } from './handoff';
 import { runMaintenance } from './maintenance';
 import { claimDue, releaseLeases } from './queue';
@@ -65,6 +66,7 @@ export class Dispatcher implements DeliveryHandoff {
   /** FIFO endpoints seen in claims: one request in flight (the claim hands over only their head). */
   private fifo = new Set<number>();
   private headClaims = 0;
+  private stopListening: (() => Promise<void>) | undefined;
   /** Rate-limited endpoints out of tokens, until their next one (ms since the epoch): no claim for them before. */
   private resting = new Map<number, number>();
   private restTimer: NodeJS.Timeout | undefined;
@@ -96,6 +98,11 @@ export class Dispatcher implements DeliveryHandoff {
     this.timers.push(setInterval(() => this.wake(), settings.pollIntervalMs).unref());
     this.timers.push(setInterval(() => void this.maintain(), MAINTENANCE_INTERVAL_MS).unref());
     void this.maintain();
+    // Pauses that other processes' attempts started: what is ready here for those endpoints waits too.
+    void listenOnDatabase(PAUSE_CHANNEL, (payload) => this.applyPauses(readPauses(payload))).then(
+      (stop) => (this.isRunning ? (this.stopListening = stop) : void stop()),
+      (error) => log.error({ err: error }, 'listening for endpoint pauses failed'),
+    );
     this.wake();
   }
 
@@ -103,6 +110,8 @@ export class Dispatcher implements DeliveryHandoff {
     this.isRunning = false;
     if (getHandoff() === this) setHandoff(undefined);
     this.timers.splice(0).forEach(clearInterval);
+    await this.stopListening?.();
+    this.stopListening = undefined;
     clearTimeout(this.restTimer);
     const unsent = [...this.ready.values()].flat();
     this.ready.clear();

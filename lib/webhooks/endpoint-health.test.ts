@@ -221,6 +221,51 @@ describe('a 429 with Retry-After', () => {
   });
 });
 
+describe('a pause another process started', () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'holds what this process has ready for the endpoint, not only what it claims next',
+    { timeout: 60_000 },
+    async () => {
+      // One request in flight per endpoint and process, so that each holds series ready behind it.
+      await stopDispatcher();
+      process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT = '1';
+      const second = startChild({ BURST: '0', ATTEMPTS: '1' });
+      try {
+        await startDispatcher();
+        await second.waitFor('ready');
+        // The first request is refused (429, Retry-After: 2) after 100 ms; the others take a second, so
+        // that whoever sent one is still waiting when the pause starts, with its next series ready.
+        let refusedAt = 0;
+        const r = await pool.start((_, res) => {
+          if (!refusedAt) {
+            refusedAt = Date.now();
+            return setTimeout(() => {
+              res.writeHead(429, { 'retry-after': '2' });
+              res.end('slow down');
+            }, 100);
+          }
+          setTimeout(() => res.end('ok'), 1000);
+        });
+        const { project } = await hookedProject(r.url);
+        for (let i = 0; i < 8; i++)
+          await api.patch(`/api/projects/${project.id}`, { name: `step ${i}` }, { as: owner });
+        await r.waitFor(9, 30_000);
+        // Sent before the pause was known (its record and its announcement take a moment): allowed.
+        // Sent during the pause, by either process: not.
+        const during = r.received.map((x) => x.at - refusedAt).filter((t) => t > 400 && t < 1990);
+        expect(during).toEqual([]);
+        expect(new Set(r.received.map((x) => x.json.project.name)).size).toBe(8);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+        await stopDispatcher();
+        delete process.env.WEBHOOK_MAX_IN_FLIGHT_PER_ENDPOINT;
+        await startDispatcher();
+      }
+    },
+  );
+});
+
 describe('recovery', () => {
   it(
     'counts with dry_run, then queues each matching message once, in the order they were created',

@@ -21,6 +21,8 @@ type Outcome = {
   webhook: number;
   /** A success came in the batch: the streak restarts from the failures after it. */
   reset: boolean;
+  /** A ping or test succeeded: the pause ends. */
+  resume: boolean;
   failures: number;
   first_failure: string | null;
   last_date: string;
@@ -41,6 +43,7 @@ export function summarizeOutcomes(results: AttemptResult[]): Outcome[] {
       o = {
         webhook: r.webhookId,
         reset: false,
+        resume: false,
         failures: 0,
         first_failure: null,
         last_date: at,
@@ -62,6 +65,7 @@ export function summarizeOutcomes(results: AttemptResult[]): Outcome[] {
       o.gone ||= r.isGone;
     } else {
       Object.assign(o, { reset: true, failures: 0, first_failure: null, last_success: at, pause: null });
+      o.resume ||= r.endsPause;
     }
   }
   return [...byWebhook.values()].sort((a, b) => a.webhook - b.webhook);
@@ -92,7 +96,7 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
     tx,
     sql`
     with o as (
-      select * from json_to_recordset(${JSON.stringify(outcomes)}::json) as o(webhook int, reset boolean, failures int,
+      select * from json_to_recordset(${JSON.stringify(outcomes)}::json) as o(webhook int, reset boolean, resume boolean, failures int,
         first_failure timestamptz, last_date timestamptz, last_status int, last_success timestamptz, pause float8, gone boolean)
     ), locked as (
       select h.webhook_id, h.paused_until as was_paused_until from webhook_health h where h.webhook_id = any(${idArray(outcomes.map((o) => o.webhook))})
@@ -102,18 +106,19 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
       consecutive_failures = ${streak},
       failing_since = case when o.failures = 0 then null when o.reset then o.first_failure else coalesce(h.failing_since, o.first_failure) end,
       -- After the threshold the endpoint as a whole waits, doubling with each further failure up to the
-      -- maximum; a Retry-After on 429/503 asks for at least its own length. A success ends the pause.
-      paused_until = case when o.failures = 0 then null else greatest(
+      -- maximum; a Retry-After on 429/503 asks for at least its own length. A successful ping ends the
+      -- pause; a delivery that succeeds was sent before it began, and leaves it to run out.
+      paused_until = case when o.failures = 0 then (case when o.resume or h.paused_until <= now() then null else h.paused_until end) else greatest(
         case when ${streak} >= ${settings.pauseAfterFailures}
           then now() + make_interval(secs => least(${settings.pauseMaxSeconds}::float8, ${settings.pauseSeconds}::float8 * power(2, least(${streak} - ${settings.pauseAfterFailures}, 30)))) end,
         case when o.pause is not null then now() + make_interval(secs => o.pause) end,
-        case when not o.reset then h.paused_until end) end,
+        case when not o.resume then h.paused_until end) end,
       last_attempt_date = greatest(h.last_attempt_date, o.last_date),
       last_status_code = case when h.last_attempt_date > o.last_date then h.last_status_code else o.last_status end,
       last_success_date = coalesce(o.last_success, h.last_success_date)
     from o join locked l on l.webhook_id = o.webhook
     where h.webhook_id = o.webhook
-    returning h.webhook_id as "webhookId", o.gone, (o.reset and l.was_paused_until is not null) as "isResumed",
+    returning h.webhook_id as "webhookId", o.gone, (o.reset and (o.resume or l.was_paused_until <= now())) as "isResumed",
       case when h.paused_until > now() then (extract(epoch from h.paused_until) * 1000)::float8 end as "pausedUntil",
       extract(epoch from now() - h.failing_since)::float8 as "failingFor"`,
   );
@@ -139,6 +144,34 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
 }
 
 /** Turns endpoints off with the reason, one statement each: each holds one row lock and waits for nothing else. */
+/** The NOTIFY channel on which a process that paused endpoints tells the others (PostgreSQL). */
+export const PAUSE_CHANNEL = 'herald_endpoint_paused';
+
+/**
+ * Tells every delivering process, once the transaction commits, which endpoints are paused until when,
+ * so that none sends what it holds ready for them (operations.md: no process attempts a paused
+ * endpoint before `paused_until`). Each process's claims already leave paused endpoints out.
+ */
+export async function announcePauses(tx: Tx, paused: Map<number, number>): Promise<void> {
+  if (paused.size === 0) return;
+  await tx.execute(sql`select pg_notify(${PAUSE_CHANNEL}, ${JSON.stringify([...paused])})`);
+}
+
+/** The pauses of an announcement; nothing for a payload that is not one. */
+export function readPauses(payload: string): Map<number, number> {
+  try {
+    const pairs: unknown = JSON.parse(payload);
+    if (!Array.isArray(pairs)) return new Map();
+    return new Map(
+      pairs.filter(
+        (p): p is [number, number] => Array.isArray(p) && Number.isInteger(p[0]) && Number.isFinite(p[1]),
+      ),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
 export async function deactivateEndpoints(db: Db, verdicts: EndpointVerdict[]): Promise<void> {
   for (const v of verdicts) {
     try {

@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrg, type TestOrg } from '@/lib/testing/fixtures';
 import type { Receiver } from '@/lib/testing/receiver';
@@ -139,7 +140,7 @@ describe('POST /api/webhooks/{id}/test', () => {
     const ping = await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: owner });
     expect(Object.keys(reply.body).sort()).toEqual(Object.keys(ping.body).sort());
     const listed = await api.get(`/api/webhooks/${hook.id}/deliveries?trigger=test`, { as: owner });
-    expect(listed.body.results.map((d: any) => d.id)).toContain(reply.body.id);
+    expect(listed.body.results.map((d: UntypedJson) => d.id)).toContain(reply.body.id);
   });
 
   it('refuses an event the type does not allow, or outside the catalog, with a 400 naming event; a stranger gets 403', async () => {

@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createOrg, jobsOf, type TestOrg } from '@/lib/testing/fixtures';
 import { api, createUser, unique, uploadImages, type TestUser } from '@/lib/testing/test-api';
@@ -45,10 +46,10 @@ afterAll(async () => {
 type ProjectHook = { id: number; receiver: Receiver; projectId: number };
 type Outcome = {
   /** The resource's representation the payload must carry. */
-  expected: Record<string, any>;
+  expected: Record<string, UntypedJson>;
   id: number | string;
   /** For updates: GET before the change (before_update/changes are derived from it). */
-  before?: Record<string, any>;
+  before?: Record<string, UntypedJson>;
   sender: TestUser;
   senderNames?: { first_name?: string; last_name?: string };
   projectHook?: ProjectHook;
@@ -59,7 +60,7 @@ const get = async (path: string, as: TestUser = owner) => {
   expect(reply.status, `${path}: ${JSON.stringify(reply.body)}`).toBe(200);
   return reply.body;
 };
-const ok = (reply: { status: number; body: any }, status = 200) => {
+const ok = (reply: { status: number; body: UntypedJson }, status = 200) => {
   expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   return reply.body;
 };
@@ -301,7 +302,7 @@ const SCENARIOS: Record<string, () => Promise<Outcome>> = {
 };
 
 /** before_update and changes as webhooks.md defines them, from two GETs. */
-function diff(before: Record<string, any>, after: Record<string, any>) {
+function diff(before: Record<string, UntypedJson>, after: Record<string, UntypedJson>) {
   const beforeUpdate: Record<string, unknown> = {};
   const changes: Record<string, unknown> = {};
   for (const key of Object.keys(after)) {
@@ -384,12 +385,13 @@ describe('GET /api/webhooks/events', () => {
     }));
     expect(reply.body.events).toEqual(expected);
     expect(reply.body.events).toHaveLength(n);
-    if (type === 'project') expect(reply.body.events.map((e: any) => e.key)).not.toContain('create:project');
+    if (type === 'project')
+      expect(reply.body.events.map((e: UntypedJson) => e.key)).not.toContain('create:project');
   });
 
   it('spells groups as webhooks.md does', async () => {
     const reply = await api.get('/api/webhooks/events?type=organization', { as: owner });
-    const groups = [...new Set(reply.body.events.map((e: any) => e.group.display_name))];
+    const groups = [...new Set(reply.body.events.map((e: UntypedJson) => e.group.display_name))];
     expect(groups).toEqual([
       'Project',
       'Task',

@@ -57,7 +57,6 @@ describe('receivers that flap while people save', () => {
     );
     logs.clear();
     const statuses = new Map<number, number>();
-    let saves = 0;
     await Promise.all(
       projects.map(async (p) => {
         for (let i = 0; i < 40; i++) {
@@ -67,7 +66,6 @@ describe('receivers that flap while people save', () => {
             { as: owner },
           );
           statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-          saves++;
         }
       }),
     );

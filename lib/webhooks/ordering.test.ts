@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, killAll } from '@/lib/testing/burst';
 import { api, createUser, type TestUser } from '@/lib/testing/test-api';
@@ -28,7 +29,7 @@ async function hookedProject(target: string, extra: Record<string, unknown>) {
   return { project, hook: hook.body };
 }
 
-const step = (r: { json: any }) => Number(/step (\d+)/.exec(r.json.project.name)![1]);
+const step = (r: { json: UntypedJson }) => Number(/step (\d+)/.exec(r.json.project.name)![1]);
 
 describe('ordering: fifo', () => {
   it('sends one series at a time in commit order, and a failed one holds the rest until its retry is delivered', async () => {

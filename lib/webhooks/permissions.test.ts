@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
@@ -23,15 +24,15 @@ const personal = {} as {
   projOwner: TestUser;
   assignee: TestUser;
   stranger: TestUser;
-  project: any;
+  project: UntypedJson;
   hook: number;
   delivery: number;
   spare: number[];
 };
 const inOrg = {} as {
-  p1: any;
-  pw: any;
-  ps: any;
+  p1: UntypedJson;
+  pw: UntypedJson;
+  ps: UntypedJson;
   wo: number;
   wp: number;
   ww: number;
@@ -40,7 +41,7 @@ const inOrg = {} as {
   spare: number[];
 };
 
-const ok = (reply: { status: number; body: any }, status = 200) => {
+const ok = (reply: { status: number; body: UntypedJson }, status = 200) => {
   expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   return reply.body;
 };
@@ -154,7 +155,7 @@ const DENIED = {
 async function listed(as: TestUser, query: string): Promise<number[] | number> {
   const reply = await api.get(`/api/webhooks?page_size=all${query}`, { as });
   if (reply.status !== 200) return reply.status;
-  return reply.body.results.map((w: any) => w.id);
+  return reply.body.results.map((w: UntypedJson) => w.id);
 }
 const only = (ids: number[] | number, mine: number[]) =>
   typeof ids === 'number' ? ids : ids.filter((id) => mine.includes(id)).sort((a, b) => a - b);
@@ -302,7 +303,7 @@ describe('inside an organization', () => {
 
   it('creating a project webhook: owner/maintainer, or a member who owns the project', async () => {
     const q = `?org=${t.org.slug}`;
-    const on = (p: any) => ({
+    const on = (p: UntypedJson) => ({
       target_url: receiver.url,
       type: 'project',
       project_id: p.id,

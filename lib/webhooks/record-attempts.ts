@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { transaction } from '@/db/transaction';
 import type { AttemptResult } from './delivery-types';
-import { deactivateEndpoints, recordHealth, type HealthChanges } from './endpoint-health';
+import { announcePauses, deactivateEndpoints, recordHealth, type HealthChanges } from './endpoint-health';
 import { completeAttempts, makeWaitingDue } from './queue';
 
 /**
@@ -17,6 +17,7 @@ export async function recordAttempts(
   const { deactivate, paused, resumed } = await transaction(db, async (tx) => {
     await completeAttempts(tx, results);
     const changes = await recordHealth(tx, results);
+    await announcePauses(tx, changes.paused);
     await makeWaitingDue(tx, changes.resumed);
     return changes;
   });

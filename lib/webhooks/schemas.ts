@@ -1,3 +1,4 @@
+import { choiceMessage } from '@/lib/http/choice';
 import { z } from '@/lib/validation/zod';
 import { EVENT_KEYS, eventsFor, WEBHOOK_TYPES, type WebhookType } from './events';
 
@@ -128,7 +129,7 @@ const events = z
   .superRefine((keys, ctx) => {
     for (const key of keys) {
       if (!(EVENT_KEYS as readonly string[]).includes(key))
-        ctx.addIssue({ code: 'custom', message: `"${key}" is not a valid choice.` });
+        ctx.addIssue({ code: 'custom', message: choiceMessage(key) });
     }
   });
 
@@ -138,7 +139,7 @@ const fields = {
     .string()
     .max(DESCRIPTION_MAX, `Ensure this field has no more than ${DESCRIPTION_MAX} characters.`),
   content_type: z.literal('application/json', {
-    error: (issue) => `"${String(issue.input)}" is not a valid choice.`,
+    error: (issue) => choiceMessage(String(issue.input)),
   }),
   secret: z.string().max(SECRET_MAX, `Ensure this field has no more than ${SECRET_MAX} characters.`),
   is_active: z.boolean(),
@@ -156,7 +157,7 @@ const fields = {
     .max(RATE_LIMIT_MAX, `Ensure this value is less than or equal to ${RATE_LIMIT_MAX}.`)
     .nullable(),
   ordering: z.enum(ORDERINGS, {
-    error: (i) => `"${String(i.input)}" is not a valid choice. Use unordered or fifo.`,
+    error: (i) => choiceMessage(String(i.input), { hint: 'Use unordered or fifo.' }),
   }),
   headers,
 };
@@ -188,8 +189,7 @@ export const createWebhookSchema = z
     target_url: fields.target_url,
     description: fields.description.optional().default(''),
     type: z.enum(WEBHOOK_TYPES, {
-      error: (i) =>
-        i.input === undefined ? 'This field is required.' : `"${String(i.input)}" is not a valid choice.`,
+      error: (i) => (i.input === undefined ? 'This field is required.' : choiceMessage(String(i.input))),
     }),
     content_type: fields.content_type.optional().default('application/json'),
     secret: fields.secret.optional().default(''),
@@ -295,7 +295,7 @@ export const recoverWebhookSchema = z
           if (!(RECOVERABLE_STATES as readonly string[]).includes(state))
             ctx.addIssue({
               code: 'custom',
-              message: `"${state}" is not a valid choice. Use failed or delivered.`,
+              message: choiceMessage(state, { hint: 'Use failed or delivered.' }),
             });
         }
       })

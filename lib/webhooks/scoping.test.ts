@@ -1,9 +1,9 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { onChange } from '@/lib/changes/record-change';
 import { invalid } from '@/lib/http/errors';
 import { addMember, createOrg, jobsOf, type TestOrg } from '@/lib/testing/fixtures';
-import type { Receiver } from '@/lib/testing/receiver';
 import { api, createUser, unique, uploadImages, type TestUser } from '@/lib/testing/test-api';
 import {
   ALL_KEYS,
@@ -33,7 +33,7 @@ afterAll(async () => {
   await pool.closeAll();
 });
 
-const ok = (reply: { status: number; body: any }, status = 200) => {
+const ok = (reply: { status: number; body: UntypedJson }, status = 200) => {
   expect(reply.status, JSON.stringify(reply.body)).toBe(status);
   return reply.body;
 };
@@ -386,7 +386,7 @@ describe('deleting a project', () => {
     ).toEqual(order);
     await settle(owner, [orgHook.id]);
     const orgRows = (await get(`/api/webhooks/${orgHook.id}/deliveries?page_size=all`)).results.reverse();
-    expect(orgRows.map((d: any) => d.event)).toEqual(order);
+    expect(orgRows.map((d: UntypedJson) => d.event)).toEqual(order);
 
     await projectHook.receiver.waitFor(6);
     await new Promise((r) => setTimeout(r, 200));
@@ -403,8 +403,8 @@ describe('deleting a project', () => {
     expect(got.every((x) => x.webhook_id === projectHook.id)).toBe(true);
 
     const list = await api.get('/api/webhooks?page_size=all', { as: owner });
-    expect(list.body.results.map((w: any) => w.id)).not.toContain(projectHook.id);
-    expect(list.body.results.map((w: any) => w.id)).toContain(orgHook.id);
+    expect(list.body.results.map((w: UntypedJson) => w.id)).not.toContain(projectHook.id);
+    expect(list.body.results.map((w: UntypedJson) => w.id)).toContain(orgHook.id);
     expect((await api.get(`/api/webhooks?project_id=${p.id}`, { as: owner })).body.count).toBe(0);
     expect((await api.get(`/api/webhooks/${projectHook.id}`, { as: owner })).status).toBe(404);
   });

@@ -3,7 +3,7 @@ import { format } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { idArray, queryRows } from '@/db/raw';
+import { queryRows } from '@/db/raw';
 import { users } from '@/db/schema';
 import { recordedRows } from '@/lib/testing/delivery-rows';
 import type { Receiver } from '@/lib/testing/receiver';
@@ -55,12 +55,12 @@ function captureLogs() {
   }
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write;
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    stream.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
       logs.push(Buffer.from(chunk).toString('utf8'));
       // A writer may wait for its callback.
       (rest.find((x) => typeof x === 'function') as (() => void) | undefined)?.();
       return true;
-    }) as typeof stream.write;
+    };
     restore.push(() => (stream.write = original));
   }
 }

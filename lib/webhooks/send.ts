@@ -25,7 +25,7 @@ function agentFor(verifyTls: boolean): Agent {
       connect: {
         timeout: settings.connectTimeoutMs,
         rejectUnauthorized: verifyTls,
-        lookup: guardedLookup as never,
+        lookup: guardedLookup,
       },
       headersTimeout: settings.requestTimeoutMs,
       bodyTimeout: settings.requestTimeoutMs,

@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
@@ -24,7 +25,7 @@ let admin: TestUser;
 let person: TestUser;
 let receiver: Receiver;
 let orgReceiver: Receiver;
-let hook: { id: number; [k: string]: any };
+let hook: { id: number; [k: string]: UntypedJson };
 
 beforeAll(async () => {
   await startDispatcher();
@@ -52,7 +53,7 @@ function payloads(key: string) {
   return receiver.received.filter((r) => r.json?.event === key).map((r) => r.json);
 }
 
-async function arrived(key: string, which: (p: any) => boolean = () => true) {
+async function arrived(key: string, which: (p: UntypedJson) => boolean = () => true) {
   await waitUntil(() => payloads(key).some(which), 10_000, `${key} arrived`);
   const got = payloads(key);
   for (const p of got) {
@@ -71,7 +72,7 @@ describe('server webhooks', () => {
       events: [...SERVER_KEYS].sort(),
     });
     const events = await api.get('/api/webhooks/events?type=server', { as: person });
-    expect(events.body.events.map((e: any) => e.key)).toEqual(SERVER_KEYS);
+    expect(events.body.events.map((e: UntypedJson) => e.key)).toEqual(SERVER_KEYS);
     expect(eventsFor('all').map((e) => e.key)).toEqual(expect.arrayContaining(SERVER_KEYS));
     // Created in an organization's context, still outside it.
     const org = await createOrg(admin);
@@ -149,7 +150,7 @@ describe('server webhooks', () => {
     const checked = payloadSchemaOf(findEvent('delete:membership')!).safeParse(left);
     expect(checked.success, JSON.stringify(checked.error?.issues)).toBe(true);
     const members = await api.get(`/api/memberships?org=${org.slug}`, { as: orgOwner });
-    expect(members.body.results.map((m: any) => m.user.id)).not.toContain(member.id);
+    expect(members.body.results.map((m: { user: { id: number } }) => m.user.id)).not.toContain(member.id);
   });
 
   it('create:organization and delete:organization reach server webhooks only', async () => {
@@ -185,12 +186,12 @@ describe('server webhooks', () => {
     );
     expect(refused.status).toBe(403);
     const listed = await api.get('/api/webhooks?page_size=all', { as: person });
-    expect(listed.body.results.map((w: any) => w.id)).not.toContain(hook.id);
+    expect(listed.body.results.map((w: UntypedJson) => w.id)).not.toContain(hook.id);
     expect((await api.get('/api/webhooks?type=server', { as: person })).body.count).toBe(0);
     expect((await api.get(`/api/webhooks/${hook.id}`, { as: person })).status).toBe(403);
     expect((await api.post(`/api/webhooks/${hook.id}/ping`, undefined, { as: person })).status).toBe(403);
     expect(
-      (await api.get('/api/webhooks?type=server', { as: admin })).body.results.map((w: any) => w.id),
+      (await api.get('/api/webhooks?type=server', { as: admin })).body.results.map((w: UntypedJson) => w.id),
     ).toContain(hook.id);
 
     const org = await createOrg(person);

@@ -201,7 +201,7 @@ type LookupCallback = (
 export function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback): void {
   dns.lookup(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
     if (error) return callback(error, []);
-    const list = addresses as dns.LookupAddress[];
+    const list = addresses;
     const hostAllowed = isHostAllowed(hostname);
     const usable = hostAllowed ? list : list.filter((a) => refusalReason(a.address) === null);
     if (usable.length === 0) {

@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedRows } from '@/lib/testing/delivery-rows';
 import { addMember, createOrg, expectClientError, type TestOrg } from '@/lib/testing/fixtures';
@@ -10,9 +11,9 @@ import { startDispatcher, stopDispatcher } from './dispatcher';
 const pool = receiverPool();
 let owner: TestUser;
 let receiver: Receiver;
-let project: any;
+let project: UntypedJson;
 let org: TestOrg;
-let orgProject: any;
+let orgProject: UntypedJson;
 
 /** Every answer this file got, to search for secrets in. */
 const answers: unknown[] = [];
@@ -388,7 +389,7 @@ describe('the secret', () => {
 
 describe('lists', () => {
   let team: { org: TestOrg; maintainer: TestUser };
-  const hooks: any[] = [];
+  const hooks: UntypedJson[] = [];
   beforeAll(async () => {
     const o = await createOrg(owner);
     const maintainer = await createUser('valmnt');
@@ -434,7 +435,7 @@ describe('lists', () => {
   const list = async (query: string) => {
     const reply = await get(`/api/webhooks?org=${team.org.slug}&page_size=all&${query}`);
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    return reply.body.results.map((w: any) => w.target_url.split('/').pop());
+    return reply.body.results.map((w: UntypedJson) => w.target_url.split('/').pop());
   };
 
   it('are newest first by default and filter by target_url, owner, type and project_id', async () => {
@@ -448,7 +449,7 @@ describe('lists', () => {
     expect(await list(`project_id=${orgProject.id}`)).toEqual([]);
     expect(
       (await get(`/api/webhooks?project_id=${orgProject.id}&page_size=all`)).body.results.map(
-        (w: any) => w.id,
+        (w: UntypedJson) => w.id,
       ),
     ).toContain(hooks[4].id);
     expect400(await get('/api/webhooks?type=team'));
@@ -495,7 +496,7 @@ describe('lists', () => {
     expect(page1.body.previous).toBeNull();
     expect(page1.body.next).toBe(`${BASE}/api/webhooks?org=${team.org.slug}&page_size=3&sort=id&page=2`);
     const page2 = await get(page1.body.next.slice(BASE.length));
-    expect(page2.body.results.map((w: any) => w.id)).toEqual([hooks[3].id]);
+    expect(page2.body.results.map((w: UntypedJson) => w.id)).toEqual([hooks[3].id]);
     expect(page2.body.next).toBeNull();
     expect(page2.body.previous).toBe(`${BASE}/api/webhooks?org=${team.org.slug}&page_size=3&sort=id&page=1`);
     expect((await get(`/api/webhooks?org=${team.org.slug}&page_size=3&page=3`)).status).toBe(404);
@@ -542,7 +543,7 @@ describe('delete and redelivery', () => {
     expect(standardWebhooksAccepts('rotated-key', again.headers, again.body)).toBe(true);
     await waitUntil(async () => {
       const { body } = await get(`/api/webhooks/${hook.id}/deliveries`);
-      return body.count === 2 && body.results.every((d: any) => d.state === 'delivered');
+      return body.count === 2 && body.results.every((d: UntypedJson) => d.state === 'delivered');
     });
     const rows = (await get(`/api/webhooks/${hook.id}/deliveries`)).body;
     const [latest] = rows.results;
@@ -561,7 +562,7 @@ describe('delete and redelivery', () => {
 });
 
 describe('bad input never gets a 500', () => {
-  let hook: any;
+  let hook: UntypedJson;
   beforeAll(async () => {
     hook = await create();
   });

@@ -1,6 +1,6 @@
-import { and, count, desc, eq, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { projects, users, webhooks, type StoredHeader } from '@/db/schema';
+import { projects, webhooks, type StoredHeader } from '@/db/schema';
 import type { Actor } from '@/lib/auth/actor';
 import {
   isAllowed,
@@ -13,10 +13,12 @@ import {
 } from '@/lib/auth/policy';
 import { openSecret, sealSecret } from '@/lib/crypto/secret-box';
 import { forbidden, invalid, notFound } from '@/lib/http/errors';
-import { filterField, jsonLogicWhere, type FilterFields } from '@/lib/http/json-logic-filter';
-import { containsPattern, intFilter, orderBy, type ListQuery } from '@/lib/http/list-query';
-import type { Page } from '@/lib/http/pagination';
+import { invalidChoice, listChoices } from '@/lib/http/choice';
+import { filterField } from '@/lib/http/json-logic-filter';
+import { defineList } from '@/lib/lists/define-list';
+import { simpleFilter } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
+import { usernameOf } from '@/lib/users/username-of';
 import {
   createHealth,
   HEALTH_STATES,
@@ -37,87 +39,64 @@ import { checkTarget } from './url-guard';
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
-const ownerName = sql`(select ${users.username} from ${users} where ${users.id} = ${webhooks.ownerId})`;
-const SORTABLE = {
-  id: webhooks.id,
-  target_url: webhooks.targetUrl,
-  owner: ownerName,
-  description: webhooks.description,
-  type: webhooks.type,
-  project_id: webhooks.projectId,
-  updated_date: webhooks.updatedDate,
-};
-
-/** CVAT's `filter_fields` for webhooks. */
-export const FILTER_FIELDS: FilterFields = {
-  target_url: filterField.string(webhooks.targetUrl),
-  owner: filterField.string(ownerName),
-  type: filterField.string(webhooks.type),
-  description: filterField.string(webhooks.description),
-  id: filterField.integer(webhooks.id),
-  project_id: filterField.integer(webhooks.projectId),
-  updated_date: filterField.datetime(webhooks.updatedDate),
-};
+const ownerName = usernameOf(webhooks.ownerId);
 
 /** webhooks.md's permission table as a list filter: the policy's webhook rule (lib/auth/policy.ts). */
 function visibleTo(actor: Actor): SQL | undefined {
   return visibleWebhooksWhere(actor.user);
 }
 
-export async function listWebhooks(db: Db, actor: Actor, query: ListQuery, page: Page) {
-  const filters: (SQL | undefined)[] = [
+/** GET /api/webhooks (CVAT's `filter_fields`, and Herald's `health` and `manageable`). */
+export const webhookList = defineList({
+  table: webhooks,
+  scope: (actor) => [
     isNull(webhooks.retiredDate),
     visibleTo(actor),
     orgContextWhere(actor.org, webhooks.organizationId),
-    jsonLogicWhere(query.filter, FILTER_FIELDS),
-  ];
-  if (query.search) {
-    const pattern = containsPattern(query.search);
-    filters.push(
-      or(
-        ilike(webhooks.targetUrl, pattern),
-        ilike(webhooks.description, pattern),
-        sql`${ownerName} ilike ${pattern}`,
-      ),
-    );
-  }
-  const targetUrl = query.filters.get('target_url');
-  if (targetUrl !== undefined) filters.push(eq(webhooks.targetUrl, targetUrl));
-  const owner = query.filters.get('owner');
-  if (owner !== undefined) filters.push(sql`${ownerName} = ${owner}`);
-  const type = query.filters.get('type');
-  if (type !== undefined) {
-    if (!(WEBHOOK_TYPES as readonly string[]).includes(type))
-      throw invalid('type', `"${type}" is not a valid choice.`);
-    filters.push(eq(webhooks.type, type as WebhookRow['type']));
-  }
-  const projectId = intFilter(query, 'project_id');
-  if (projectId !== undefined) filters.push(eq(webhooks.projectId, projectId));
-  const state = query.filters.get('health');
-  if (state !== undefined) {
-    if (!(HEALTH_STATES as readonly string[]).includes(state))
-      throw invalid('health', `"${state}" is not a valid choice. Use one of: ${HEALTH_STATES.join(', ')}.`);
-    filters.push(healthStateWhere(state as HealthState));
-  }
-  // `manageable=true`: only those the caller may change (the shell's badge of disabled webhooks).
-  const manageable = query.filters.get('manageable');
-  if (manageable !== undefined) {
-    if (manageable !== 'true' && manageable !== 'false') throw invalid('manageable', 'Use true or false.');
-    if (manageable === 'true') filters.push(manageableWebhooksWhere(actor.user));
-  }
-  const id = intFilter(query, 'id');
-  if (id !== undefined) filters.push(eq(webhooks.id, id));
-  const where = and(...filters);
-  const [{ total }] = await db.select({ total: count() }).from(webhooks).where(where);
-  const rows = await db
-    .select()
-    .from(webhooks)
-    .where(where)
-    .orderBy(...orderBy(query.sort, SORTABLE, [desc(webhooks.id)]))
-    .limit(page.limit ?? 2 ** 31 - 1)
-    .offset(page.offset);
-  return { count: total, results: await representWebhooks(db, rows, actor.baseUrl) };
-}
+  ],
+  filterFields: {
+    target_url: filterField.string(webhooks.targetUrl),
+    owner: filterField.string(ownerName),
+    type: filterField.string(webhooks.type),
+    description: filterField.string(webhooks.description),
+    id: filterField.integer(webhooks.id),
+    project_id: filterField.integer(webhooks.projectId),
+    updated_date: filterField.datetime(webhooks.updatedDate),
+  },
+  filters: {
+    target_url: simpleFilter.text(webhooks.targetUrl),
+    owner: simpleFilter.username(webhooks.ownerId),
+    type: simpleFilter.choice(webhooks.type, WEBHOOK_TYPES),
+    project_id: simpleFilter.integer(webhooks.projectId),
+    id: simpleFilter.integer(webhooks.id),
+    health: {
+      where: (value, { name }) => {
+        if (!(HEALTH_STATES as readonly string[]).includes(value))
+          throw invalidChoice(name, value, { hint: listChoices(HEALTH_STATES) });
+        return healthStateWhere(value as HealthState);
+      },
+    },
+    // `manageable=true`: only those the caller may change (the shell's badge of disabled webhooks).
+    manageable: {
+      where: (value, { name, actor }) => {
+        if (value !== 'true' && value !== 'false') throw invalid(name, 'Use true or false.');
+        return value === 'true' ? manageableWebhooksWhere(actor.user) : undefined;
+      },
+    },
+  },
+  search: [webhooks.targetUrl, webhooks.description, ownerName],
+  sortable: {
+    id: webhooks.id,
+    target_url: webhooks.targetUrl,
+    owner: ownerName,
+    description: webhooks.description,
+    type: webhooks.type,
+    project_id: webhooks.projectId,
+    updated_date: webhooks.updatedDate,
+  },
+  defaultOrder: [desc(webhooks.id)],
+  represent: (db, rows, actor) => representWebhooks(db, rows, actor.baseUrl),
+});
 
 /**
  * May the actor see (`view`: it and its deliveries) or manage (`manage`: change, delete, ping, redeliver)

@@ -1,4 +1,4 @@
 import { listRoute } from '@/lib/http/route';
-import { listJobs } from '@/lib/jobs/jobs';
+import { jobList } from '@/lib/jobs/jobs';
 
-export const GET = listRoute(listJobs);
+export const GET = listRoute(jobList);

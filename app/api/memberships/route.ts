@@ -1,4 +1,4 @@
 import { listRoute } from '@/lib/http/route';
-import { listMemberships } from '@/lib/memberships/memberships';
+import { membershipList } from '@/lib/memberships/memberships';
 
-export const GET = listRoute(listMemberships);
+export const GET = listRoute(membershipList);

@@ -1,10 +1,10 @@
 import { transaction } from '@/db/transaction';
 import { readBody } from '@/lib/http/parse';
 import { apiRoute, json, listRoute } from '@/lib/http/route';
-import { createProject, listProjects } from '@/lib/projects/projects';
+import { createProject, projectList } from '@/lib/projects/projects';
 import { createProjectSchema } from '@/lib/projects/schemas';
 
-export const GET = listRoute(listProjects);
+export const GET = listRoute(projectList);
 
 export const POST = apiRoute(async ({ req, db, actor }) => {
   const input = await readBody(req, createProjectSchema);

@@ -1,4 +1,4 @@
 import { listRoute } from '@/lib/http/route';
-import { listUsers } from '@/lib/users/users';
+import { userList } from '@/lib/users/users';
 
-export const GET = listRoute(listUsers);
+export const GET = listRoute(userList);

@@ -1,3 +1,4 @@
+import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createCvatWorld,
@@ -149,7 +150,7 @@ describe('TestPostWebhooks', () => {
     expect('secret' in response.json()).toBe(false);
   });
 
-  const memberAndProject = (role: string, fits: (userId: number, project: any) => boolean) => {
+  const memberAndProject = (role: string, fits: (userId: number, project: UntypedJson) => boolean) => {
     const byOrg = world.projectsByOrg();
     return first(
       world.organizations.raw.flatMap((o) =>
@@ -409,7 +410,7 @@ describe('TestGetWebhooks', () => {
     expectDeepSame(webhook, response.json());
   });
 
-  const orgProjWebhook = (role: string, fits: (userId: number, w: any) => boolean) =>
+  const orgProjWebhook = (role: string, fits: (userId: number, w: UntypedJson) => boolean) =>
     first(
       world.webhooks.raw
         .filter((w) => w.organization !== null && w.type === 'project')
@@ -420,7 +421,7 @@ describe('TestGetWebhooks', () => {
             .map((u) => [u.username, w] as const),
         ),
     );
-  const notStaff = (uid: number, w: any) =>
+  const notStaff = (uid: number, w: UntypedJson) =>
     world.projects.get(w.project_id).owner.id !== uid && w.owner.id !== uid;
 
   it.each(['owner', 'maintainer'])('test_org_staff_can_see_project_webhook_in_org[%s]', async (role) => {
@@ -461,17 +462,17 @@ describe('TestGetWebhooks', () => {
 describe('TestWebhooksListFilters', () => {
   // CollectionSimpleFilterTestBase (rest_api/utils.py): the admin user, the webhooks as samples.
   const field_lookups: Record<string, string[]> = { owner: ['owner', 'username'] };
-  const getField = (d: any, path: string[]) =>
+  const getField = (d: UntypedJson, path: string[]) =>
     path.reduce((v, key) => (v && typeof v === 'object' ? v[key] : undefined), d);
 
   /** get_paginated_collection: every page of the list, following `next`. */
   async function retrieveCollection(query: Record<string, unknown>) {
     const admin_user = first(world.users.raw.filter((u) => u.is_superuser));
-    const results: any[] = [];
+    const results: UntypedJson[] = [];
     let path: string | null =
       `/api/webhooks?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
     while (path) {
-      const reply: { status: number; body: any } = await api.get(path, { as: admin_user });
+      const reply: { status: number; body: UntypedJson } = await api.get(path, { as: admin_user });
       expect(reply.status).toBe(200);
       results.push(...reply.body.results);
       path = reply.body.next ? new URL(reply.body.next).pathname + new URL(reply.body.next).search : null;
@@ -590,7 +591,10 @@ describe('TestGetListWebhooks', () => {
     expect((await get_method(username, 'webhooks', { org_id })).status_code).toBe(HTTPStatus.FORBIDDEN);
   });
 
-  const memberOfWebhookOrg = (role: string, fits: (w: any, user: { id: number }) => boolean = () => true) =>
+  const memberOfWebhookOrg = (
+    role: string,
+    fits: (w: UntypedJson, user: { id: number }) => boolean = () => true,
+  ) =>
     first(
       world.webhooks.raw.flatMap((w) =>
         world.organizations.raw.flatMap((org) =>
@@ -771,7 +775,10 @@ describe('TestPatchWebhooks', () => {
     expect(response.status_code).toBe(HTTPStatus.FORBIDDEN);
   });
 
-  const memberAndProjectWebhook = (role: string, fits: (u: { id: number }, w: any, p: any) => boolean) => {
+  const memberAndProjectWebhook = (
+    role: string,
+    fits: (u: { id: number }, w: UntypedJson, p: UntypedJson) => boolean,
+  ) => {
     const byOrg = world.projectsByOrg();
     return first(
       world.organizations.raw.flatMap((o) =>
@@ -955,7 +962,10 @@ describe('TestDeleteWebhooks', () => {
     else await expectDeleted(username, webhook_id, { org_id });
   });
 
-  const memberAndOrgProjectWebhook = (role: string, fits: (w: any, user: { id: number }) => boolean) =>
+  const memberAndOrgProjectWebhook = (
+    role: string,
+    fits: (w: UntypedJson, user: { id: number }) => boolean,
+  ) =>
     first(
       world.organizations.raw.flatMap((org) =>
         world

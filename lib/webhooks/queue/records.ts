@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { idArray, queryRows } from '@/db/raw';
 import type { AttemptError, DeliveryTrigger, SeriesState } from '@/db/schema';
-import type { Page } from '@/lib/http/pagination';
+import { rowLimit, type Page } from '@/lib/http/pagination';
 import type { RecordFilters } from '../delivery-filters';
 
 /** An attempt as the deliveries API shows it: the log row with its series and message. */
@@ -95,7 +95,7 @@ function attemptWhere(webhookId: number, f: RecordFilters): SQL {
 }
 
 function limitOffset(page: Page): SQL {
-  return sql`limit ${page.limit ?? 2 ** 31 - 1} offset ${page.offset}`;
+  return sql`limit ${rowLimit(page)} offset ${page.offset}`;
 }
 
 /** Attempts actually made to a webhook, newest first: never a series that has not been tried. */

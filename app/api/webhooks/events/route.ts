@@ -1,4 +1,4 @@
-import { invalid } from '@/lib/http/errors';
+import { invalidChoice } from '@/lib/http/choice';
 import { apiRoute, json } from '@/lib/http/route';
 import { eventsFor, WEBHOOK_TYPES, type WebhookType } from '@/lib/webhooks/events';
 
@@ -6,7 +6,7 @@ import { eventsFor, WEBHOOK_TYPES, type WebhookType } from '@/lib/webhooks/event
 export const GET = apiRoute(async ({ url }) => {
   const type = url.searchParams.get('type') ?? 'all';
   if (type !== 'all' && !(WEBHOOK_TYPES as readonly string[]).includes(type))
-    throw invalid('type', `"${type}" is not a valid choice.`);
+    throw invalidChoice('type', type);
   const events = eventsFor(type as WebhookType | 'all').map((e) => ({
     key: e.key,
     group: { display_name: e.group },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeForLog } from './errors';
+import { describeForLog } from './describe-for-log';
 
 describe('describeForLog', () => {
   it('keeps the statement and the cause but never the query parameters', () => {
