@@ -5,6 +5,9 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts'],
     environment: 'node',
+    // next-auth imports `next/server` without an extension, which Node's ESM loader refuses outside Next's
+    // bundler: transformed by Vite, the next-auth route (app/api/auth/[...nextauth]) loads in tests too.
+    server: { deps: { inline: ['next-auth'] } },
     pool: 'forks',
     // Two files at a time on PGlite (each file has its own database; much of a file's time is spent waiting
     // on receivers and retries). On PostgreSQL all files share one database, and with it one delivery

@@ -1,4 +1,4 @@
-import { DESKTOP, expect, PHONE, signInAt, test } from './ui-fixtures';
+import { DESKTOP, expect, PHONE, test } from './fixtures';
 
 // One not-found page: a missing object or an unknown route answers HTTP 404, inside the app's header and
 // navigation, says what was not found and links back.
@@ -15,11 +15,11 @@ const MISSING = [
 
 for (const viewport of [DESKTOP, PHONE]) {
   test(`not found at ${viewport.width}px: HTTP 404, the app's header, what was missing, a way back`, async ({
-    browser,
-    team,
+    person,
+    signIn,
   }) => {
-    test.setTimeout(180_000);
-    const page = await signInAt(browser, team.owner, viewport);
+    test.setTimeout(90_000);
+    const page = await signIn(person, viewport);
     for (const { path, what, back } of MISSING) {
       const response = await page.goto(path);
       expect(response?.status(), path).toBe(404);
@@ -28,8 +28,8 @@ for (const viewport of [DESKTOP, PHONE]) {
       await expect(page.getByRole('heading', { level: 1, name: 'Not found' })).toBeVisible();
       await expect(page.locator('h1')).toHaveCount(1);
       await expect(page.getByText(`${what} does not exist`)).toBeVisible();
-      await expect(page.getByRole('link', { name: back })).toBeVisible();
       await expect(page).toHaveTitle('Not found · Herald');
+      await expect(page.getByRole('link', { name: back })).toBeVisible();
       if (path === '/webhooks/999999')
         await page.screenshot({ path: `e2e/screenshots/ui-not-found-${viewport.width}.png`, fullPage: true });
     }
@@ -37,18 +37,20 @@ for (const viewport of [DESKTOP, PHONE]) {
     await page.getByRole('link', { name: 'Back to jobs' }).click();
     await expect(page).toHaveURL(/\/jobs$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Jobs' })).toBeVisible();
-    await page.context().close();
   });
 }
 
-test('an existing object answers 200, one out of reach says it is not allowed (no 404)', async ({
-  browser,
-  team,
-}) => {
-  const page = await signInAt(browser, team.worker);
-  expect((await page.goto(`/jobs/${team.jobId}`))?.status()).toBe(200);
-  const response = await page.goto(`/webhooks/${team.orgHookId}`);
-  expect(response?.status()).toBe(200);
-  await expect(page.getByText('You are not allowed to see this')).toBeVisible();
-  await page.context().close();
+test.describe('at 1440px', () => {
+  test.use({ viewport: DESKTOP });
+
+  test('an existing object answers 200, one out of reach says it is not allowed (no 404)', async ({
+    team,
+    workerPage: page,
+  }) => {
+    test.setTimeout(60_000);
+    expect((await page.goto(`/jobs/${team.jobId}`))?.status()).toBe(200);
+    const response = await page.goto(`/webhooks/${team.orgHookId}`);
+    expect(response?.status()).toBe(200);
+    await expect(page.getByText('You are not allowed to see this')).toBeVisible();
+  });
 });

@@ -1,17 +1,19 @@
-import { expect, signInAt, test } from './ui-fixtures';
+import { DESKTOP, expect, test } from './fixtures';
 
 // The UI follows the server's policy: a worker is told what they may not see or do, instead of being
 // offered controls that are refused on Submit.
 
+test.use({ viewport: DESKTOP });
+
 test("the worker's view of organization webhooks: told they are hidden, no form to fill in", async ({
-  browser,
   team,
+  workerPage: page,
 }) => {
-  const page = await signInAt(browser, team.worker);
-  await page.goto(`/organizations/${team.orgSlug}`);
+  test.setTimeout(60_000);
+  await page.goto(`/organizations/${team.slug}`);
   await page.getByRole('button', { name: 'Actions' }).click();
   await page.getByRole('menuitem', { name: 'Setup webhooks' }).click();
-  await expect(page).toHaveURL(new RegExp(`/organizations/${team.orgSlug}/webhooks$`));
+  await expect(page).toHaveURL(new RegExp(`/organizations/${team.slug}/webhooks$`));
   await expect(page.getByTestId('webhooks-notice')).toContainText(
     'Only the owners and maintainers see all webhooks of the organization',
   );
@@ -24,7 +26,7 @@ test("the worker's view of organization webhooks: told they are hidden, no form 
     'Only the owners and maintainers may add organization webhooks.',
   );
   // The create form does not open for them.
-  await page.goto(`/webhooks/create?org=${team.orgSlug}`);
+  await page.goto(`/webhooks/create?org=${team.slug}`);
   await expect(page.getByText('You may not add a webhook here')).toBeVisible();
   await expect(page.getByLabel('Target URL')).toHaveCount(0);
   // A project they cannot see: they are told so, and no form opens either.
@@ -33,16 +35,15 @@ test("the worker's view of organization webhooks: told they are hidden, no form 
     page.getByText(/You may not add a webhook here|You are not allowed to see this/),
   ).toBeVisible();
   await expect(page.getByLabel('Target URL')).toHaveCount(0);
-  await page.context().close();
 });
 
 test("the worker's view of projects and comments: no New project, no Edit/Delete on others' comments", async ({
-  browser,
   team,
+  workerPage: page,
 }) => {
-  const page = await signInAt(browser, team.worker);
+  test.setTimeout(60_000);
   await page.getByTestId('org-switcher').click();
-  await page.locator('.ant-select-dropdown:visible').getByText(`Team ${team.suffix}`).click();
+  await page.locator('.ant-select-dropdown:visible').getByText(team.name).click();
   await page.goto('/projects');
   await expect(page.getByRole('button', { name: /New project/ })).toBeDisabled();
   await expect(page.getByTestId('guarded')).toContainText(
@@ -57,12 +58,11 @@ test("the worker's view of projects and comments: no New project, no Edit/Delete
   await expect(mine.getByRole('button', { name: 'Delete comment' })).toBeVisible();
   await expect(theirs.getByRole('button', { name: 'Edit comment' })).toHaveCount(0);
   await expect(theirs.getByRole('button', { name: 'Delete comment' })).toHaveCount(0);
-  await page.context().close();
 });
 
-test("the owner's view: everything is offered", async ({ browser, team }) => {
-  const page = await signInAt(browser, team.owner);
-  await page.goto(`/organizations/${team.orgSlug}/webhooks`);
+test("the owner's view: everything is offered", async ({ team, ownerPage: page }) => {
+  test.setTimeout(60_000);
+  await page.goto(`/organizations/${team.slug}/webhooks`);
   await expect(page.getByLabel('Add a webhook')).toBeEnabled();
   await expect(page.getByTestId('webhooks-notice')).toHaveCount(0);
   await expect(page.getByTestId(`webhook-${team.orgHookId}`)).toBeVisible();
@@ -75,5 +75,4 @@ test("the owner's view: everything is offered", async ({ browser, team }) => {
   ).toBeVisible();
   await page.goto(`/projects/${team.projectId}`);
   await expect(page.getByRole('button', { name: 'New task' })).toBeEnabled();
-  await page.context().close();
 });

@@ -1,151 +1,156 @@
-import { expect, test, type Page } from '@playwright/test';
+import { create, expect, suffixOf, test, uploadFrames } from './fixtures';
 import { makePng } from './png';
-import { actionDone, shoot, signIn } from './support';
+import { actionDone, choose } from './page-helpers';
+import { shoot } from './shoot';
 
-// One story through the console, as two people: A owns an organization and invites B; A creates a
-// project with labels, a task with images, edits a job, and opens, discusses and resolves an issue.
+// The console, one flow at a time: signing in and registering; an owner creates an organization and
+// invites someone, who accepts; projects with labels, found by search and renamed from the Actions menu
+// (by keyboard too); a task with images whose jobs are edited in place; an issue drawn on a frame,
+// discussed and resolved; what an assignee and an outsider see.
 
-const suffix = Math.random().toString(36).slice(2, 8);
-const alice = {
-  username: `alice-${suffix}`,
-  email: `alice-${suffix}@example.test`,
-  password: 'alice-password-1',
-};
-const bob = { username: `bob-${suffix}`, email: `bob-${suffix}@example.test`, password: 'bob-password-12' };
-const orgSlug = `e2e-${suffix}`;
-const projectName = `Street scenes ${suffix}`;
-const taskName = `Batch ${suffix}`;
+test.use({ actionTimeout: 15_000 });
 
-/** Picks `option` in the antd Select labelled `label`. */
-async function choose(page: Page, label: string, option: string, search?: string) {
-  await page.getByLabel(label).click();
-  if (search) await page.getByLabel(label).fill(search);
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-}
-
-/** The page's next change (a server action) has answered; `_what` names it for the reader. */
-function patched(page: Page, _what: RegExp) {
-  return actionDone(page);
-}
-
-test('people, organization, project, task, jobs and issues through the console', async ({
-  browser,
-  request,
+test('the sign-in page: a signed-out visitor is sent there, and a wrong password is refused', async ({
+  page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(60_000);
+  await page.goto('/projects');
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('Username').fill('nobody');
+  await page.getByLabel('Password').fill('wrong-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Invalid username or password' })).toBeVisible();
+  await shoot(page, 'login', { mobile: true });
+});
 
-  // Sign-in page, and a wrong password.
-  const anon = await browser.newPage();
-  await anon.goto('/projects');
-  await expect(anon).toHaveURL(/\/login/);
-  await anon.getByLabel('Username').fill('nobody');
-  await anon.getByLabel('Password').fill('wrong-password');
-  await anon.getByRole('button', { name: 'Sign in' }).click();
-  await expect(anon.getByRole('alert').filter({ hasText: 'Invalid username or password' })).toBeVisible();
-  await shoot(anon, 'login', { mobile: true });
+test('registering through the form: a mismatched confirmation is caught first, then the person is in', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const username = `alice-${suffixOf()}`;
+  const password = 'alice-password-1';
+  await page.goto('/login');
+  await page.getByRole('link', { name: 'Create one' }).click();
+  await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.test`);
+  await page.getByLabel('First name').fill('Alice');
+  await page.getByLabel('Last name').fill('Liddell');
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password').fill('something-else');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText("The two password fields didn't match.")).toBeVisible();
+  await page.getByLabel('Confirm password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/projects/);
+  await expect(page.getByTestId('user-menu')).toContainText(username);
+});
 
-  // A registers through the form (a mismatched confirmation is caught first); B through the API.
-  await anon.getByRole('link', { name: 'Create one' }).click();
-  await expect(anon.getByRole('heading', { name: 'Create an account' })).toBeVisible();
-  await anon.getByLabel('Username').fill(alice.username);
-  await anon.getByLabel('Email').fill(alice.email);
-  await anon.getByLabel('First name').fill('Alice');
-  await anon.getByLabel('Last name').fill('Liddell');
-  await anon.getByLabel('Password', { exact: true }).fill(alice.password);
-  await anon.getByLabel('Confirm password').fill('something-else');
-  await anon.getByRole('button', { name: 'Create account' }).click();
-  await expect(anon.getByText("The two password fields didn't match.")).toBeVisible();
-  await anon.getByLabel('Confirm password').fill(alice.password);
-  await anon.getByRole('button', { name: 'Create account' }).click();
-  await expect(anon).toHaveURL(/\/projects/);
-  const a = anon;
-  await expect(a.getByTestId('user-menu')).toContainText(alice.username);
-
-  const registered = await request.post('/api/auth/register', {
-    data: {
-      username: bob.username,
-      email: bob.email,
-      password1: bob.password,
-      password2: bob.password,
-      first_name: 'Bob',
-      last_name: 'Builder',
-    },
-  });
-  expect(registered.status()).toBe(201);
-
-  // A creates an organization from the switcher.
+test('an organization created from the switcher, its description edited', async ({
+  api,
+  person,
+  personPage: a,
+}) => {
+  test.setTimeout(60_000);
+  const suffix = suffixOf();
+  const slug = `e2e-${suffix}`;
   await choose(a, 'Organization', '+ New organization');
-  const orgDialog = a.getByRole('dialog', { name: 'New organization' });
-  await orgDialog.getByLabel('Short name (slug)').fill(orgSlug);
-  await orgDialog.getByLabel('Full name').fill(`Annotators ${suffix}`);
-  await orgDialog.getByRole('button', { name: 'Create' }).click();
-  await expect(a).toHaveURL(new RegExp(`/organizations/${orgSlug}$`));
+  const dialog = a.getByRole('dialog', { name: 'New organization' });
+  await dialog.getByLabel('Short name (slug)').fill(slug);
+  await dialog.getByLabel('Full name').fill(`Annotators ${suffix}`);
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(a).toHaveURL(new RegExp(`/organizations/${slug}$`));
   await expect(a.getByRole('heading', { name: `Annotators ${suffix}` })).toBeVisible();
   await expect(a.getByRole('menuitem', { name: 'Organization' })).toBeVisible();
-
-  // Edit the description, then invite B as a worker.
   await a.getByLabel('Description', { exact: true }).fill('People who draw boxes.');
-  const saved = patched(a, /\/api\/organizations\/\d+$/);
+  const saved = actionDone(a);
   await a.getByRole('button', { name: 'Save' }).click();
   await saved;
+  const org = (await api(person, 'get', '/api/organizations')).body.results.find(
+    (o: { slug: string }) => o.slug === slug,
+  );
+  expect(org).toMatchObject({ slug, name: `Annotators ${suffix}`, description: 'People who draw boxes.' });
+});
+
+test('an invitation: the owner invites by email, the person accepts, then becomes a supervisor', async ({
+  org,
+  makePerson,
+  signIn,
+  ownerPage: a,
+}) => {
+  test.setTimeout(90_000);
+  const bob = await makePerson('bob', { first_name: 'Bob', last_name: 'Builder' });
+  await a.goto(`/organizations/${org.slug}`);
   await a.getByLabel('Email to invite').fill(bob.email);
-  const invited = patched(a, /\/api\/invitations$/);
+  const invited = actionDone(a);
   await a.getByRole('button', { name: 'Invite' }).click();
   await invited;
   await expect(a.getByRole('cell', { name: new RegExp(bob.username) })).toBeVisible();
 
-  // B signs in, sees the invitation and accepts it.
-  const b = await signIn(browser, bob);
+  const b = await signIn(bob);
   const invitation = b.getByTestId('invitations');
-  await expect(invitation).toContainText(`Annotators ${suffix}`);
+  await expect(invitation).toContainText(org.name);
   await invitation.getByRole('button', { name: 'Accept' }).click();
-  await expect(b.getByText(`You joined Annotators ${suffix}.`)).toBeVisible();
+  await expect(b.getByText(`You joined ${org.name}.`)).toBeVisible();
   await expect(b.getByTestId('invitations')).toHaveCount(0);
-  await expect(b.getByTestId('org-switcher')).toContainText(`Annotators ${suffix}`);
+  await expect(b.getByTestId('org-switcher')).toContainText(org.name);
 
-  // A sees B as a member and makes them a supervisor.
   await a.reload();
   await expect(a.getByTestId(`member-${bob.username}`)).toBeVisible();
-  const roleChanged = patched(a, /\/api\/memberships\/\d+$/);
+  const roleChanged = actionDone(a);
   await choose(a, `Role of ${bob.username}`, 'supervisor');
   await roleChanged;
   await expect(a.getByText(`${bob.username} is now supervisor.`)).toBeVisible();
   await shoot(a, 'organization', { mobile: true });
+});
 
-  // A creates a project with labels in the organization.
+test('a project with labels, created from the list and found again by search', async ({ personPage: a }) => {
+  test.setTimeout(75_000);
+  const projectName = `Street scenes ${suffixOf()}`;
   await a.getByRole('menuitem', { name: 'Projects' }).click();
   await expect(a).toHaveURL(/\/projects$/);
   await a.getByRole('button', { name: 'New project' }).click();
-  const projectDialog = a.getByRole('dialog', { name: 'New project' });
-  await projectDialog.getByLabel('Name').fill(projectName);
-  const labels = projectDialog.getByLabel('Labels');
+  const dialog = a.getByRole('dialog', { name: 'New project' });
+  await dialog.getByLabel('Name').fill(projectName);
+  const labels = dialog.getByLabel('Labels');
   for (const label of ['car', 'person', 'bicycle']) {
     await labels.fill(label);
     await labels.press('Enter');
   }
-  await expect(projectDialog.locator('.ant-select-selection-item')).toHaveCount(3);
-  await projectDialog.getByRole('button', { name: 'Create' }).click();
+  await expect(dialog.locator('.ant-select-selection-item')).toHaveCount(3);
+  await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(a).toHaveURL(/\/projects\/\d+$/);
   const projectId = Number(a.url().split('/').pop());
   await expect(a.getByRole('heading', { name: projectName })).toBeVisible();
   await expect(a.getByText('bicycle')).toBeVisible();
 
-  // The list finds it by search.
   await a.getByRole('link', { name: 'Projects' }).first().click();
-  await a.getByLabel('Search projects').fill(suffix);
+  await a.getByLabel('Search projects').fill(projectName.split(' ').pop()!);
   await a.getByLabel('Search projects').press('Enter');
   await expect(a).toHaveURL(/search=/);
   await expect(a.getByRole('link', { name: projectName })).toBeVisible();
   await shoot(a, 'projects', { mobile: true });
   await a.getByRole('link', { name: projectName }).click();
   await expect(a).toHaveURL(new RegExp(`/projects/${projectId}$`));
+});
 
-  // The Actions menu offers Setup webhooks, Edit and Delete; rename through Edit.
+test("the project's Actions menu offers Setup webhooks, Edit and Delete, by keyboard too; Edit renames", async ({
+  api,
+  person,
+  personPage: a,
+}) => {
+  test.setTimeout(60_000);
+  const projectName = `Street scenes ${suffixOf()}`;
+  const project = await create(api, person, '/api/projects', {
+    name: projectName,
+    labels: [{ name: 'car' }],
+  });
+  await a.goto(`/projects/${project.id}`);
   await a.getByRole('button', { name: 'Actions' }).click();
   await expect(a.getByRole('menuitem', { name: 'Setup webhooks' })).toBeVisible();
   await expect(a.getByRole('link', { name: 'Setup webhooks' })).toHaveAttribute(
     'href',
-    `/projects/${projectId}/webhooks`,
+    `/projects/${project.id}/webhooks`,
   );
   await expect(a.getByRole('menuitem', { name: 'Delete' })).toBeVisible();
   // Keyboard: the menu takes the focus, arrows move, Enter picks Edit.
@@ -166,8 +171,25 @@ test('people, organization, project, task, jobs and issues through the console',
   await editDialog.getByLabel('Name').fill(`${projectName} v2`);
   await editDialog.getByRole('button', { name: 'Save' }).click();
   await expect(a.getByRole('heading', { name: `${projectName} v2` })).toBeVisible();
+});
 
-  // A creates a task of three frames, two per job, and uploads the images.
+test("a task with three frames, two per job, uploaded from the project; a job's assignee, stage and state edited in place", async ({
+  api,
+  org,
+  worker,
+  ownerPage: a,
+}) => {
+  test.setTimeout(90_000);
+  const projectName = `Street scenes ${org.suffix}`;
+  const taskName = `Batch ${org.suffix}`;
+  const project = await create(
+    api,
+    org.owner,
+    '/api/projects',
+    { name: projectName, labels: [{ name: 'car' }] },
+    org.slug,
+  );
+  await a.goto(`/projects/${project.id}`);
   await a.getByRole('button', { name: 'New task' }).click();
   const taskDialog = a.getByRole('dialog', { name: 'New task' });
   await taskDialog.getByLabel('Name').fill(taskName);
@@ -185,33 +207,58 @@ test('people, organization, project, task, jobs and issues through the console',
   await expect(jobLinks).toHaveCount(2);
   const jobId = Number((await jobLinks.first().textContent())!.replace('Job #', ''));
 
-  // Assignee, stage and state of the first job, edited in place.
-  let change = patched(a, /\/api\/jobs\/\d+$/);
-  await choose(a, `Assignee of job ${jobId}`, `Bob Builder (${bob.username})`, 'Bob');
+  let change = actionDone(a);
+  await choose(
+    a,
+    `Assignee of job ${jobId}`,
+    `${worker.first_name} ${worker.last_name} (${worker.username})`,
+    'Walt',
+  );
   await change;
-  change = patched(a, /\/api\/jobs\/\d+$/);
+  change = actionDone(a);
   await choose(a, `Stage of job ${jobId}`, 'validation');
   await change;
-  change = patched(a, /\/api\/jobs\/\d+$/);
+  change = actionDone(a);
   await choose(a, `State of job ${jobId}`, 'in progress');
   await change;
-  await expect(a.getByTestId(`job-${jobId}-assignee`)).toContainText(bob.username);
+  await expect(a.getByTestId(`job-${jobId}-assignee`)).toContainText(worker.username);
   await expect(a.getByTestId(`job-${jobId}-stage`)).toContainText('validation');
   await expect(a.getByTestId(`job-${jobId}-state`)).toContainText('in progress');
   const job = await (await a.request.get(`/api/jobs/${jobId}`)).json();
   expect(job).toMatchObject({
     stage: 'validation',
     state: 'in progress',
-    assignee: { username: bob.username },
+    assignee: { username: worker.username },
   });
   await shoot(a, 'task');
 
   // The project page lists the task.
-  await a.goto(`/projects/${projectId}`);
+  await a.goto(`/projects/${project.id}`);
   await expect(a.getByRole('link', { name: taskName })).toBeVisible();
   await shoot(a, 'project', { mobile: true });
+});
 
-  // The job page: next frame, then drag a rectangle to open an issue there.
+test('an issue drawn on a frame of the job page, then commented on, the comment edited, and resolved', async ({
+  api,
+  request,
+  person,
+  personPage: a,
+}) => {
+  test.setTimeout(90_000);
+  const project = await create(api, person, '/api/projects', {
+    name: `Frames ${suffixOf()}`,
+    labels: [{ name: 'car' }],
+  });
+  const task = await create(api, person, '/api/tasks', {
+    name: 'Batch',
+    project_id: project.id,
+    segment_size: 2,
+  });
+  await uploadFrames(request, person, task.id, { count: 3, width: 320, height: 240 });
+  const jobId = (await api(person, 'get', `/api/jobs?task_id=${task.id}&sort=id`)).body.results[0]
+    .id as number;
+
+  // Next frame, then drag a rectangle to open an issue there.
   await a.goto(`/jobs/${jobId}`);
   await expect(a.getByTestId('frame-number')).toHaveText('Frame 0');
   await a.getByRole('button', { name: 'Next frame' }).click();
@@ -262,29 +309,29 @@ test('people, organization, project, task, jobs and issues through the console',
   await expect(card).toContainText('Resolved');
   await expect(card.getByRole('button', { name: 'Reopen' })).toBeVisible();
   await shoot(a, 'job', { mobile: true });
+});
 
-  // B, now a supervisor, sees the job assigned to them.
+test('the assignee sees their job on /jobs, and signing out leads back to the sign-in page', async ({
+  team,
+  workerPage: b,
+}) => {
+  test.setTimeout(60_000);
+  // In the organization's workspace, as after accepting its invitation.
+  await b.getByTestId('org-switcher').click();
+  await b.locator('.ant-select-dropdown:visible').getByText(team.name).click();
   await b.goto('/jobs');
-  await expect(b.getByRole('link', { name: `Job #${jobId}` })).toBeVisible();
-
-  // Signing out leads back to the sign-in page.
+  await expect(b.getByRole('link', { name: `Job #${team.jobId}` })).toBeVisible();
   await b.getByTestId('user-menu').click();
   await b.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(b).toHaveURL(/\/login/);
+});
 
-  // Someone outside the organization: an empty project list, and a clear refusal for A's project.
-  const carol = { username: `carol-${suffix}`, password: 'carol-password-1' };
-  const carolRegistered = await request.post('/api/auth/register', {
-    data: {
-      username: carol.username,
-      email: `carol-${suffix}@example.test`,
-      password1: carol.password,
-      password2: carol.password,
-    },
-  });
-  expect(carolRegistered.status()).toBe(201);
-  const c = await signIn(browser, carol);
+test('someone outside the organization: an empty project list, and a clear refusal for its project', async ({
+  team,
+  personPage: c,
+}) => {
+  test.setTimeout(60_000);
   await expect(c.getByText('No projects yet')).toBeVisible();
-  await c.goto(`/projects/${projectId}`);
+  await c.goto(`/projects/${team.projectId}`);
   await expect(c.getByText('You are not allowed to see this')).toBeVisible();
 });

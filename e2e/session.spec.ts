@@ -1,16 +1,18 @@
-import { expect, signInAt, test } from './ui-fixtures';
+import { DESKTOP, expect, test } from './fixtures';
 
 // Sign-out lands on the host the person came in on (here 127.0.0.1, while the server listens on 0.0.0.0),
 // and signing in again keeps it.
 
+test.use({ viewport: DESKTOP });
+
 test('sign-out from 127.0.0.1 lands on 127.0.0.1/login, and signing in again stays there', async ({
-  browser,
-  team,
+  person,
+  personPage: page,
   baseURL,
 }) => {
+  test.setTimeout(60_000);
   const origin = new URL(baseURL!).origin;
   expect(new URL(origin).hostname).toBe('127.0.0.1');
-  const page = await signInAt(browser, team.owner);
   const hosts = new Set<string>();
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) hosts.add(new URL(frame.url()).host);
@@ -18,11 +20,10 @@ test('sign-out from 127.0.0.1 lands on 127.0.0.1/login, and signing in again sta
   await page.getByTestId('user-menu').click();
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(`${origin}/login`);
-  await page.getByLabel('Username').fill(team.owner.username);
-  await page.getByLabel('Password').fill(team.owner.password);
+  await page.getByLabel('Username').fill(person.username);
+  await page.getByLabel('Password').fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(`${origin}/projects`);
-  await expect(page.getByTestId('user-menu')).toContainText(team.owner.username);
+  await expect(page.getByTestId('user-menu')).toContainText(person.username);
   expect([...hosts]).toEqual([new URL(origin).host]);
-  await page.context().close();
 });

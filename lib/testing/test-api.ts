@@ -1,6 +1,7 @@
 import type { UntypedJson } from './untyped-json';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { dispatch, findRoute, loadRoute } from './route-table';
 
 // On PGlite each test file has its own database, so task ids start at 1 in every file: each file needs its
 // own media directory too, or deleting task 3 in one file removes the images of task 3 in another.
@@ -13,82 +14,11 @@ process.env.HERALD_MEDIA_DIR = path.join(
 
 /**
  * Calls Herald's real route handlers in-process with real Requests: everything but the HTTP socket
- * (auth, parsing, domain, database) runs as in production.
+ * (auth, parsing, domain, database) runs as in production. Routes are found as Next finds them, from the
+ * files under app/api (route-table.ts).
  */
-type Handler = (
-  req: Request,
-  ctx: { params: Promise<Record<string, string>> },
-) => Promise<Response> | Response;
-type RouteModule = Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', Handler>>;
-
-const ROUTES: [string, () => Promise<RouteModule>][] = [
-  ['/api/auth/register', () => import('@/app/api/auth/register/route')],
-  ['/api/auth/login', () => import('@/app/api/auth/login/route')],
-  ['/api/auth/logout', () => import('@/app/api/auth/logout/route')],
-  ['/api/users', () => import('@/app/api/users/route')],
-  ['/api/users/self', () => import('@/app/api/users/self/route')],
-  ['/api/users/:id', () => import('@/app/api/users/[id]/route')],
-  ['/api/organizations', () => import('@/app/api/organizations/route')],
-  ['/api/organizations/:id', () => import('@/app/api/organizations/[id]/route')],
-  ['/api/memberships', () => import('@/app/api/memberships/route')],
-  ['/api/memberships/:id', () => import('@/app/api/memberships/[id]/route')],
-  ['/api/invitations', () => import('@/app/api/invitations/route')],
-  ['/api/invitations/:key', () => import('@/app/api/invitations/[key]/route')],
-  ['/api/invitations/:key/accept', () => import('@/app/api/invitations/[key]/accept/route')],
-  ['/api/invitations/:key/decline', () => import('@/app/api/invitations/[key]/decline/route')],
-  ['/api/projects', () => import('@/app/api/projects/route')],
-  ['/api/projects/:id', () => import('@/app/api/projects/[id]/route')],
-  ['/api/tasks', () => import('@/app/api/tasks/route')],
-  ['/api/tasks/:id', () => import('@/app/api/tasks/[id]/route')],
-  ['/api/tasks/:id/data', () => import('@/app/api/tasks/[id]/data/route')],
-  ['/api/jobs', () => import('@/app/api/jobs/route')],
-  ['/api/jobs/:id', () => import('@/app/api/jobs/[id]/route')],
-  ['/api/issues', () => import('@/app/api/issues/route')],
-  ['/api/issues/:id', () => import('@/app/api/issues/[id]/route')],
-  ['/api/comments', () => import('@/app/api/comments/route')],
-  ['/api/comments/:id', () => import('@/app/api/comments/[id]/route')],
-  ['/api/webhooks', () => import('@/app/api/webhooks/route')],
-  ['/api/webhooks/events', () => import('@/app/api/webhooks/events/route')],
-  ['/api/webhooks/events/:key/schema', () => import('@/app/api/webhooks/events/[key]/schema/route')],
-  ['/api/webhooks/:id', () => import('@/app/api/webhooks/[id]/route')],
-  ['/api/webhooks/:id/ping', () => import('@/app/api/webhooks/[id]/ping/route')],
-  ['/api/webhooks/:id/test', () => import('@/app/api/webhooks/[id]/test/route')],
-  ['/api/webhooks/:id/recover', () => import('@/app/api/webhooks/[id]/recover/route')],
-  ['/api/webhooks/:id/deliveries', () => import('@/app/api/webhooks/[id]/deliveries/route')],
-  // Before `:deliveryId`: a static segment wins over a dynamic one, as in Next's router.
-  ['/api/webhooks/:id/deliveries/stats', () => import('@/app/api/webhooks/[id]/deliveries/stats/route')],
-  [
-    '/api/webhooks/:id/deliveries/:deliveryId',
-    () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/route'),
-  ],
-  [
-    '/api/webhooks/:id/deliveries/:deliveryId/redelivery',
-    () => import('@/app/api/webhooks/[id]/deliveries/[deliveryId]/redelivery/route'),
-  ],
-  ['/api/webhooks/:id/messages', () => import('@/app/api/webhooks/[id]/messages/route')],
-  [
-    '/api/webhooks/:id/messages/:deliveryId',
-    () => import('@/app/api/webhooks/[id]/messages/[deliveryId]/route'),
-  ],
-  ['/api/server/about', () => import('@/app/api/server/about/route')],
-  ['/api/metrics', () => import('@/app/api/metrics/route')],
-  ['/api/schema', () => import('@/app/api/schema/route')],
-  ['/api/docs', () => import('@/app/api/docs/route')],
-  ['/api/docs/:asset', () => import('@/app/api/docs/[asset]/route')],
-];
 
 export const BASE = 'http://herald.test';
-
-function match(pathname: string) {
-  for (const [pattern, load] of ROUTES) {
-    const names: string[] = [];
-    const re = new RegExp('^' + pattern.replace(/:(\w+)/g, (_, n) => (names.push(n), '([^/]+)')) + '$');
-    const m = re.exec(pathname);
-    if (m)
-      return { load, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
-  }
-  return null;
-}
 
 export type TestUser = { id: number; username: string; password: string; email: string; auth: string };
 export type Reply<T = UntypedJson> = { status: number; body: T; headers: Headers };
@@ -107,10 +37,9 @@ export async function call<T = UntypedJson>(
   options: CallOptions = {},
 ): Promise<Reply<T>> {
   const url = new URL(path, BASE);
-  const found = match(url.pathname);
-  if (!found) throw new Error(`No route for ${url.pathname}`);
-  const routeModule = await found.load();
-  const handler = routeModule[method as keyof RouteModule];
+  const found = findRoute(url.pathname);
+  if (!found) throw new Error(`No route file under app/api serves ${url.pathname}`);
+  const routeModule = await loadRoute(found.route);
   const headers: Record<string, string> = { ...options.headers };
   if (options.as) headers.authorization = options.as.auth;
   let payload: BodyInit | undefined = options.raw;
@@ -119,10 +48,9 @@ export async function call<T = UntypedJson>(
     headers['content-type'] ??= 'application/json';
   }
   if (options.contentType) headers['content-type'] = options.contentType;
-  if (!handler) return { status: 405, body: {} as T, headers: new Headers() };
   // `duplex`: a streamed body (a chunked upload, an endless JSON body) is sent as the client writes it.
   const request = new Request(url, { method, headers, body: payload, duplex: 'half' } as RequestInit);
-  const response = await handler(request, { params: Promise.resolve(found.params) });
+  const response = await dispatch(routeModule, request, found.params);
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
   return {
