@@ -10,7 +10,7 @@ import { defineList } from '@/lib/lists/define-list';
 import { simpleFilter } from '@/lib/lists/simple-filters';
 import { findActorRole } from '@/lib/organizations/roles';
 import { usernameOf } from '@/lib/users/username-of';
-import { representMemberships, type MembershipRow } from './representation';
+import { representMemberships, type MembershipRepresentation, type MembershipRow } from './representation';
 import type { UpdateMembershipInput } from './schemas';
 
 const SORTABLE = {
@@ -96,7 +96,17 @@ export async function deleteMembership(tx: Tx, actor: Actor, id: number) {
   const isSelf = membership.userId === actor.user.id;
   if (!isSelf && !mayManage(actor, role, membership)) throw forbidden();
   const [before] = await representMemberships(tx, [membership], actor.baseUrl);
-  await recordChange(tx, actor, {
+  await recordMembershipGone(tx, actor, membership, before);
+  await tx.delete(memberships).where(eq(memberships.id, id));
+}
+
+function recordMembershipGone(
+  tx: Tx,
+  actor: Actor,
+  membership: MembershipRow,
+  before: MembershipRepresentation,
+) {
+  return recordChange(tx, actor, {
     action: 'delete',
     resource: 'membership',
     organizationId: membership.organizationId,
@@ -104,7 +114,6 @@ export async function deleteMembership(tx: Tx, actor: Actor, id: number) {
     before,
     after: null,
   });
-  await tx.delete(memberships).where(eq(memberships.id, id));
 }
 
 /**
@@ -120,13 +129,6 @@ export async function deleteMembershipsOfUser(tx: Tx, actor: Actor, userId: numb
     .for('update');
   const represented = await representMemberships(tx, rows, actor.baseUrl);
   for (const [i, membership] of rows.entries())
-    await recordChange(tx, actor, {
-      action: 'delete',
-      resource: 'membership',
-      organizationId: membership.organizationId,
-      projectId: null,
-      before: represented[i],
-      after: null,
-    });
+    await recordMembershipGone(tx, actor, membership, represented[i]);
   await tx.delete(memberships).where(eq(memberships.userId, userId));
 }

@@ -42,17 +42,17 @@ export async function makeAttempt(
     headers: custom ? { ...custom, ...headers } : headers,
     verifyTls: webhook.enableSsl,
   });
+  const classified = classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now });
   const result: AttemptResult = {
-    ...classifyOutcome({ attempt: delivery.attempt, canRetry: !isDirect, outcome, now }),
+    ...classified,
     deliveryId: delivery.id,
     webhookId: delivery.webhookId,
     attempt: delivery.attempt,
     sentAt: now,
     digests,
     customHeaderNames: webhook.customHeaders.map((h) => h.name),
-    endsPause: false,
+    endsPause: isDirect && classified.state === 'delivered',
   };
-  result.endsPause = isDirect && result.state === 'delivered';
   const outcomeName =
     result.state === 'delivered' ? 'delivered' : result.state === 'pending' ? 'retrying' : 'failed';
   const statusClass = statusClassOf(result);

@@ -12,6 +12,12 @@ import { SEND_COLUMNS, seriesAge, toQueuedPair, type SendColumns, type SeriesCol
  */
 const WINDOW_PER_SERIES = 3;
 
+/** A series nobody holds: never leased, or its claimer's lease has passed (it died). `t`: the alias. */
+const unleased = (t: string) => `(${t}.lease_until is null or ${t}.lease_until < now())`;
+const isUnleased = (t: string) => sql.raw(unleased(t));
+/** A series whose attempt is due and that nobody holds. */
+const isClaimable = (t: string) => sql.raw(`(${t}.next_attempt_date <= now() and ${unleased(t)})`);
+
 type ClaimedRow = SeriesColumns &
   SendColumns & {
     id: number | null;
@@ -62,8 +68,7 @@ export async function claimDue(
         ${only ? sql`and w.id = any(${idArray(only)})` : sql``}
     ), walk as materialized (
       select d.id, d.webhook_id, d.next_attempt_date from webhook_deliveries d
-      where d.state = 'pending' and d.next_attempt_date <= now()
-        and (d.lease_until is null or d.lease_until < now())
+      where d.state = 'pending' and ${isClaimable('d')}
         -- NOT IN a subquery (a hashed lookup), not <> ALL of an array: the planner multiplies the
         -- selectivity of <> ALL per element it guesses the array holds, estimated one row for a 200,000
         -- backlog of two webhooks, and chose to sort the whole table each claim (400 ms instead of 5).
@@ -81,8 +86,7 @@ export async function claimDue(
         least(greatest(w.rate_limit / 2.0, 1), b.tokens + w.rate_limit * extract(epoch from now() - b.refilled_date)) as available
       from webhook_rate_buckets b join special w on w.id = b.webhook_id
       where w.rate_limit is not null and exists (
-        select 1 from webhook_deliveries e where e.webhook_id = b.webhook_id and e.state = 'pending'
-          and e.next_attempt_date <= now() and (e.lease_until is null or e.lease_until < now()))
+        select 1 from webhook_deliveries e where e.webhook_id = b.webhook_id and e.state = 'pending' and ${isClaimable('e')})
       order by b.webhook_id
       for update of b skip locked
     ), scan as materialized (
@@ -95,18 +99,16 @@ export async function claimDue(
           -- A FIFO endpoint's head is its oldest pending series, due or not: one behind it waits until it ends.
           select e.id, e.webhook_id, e.next_attempt_date, e.lease_until from webhook_deliveries e
           where e.webhook_id = s.id and e.state = 'pending'
-            and (s.is_fifo or (e.next_attempt_date <= now() and (e.lease_until is null or e.lease_until < now())))
+            and (s.is_fifo or ${isClaimable('e')})
           order by e.id
           -- One more than may be taken, so that the claim sees that the endpoint was cut short.
           limit case when s.is_fifo then 1
             else least(coalesce(r.room, ${settings.maxInFlightPerEndpoint}), floor(l.available)::int) + 1 end
         ) e
-      where (s.rate_limit is null or l.webhook_id is not null)
-        and e.next_attempt_date <= now() and (e.lease_until is null or e.lease_until < now())
+      where (s.rate_limit is null or l.webhook_id is not null) and ${isClaimable('e')}
     ), ranked as materialized (
       select d.webhook_id, d.id, d.next_attempt_date, row_number() over (partition by d.webhook_id order by d.next_attempt_date, d.id) as rn,
-        least(coalesce(r.room, ${settings.maxInFlightPerEndpoint}), coalesce(floor(l.available)::int, 2147483647)) as room,
-        l.webhook_id is not null as is_limited
+        least(coalesce(r.room, ${settings.maxInFlightPerEndpoint}), coalesce(floor(l.available)::int, 2147483647)) as room
       from scan d left join room r on r.webhook_id = d.webhook_id left join limits l on l.webhook_id = d.webhook_id
     ), candidates as materialized (
       select s.webhook_id, s.id from ranked s
@@ -118,7 +120,7 @@ export async function claimDue(
       -- Rechecked once locked, for a series another process claimed meanwhile. Not the due index's
       -- predicate, so that the series are looked up by key rather than the index walked.
       where (d.webhook_id, d.id) in (select webhook_id, id from candidates)
-        and d.state = 'pending' and (d.lease_until is null or d.lease_until < now())
+        and d.state = 'pending' and ${isUnleased('d')}
       for update of d skip locked
     ), claimed as (
       update webhook_deliveries d set lease_until = now() + make_interval(secs => ${settings.leaseSeconds})
