@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { create, expect, test as base } from './fixtures';
-import { actionDone } from './page-helpers';
+import { actionDone, chooseAndConfirm } from './page-helpers';
 import { shoot } from './shoot';
 
 // "Setup webhooks" as the seed document tells a person to do it: a project owner adds a project
@@ -280,12 +280,10 @@ test('a failing receiver: the attempt and its retries are recorded, a redelivery
   await expect(m.getByTestId(`status-${orgHook.id}`)).toHaveAttribute('data-health', 'ok');
   await shoot(m, 'webhook-deliveries-retried', { mobile: true });
   // Filter by outcome (server-side): failures only, then successes only.
-  await m.getByLabel('Filter by outcome').click();
-  await m.locator('.ant-select-dropdown:visible .ant-select-item-option[title="Failed"]').click();
+  await chooseAndConfirm(m, 'Filter by outcome', 'Failed');
   await expect(series.filter({ hasText: 'delivered' })).toHaveCount(0);
   await expect(series.filter({ hasText: 'failed' }).first()).toBeVisible();
-  await m.getByLabel('Filter by outcome').click();
-  await m.locator('.ant-select-dropdown:visible .ant-select-item-option[title="Delivered"]').click();
+  await chooseAndConfirm(m, 'Filter by outcome', 'Delivered');
   await expect(series.filter({ hasText: 'failed' })).toHaveCount(0);
   await expect(series.filter({ hasText: 'redelivery' }).first()).toBeVisible();
 });
