@@ -1,11 +1,12 @@
 import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOrg, createTask, createTeam, ids, jobsOf, recordChanges } from '@/lib/testing/fixtures';
+import { createOrg, createTask, createTeam, ids, jobsOf, recordEvents } from '@/lib/testing/fixtures';
 import type { Receiver } from '@/lib/testing/receiver';
 import { api, createUser, unique, type TestUser } from '@/lib/testing/test-api';
 import {
   createOrgWebhook,
   createProjectWebhook,
+  eventListeners,
   PROJECT_KEYS,
   receiverPool,
 } from '@/lib/testing/webhook-helpers';
@@ -16,11 +17,15 @@ import {
  * webhooks; and checked for the promise that lists and single objects follow the same rule.
  */
 const pool = receiverPool();
+const listeners = eventListeners(pool);
 let receiver: Receiver;
 beforeAll(async () => {
   receiver = await pool.start();
 });
-afterAll(() => pool.closeAll());
+afterAll(async () => {
+  await listeners.removeAll();
+  await pool.closeAll();
+});
 
 const status = (reply: { status: number }) => reply.status;
 
@@ -46,6 +51,8 @@ describe('a personal-workspace assignee', () => {
         { as: owner },
       )
     ).body;
+    // Outside any organization: a project webhook makes its events reach the outbox, where they are read.
+    await listeners.project(owner, project.id);
     task = await createTask(
       owner,
       { name: unique('task'), project_id: project.id, assignee_id: assignee.id },
@@ -72,26 +79,29 @@ describe('a personal-workspace assignee', () => {
       api.get(`/api/issues/${issue.id}`, { as: owner }),
     ]);
     const as = { as: assignee };
-    const attempts = await recordChanges(async () => {
-      const answers = [
-        await api.patch(`/api/projects/${project.id}`, { name: 'taken' }, as),
-        await api.patch(`/api/projects/${project.id}`, { labels: [{ name: 'mine now' }] }, as),
-        await api.patch(`/api/projects/${project.id}`, { assignee_id: outsider.id }, as),
-        await api.patch(`/api/projects/${project.id}`, { owner_id: assignee.id }, as),
-        await api.patch(`/api/projects/${project.id}`, { bug_tracker: 'http://elsewhere' }, as),
-        await api.delete(`/api/projects/${project.id}`, as),
-        await api.patch(`/api/tasks/${task.id}`, { name: 'taken' }, as),
-        await api.patch(`/api/tasks/${task.id}`, { assignee_id: outsider.id }, as),
-        await api.patch(`/api/tasks/${task.id}`, { owner_id: assignee.id }, as),
-        await api.delete(`/api/tasks/${task.id}`, as),
-        await api.post('/api/tasks', { name: 'in their project', project_id: project.id }, as),
-        await api.patch(`/api/jobs/${job.id}`, { assignee: outsider.id }, as),
-        await api.patch(`/api/jobs/${job.id}`, { assignee: outsider.id, state: 'completed' }, as),
-        await api.patch(`/api/issues/${issue.id}`, { assignee: outsider.id }, as),
-        await api.delete(`/api/issues/${issue.id}`, as),
-      ];
-      expect(answers.map(status)).toEqual(answers.map(() => 403));
-    });
+    const attempts = await recordEvents(
+      async () => {
+        const answers = [
+          await api.patch(`/api/projects/${project.id}`, { name: 'taken' }, as),
+          await api.patch(`/api/projects/${project.id}`, { labels: [{ name: 'mine now' }] }, as),
+          await api.patch(`/api/projects/${project.id}`, { assignee_id: outsider.id }, as),
+          await api.patch(`/api/projects/${project.id}`, { owner_id: assignee.id }, as),
+          await api.patch(`/api/projects/${project.id}`, { bug_tracker: 'http://elsewhere' }, as),
+          await api.delete(`/api/projects/${project.id}`, as),
+          await api.patch(`/api/tasks/${task.id}`, { name: 'taken' }, as),
+          await api.patch(`/api/tasks/${task.id}`, { assignee_id: outsider.id }, as),
+          await api.patch(`/api/tasks/${task.id}`, { owner_id: assignee.id }, as),
+          await api.delete(`/api/tasks/${task.id}`, as),
+          await api.post('/api/tasks', { name: 'in their project', project_id: project.id }, as),
+          await api.patch(`/api/jobs/${job.id}`, { assignee: outsider.id }, as),
+          await api.patch(`/api/jobs/${job.id}`, { assignee: outsider.id, state: 'completed' }, as),
+          await api.patch(`/api/issues/${issue.id}`, { assignee: outsider.id }, as),
+          await api.delete(`/api/issues/${issue.id}`, as),
+        ];
+        expect(answers.map(status)).toEqual(answers.map(() => 403));
+      },
+      { projectIds: [project.id] },
+    );
     // Nothing was written, nothing announced, and the outsider was handed nothing.
     expect(attempts).toEqual([]);
     const after = await Promise.all([

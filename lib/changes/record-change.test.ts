@@ -1,42 +1,101 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Change } from '@/lib/changes/record-change';
-import { addMember, createTask, createTeam, jobsOf, recordChanges } from '@/lib/testing/fixtures';
+import type { UntypedJson } from '@/lib/testing/untyped-json';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addMember,
+  createTask,
+  createTeam,
+  jobsOf,
+  recordEvents,
+  type EventScope,
+  type RecordedEvent,
+} from '@/lib/testing/fixtures';
 import { api, createUser, uploadImages, type TestUser } from '@/lib/testing/test-api';
+import { basicUser, eventListeners, receiverPool } from '@/lib/testing/webhook-helpers';
+
+/**
+ * Every create, update and delete goes through recordChange, which writes its event to the outbox in the
+ * change's transaction. These read the outbox (webhook_messages) as a receiver will get it: an
+ * organization webhook on every event hears the team's organization, a project webhook the one project
+ * outside any organization.
+ */
 
 type Team = Awaited<ReturnType<typeof createTeam>>;
 
-const summary = (changes: Change[]) => changes.map((c) => `${c.action}:${c.resource}`);
+const pool = receiverPool();
+const listeners = eventListeners(pool);
+let t: Team;
+beforeAll(async () => {
+  t = await createTeam();
+  await listeners.org(t.owner, t.org.slug);
+});
+afterAll(async () => {
+  await listeners.removeAll();
+  await pool.closeAll();
+});
+
+/** The events of the team's organization queued while `fn` ran (or of `scope`). */
+const record = (fn: () => Promise<unknown>, scope: EventScope = { organizationIds: [t.org.id] }) =>
+  recordEvents(fn, scope);
+const summary = (events: RecordedEvent[]) => events.map((e) => e.event);
+/** The resource a payload carries, under its name (`task` for `update:task`). */
+const resourceOf = (e: RecordedEvent) => e.payload[e.event.split(':')[1]];
 const get = async (path: string, user: TestUser) => {
   const reply = await api.get(path, { as: user });
   expect(reply.status, path).toBe(200);
   return reply.body;
 };
-const basic = (u: TestUser) => ({
-  url: `http://herald.test/api/users/${u.id}`,
-  id: u.id,
-  username: u.username,
-  first_name: '',
-  last_name: '',
-});
 
-/** Runs `fn`, expects it to record exactly one change, and returns it. */
+/** Runs `fn`, expects it to queue exactly one event, and returns it. */
 async function single(fn: () => Promise<{ status: number }>, expected: { status: number }) {
   let status = 0;
-  const changes = await recordChanges(async () => {
+  const events = await record(async () => {
     status = (await fn()).status;
   });
   expect(status).toBe(expected.status);
-  expect(changes, JSON.stringify(summary(changes))).toHaveLength(1);
-  return changes[0];
+  expect(events, JSON.stringify(summary(events))).toHaveLength(1);
+  return events[0];
+}
+
+/** A create's or delete's payload: the resource as GET showed it (after, or before a delete), and who did it. */
+function expectCreateOrDelete(e: RecordedEvent, shown: UntypedJson, sender: TestUser) {
+  const name = e.event.split(':')[1];
+  expect(Object.keys(e.payload)).toEqual(['event', name, 'webhook_id', 'sender']);
+  expect(e.payload.event).toBe(e.event);
+  expect(e.payload[name]).toEqual(shown);
+  expect(e.resourceId).toBe(String(shown.id ?? shown.key));
+  expect(e.changedFields).toEqual([]);
+  expect(e.payload.webhook_id).toBeGreaterThan(0);
+  expect(e.payload.sender).toEqual(basicUser(sender));
+}
+
+/**
+ * An update's payload: the resource as GET shows it after; `before_update` the old values of exactly
+ * the keys whose values differ between the two GETs (`updated_date` aside), null for a key that did not
+ * exist; `changes` and `changed_fields` the same keys; `sender` the basic user who made it.
+ */
+function expectUpdate(e: RecordedEvent, before: UntypedJson, after: UntypedJson, sender: TestUser) {
+  const name = e.event.split(':')[1];
+  expect(e.event.startsWith('update:')).toBe(true);
+  expect(Object.keys(e.payload)).toEqual(['event', name, 'before_update', 'changes', 'webhook_id', 'sender']);
+  expect(e.payload[name]).toEqual(after);
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => k !== 'updated_date' && !isDeepStrictEqual(before[k], after[k]))
+    .sort();
+  expect(changed.length).toBeGreaterThan(0);
+  expect(Object.keys(e.payload.before_update).sort()).toEqual(changed);
+  expect(e.payload.before_update).toEqual(Object.fromEntries(changed.map((k) => [k, before[k] ?? null])));
+  expect(e.payload.changes).toEqual(
+    Object.fromEntries(changed.map((k) => [k, { from: before[k] ?? null, to: after[k] ?? null }])),
+  );
+  expect([...e.changedFields].sort()).toEqual(changed);
+  expect(e.resourceId).toBe(String(after.id));
+  expect(e.payload.webhook_id).toBeGreaterThan(0);
+  expect(e.payload.sender).toEqual(basicUser(sender));
 }
 
 describe('the change hook', () => {
-  let t: Team;
-  beforeAll(async () => {
-    t = await createTeam();
-  });
-
-  it('organization update: before/after, beforeUpdate and changes; no-op and refused PATCHes record nothing', async () => {
+  it('organization update: the payload as after, before_update and changes; no-op and refused PATCHes record nothing', async () => {
     const path = `/api/organizations/${t.org.id}`;
     const before = await get(path, t.owner);
     const change = await single(() => api.patch(path, { name: 'New name' }, { as: t.maintainer }), {
@@ -44,20 +103,20 @@ describe('the change hook', () => {
     });
     const after = await get(path, t.owner);
     expect(change).toMatchObject({
-      action: 'update',
-      resource: 'organization',
+      event: 'update:organization',
+      resourceType: 'organization',
       organizationId: t.org.id,
       projectId: null,
     });
-    expect(change.before).toEqual(before);
-    expect(change.after).toEqual(after);
-    expect(change.beforeUpdate).toEqual({ name: before.name });
-    expect(change.changes).toEqual({ name: { from: before.name, to: 'New name' } });
-    expect(change.sender).toEqual(basic(t.maintainer));
+    expectUpdate(change, before, after, t.maintainer);
+    expect(change.payload.before_update).toEqual({ name: before.name });
+    expect(change.payload.changes).toEqual({ name: { from: before.name, to: 'New name' } });
+    expect(change.changedFields).toEqual(['name']);
+    expect(change.payload.sender).toEqual(basicUser(t.maintainer));
 
-    expect(await recordChanges(() => api.patch(path, { name: 'New name' }, { as: t.owner }))).toEqual([]);
-    expect(await recordChanges(() => api.patch(path, { name: 'x' }, { as: t.worker }))).toEqual([]);
-    expect(await recordChanges(() => api.patch(path, { name: 5 }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(path, { name: 'New name' }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(path, { name: 'x' }, { as: t.worker }))).toEqual([]);
+    expect(await record(() => api.patch(path, { name: 5 }, { as: t.owner }))).toEqual([]);
   });
 
   it('memberships: create on accept, update, delete', async () => {
@@ -80,38 +139,34 @@ describe('the change hook', () => {
     );
     const path = `/api/memberships/${membershipId}`;
     expect(created).toMatchObject({
-      action: 'create',
-      resource: 'membership',
+      event: 'create:membership',
+      resourceType: 'membership',
       organizationId: t.org.id,
       projectId: null,
-      before: null,
     });
-    expect(created.after).toEqual(await get(path, t.owner));
+    expectCreateOrDelete(created, await get(path, t.owner), newcomer);
 
     const before = await get(path, t.owner);
     const updated = await single(() => api.patch(path, { role: 'supervisor' }, { as: t.owner }), {
       status: 200,
     });
     expect(updated).toMatchObject({
-      action: 'update',
-      resource: 'membership',
+      event: 'update:membership',
       organizationId: t.org.id,
-      beforeUpdate: { role: 'worker' },
+      payload: { before_update: { role: 'worker' } },
     });
-    expect(updated.before).toEqual(before);
-    expect(updated.after).toEqual(await get(path, t.owner));
-    expect(await recordChanges(() => api.patch(path, { role: 'supervisor' }, { as: t.owner }))).toEqual([]);
-    expect(await recordChanges(() => api.patch(path, { role: 'worker' }, { as: t.worker }))).toEqual([]);
+    expectUpdate(updated, before, await get(path, t.owner), t.owner);
+    expect(await record(() => api.patch(path, { role: 'supervisor' }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(path, { role: 'worker' }, { as: t.worker }))).toEqual([]);
 
     const last = await get(path, t.owner);
     const deleted = await single(() => api.delete(path, { as: newcomer }), { status: 204 });
     expect(deleted).toMatchObject({
-      action: 'delete',
-      resource: 'membership',
+      event: 'delete:membership',
+      resourceType: 'membership',
       organizationId: t.org.id,
-      after: null,
     });
-    expect(deleted.before).toEqual(last);
+    expectCreateOrDelete(deleted, last, newcomer);
   });
 
   it('invitations: create, revoke and decline', async () => {
@@ -130,25 +185,23 @@ describe('the change hook', () => {
       { status: 201 },
     );
     expect(created).toMatchObject({
-      action: 'create',
-      resource: 'invitation',
+      event: 'create:invitation',
+      resourceType: 'invitation',
       organizationId: t.org.id,
       projectId: null,
-      before: null,
     });
     const shown = await get(`/api/invitations/${key}`, t.owner);
-    expect(created.after).toEqual(shown);
-    expect(await recordChanges(() => api.delete(`/api/invitations/${key}`, { as: t.worker }))).toEqual([]);
+    expectCreateOrDelete(created, shown, t.owner);
+    expect(await record(() => api.delete(`/api/invitations/${key}`, { as: t.worker }))).toEqual([]);
     const revoked = await single(() => api.delete(`/api/invitations/${key}`, { as: t.owner }), {
       status: 204,
     });
     expect(revoked).toMatchObject({
-      action: 'delete',
-      resource: 'invitation',
+      event: 'delete:invitation',
+      resourceType: 'invitation',
       organizationId: t.org.id,
-      after: null,
     });
-    expect(revoked.before).toEqual(shown);
+    expectCreateOrDelete(revoked, shown, t.owner);
 
     const second = await api.post(
       `/api/invitations?org=${t.org.slug}`,
@@ -159,7 +212,7 @@ describe('the change hook', () => {
       () => api.post(`/api/invitations/${second.body.key}/decline`, undefined, { as: b }),
       { status: 204 },
     );
-    expect(declined).toMatchObject({ action: 'delete', resource: 'invitation' });
+    expect(declined).toMatchObject({ event: 'delete:invitation', resourceId: second.body.key });
     // An email without an account gets an invitation like any other (security.md): announced, with no invitee yet.
     const waiting = await single(
       () =>
@@ -171,9 +224,8 @@ describe('the change hook', () => {
       { status: 201 },
     );
     expect(waiting).toMatchObject({
-      action: 'create',
-      resource: 'invitation',
-      after: { email: 'nobody@example.test', user: null },
+      event: 'create:invitation',
+      payload: { invitation: { email: 'nobody@example.test', user: null } },
     });
   });
 
@@ -193,13 +245,12 @@ describe('the change hook', () => {
     );
     const path = `/api/projects/${id}`;
     expect(created).toMatchObject({
-      action: 'create',
-      resource: 'project',
+      event: 'create:project',
+      resourceType: 'project',
       organizationId: t.org.id,
       projectId: id,
-      before: null,
     });
-    expect(created.after).toEqual(await get(path, t.owner));
+    expectCreateOrDelete(created, await get(path, t.owner), t.owner);
 
     const before = await get(path, t.owner);
     const renamed = await single(
@@ -207,43 +258,39 @@ describe('the change hook', () => {
       { status: 200 },
     );
     const after = await get(path, t.owner);
-    expect(renamed.before).toEqual(before);
-    expect(renamed.after).toEqual(after);
-    expect(renamed.beforeUpdate).toEqual({ name: 'Hooked', assignee: null, assignee_updated_date: null });
-    expect(Object.keys(renamed.changes).sort()).toEqual(['assignee', 'assignee_updated_date', 'name']);
+    expectUpdate(renamed, before, after, t.owner);
+    expect(renamed.payload.before_update).toEqual({
+      name: 'Hooked',
+      assignee: null,
+      assignee_updated_date: null,
+    });
+    expect([...renamed.changedFields].sort()).toEqual(['assignee', 'assignee_updated_date', 'name']);
 
     const relabeled = await single(() => api.patch(path, { labels: [{ name: 'b' }] }, { as: t.owner }), {
       status: 200,
     });
-    expect(Object.keys(relabeled.beforeUpdate)).toEqual(['labels']);
-    expect(relabeled.after).toEqual(await get(path, t.owner));
+    expect(Object.keys(relabeled.payload.before_update)).toEqual(['labels']);
+    expectUpdate(relabeled, after, await get(path, t.owner), t.owner);
 
     expect(
-      await recordChanges(() =>
-        api.patch(path, { name: 'Renamed', assignee_id: t.worker.id }, { as: t.owner }),
-      ),
+      await record(() => api.patch(path, { name: 'Renamed', assignee_id: t.worker.id }, { as: t.owner })),
     ).toEqual([]);
-    expect(await recordChanges(() => api.patch(path, { labels: [{ name: 'b' }] }, { as: t.owner }))).toEqual(
-      [],
-    );
-    expect(await recordChanges(() => api.patch(path, { name: 'x' }, { as: t.supervisor }))).toEqual([]);
+    expect(await record(() => api.patch(path, { labels: [{ name: 'b' }] }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(path, { name: 'x' }, { as: t.supervisor }))).toEqual([]);
+    expect(await record(() => api.patch(path, { assignee_id: t.stranger.id }, { as: t.owner }))).toEqual([]);
     expect(
-      await recordChanges(() => api.patch(path, { assignee_id: t.stranger.id }, { as: t.owner })),
-    ).toEqual([]);
-    expect(
-      await recordChanges(() => api.post(`/api/projects?org=${t.org.slug}`, { name: 'w' }, { as: t.worker })),
+      await record(() => api.post(`/api/projects?org=${t.org.slug}`, { name: 'w' }, { as: t.worker })),
     ).toEqual([]);
 
     const last = await get(path, t.owner);
     const deleted = await single(() => api.delete(path, { as: t.owner }), { status: 204 });
     expect(deleted).toMatchObject({
-      action: 'delete',
-      resource: 'project',
+      event: 'delete:project',
+      resourceType: 'project',
       organizationId: t.org.id,
       projectId: id,
-      after: null,
     });
-    expect(deleted.before).toEqual(last);
+    expectCreateOrDelete(deleted, last, t.owner);
   });
 
   it('tasks: create, rename, data upload, delete', async () => {
@@ -269,37 +316,32 @@ describe('the change hook', () => {
     );
     const path = `/api/tasks/${id}`;
     expect(created).toMatchObject({
-      action: 'create',
-      resource: 'task',
+      event: 'create:task',
+      resourceType: 'task',
       organizationId: t.org.id,
       projectId: project.id,
-      before: null,
     });
-    expect(created.after).toEqual(await get(path, t.owner));
+    expectCreateOrDelete(created, await get(path, t.owner), t.owner);
 
     const before = await get(path, t.owner);
     const renamed = await single(() => api.patch(path, { name: 'new task name' }, { as: t.owner }), {
       status: 200,
     });
-    expect(renamed.beforeUpdate).toEqual({ name: 'task' });
-    expect(renamed.changes).toEqual({ name: { from: 'task', to: 'new task name' } });
-    expect(renamed.before).toEqual(before);
-    expect(renamed.after).toEqual(await get(path, t.owner));
-    expect(await recordChanges(() => api.patch(path, { name: 'new task name' }, { as: t.owner }))).toEqual(
-      [],
-    );
-    expect(await recordChanges(() => api.patch(path, { name: '' }, { as: t.owner }))).toEqual([]);
+    expect(renamed.payload.before_update).toEqual({ name: 'task' });
+    expect(renamed.payload.changes).toEqual({ name: { from: 'task', to: 'new task name' } });
+    expectUpdate(renamed, before, await get(path, t.owner), t.owner);
+    expect(await record(() => api.patch(path, { name: 'new task name' }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(path, { name: '' }, { as: t.owner }))).toEqual([]);
 
     // Attaching data updates the task and creates one job per segment.
     const beforeData = await get(path, t.owner);
-    const changes = await recordChanges(() => uploadImages(id, t.owner, 2));
-    expect(summary(changes)).toEqual(['update:task', 'create:job', 'create:job']);
+    const events = await record(() => uploadImages(id, t.owner, 2));
+    expect(summary(events)).toEqual(['update:task', 'create:job', 'create:job']);
     const afterData = await get(path, t.owner);
-    expect(changes[0].before).toEqual(beforeData);
-    expect(changes[0].after).toEqual(afterData);
+    expectUpdate(events[0], beforeData, afterData, t.owner);
     // As CVAT's get_instance_diff: keys of the new representation whose value changed, with the old value
     // (null for the data keys that did not exist before).
-    expect(changes[0].beforeUpdate).toEqual({
+    expect(events[0].payload.before_update).toEqual({
       mode: '',
       overlap: null,
       segments: [],
@@ -312,19 +354,18 @@ describe('the change hook', () => {
       jobs: { count: 0, completed: 0, validation: 0, url: `http://herald.test/api/jobs?task_id=${id}` },
     });
     const jobs = await jobsOf(id, t.owner);
-    expect(changes.slice(1).map((c) => c.after)).toEqual(
-      await Promise.all(jobs.map((j) => get(`/api/jobs/${j.id}`, t.owner))),
-    );
-    expect(await recordChanges(() => uploadImages(id, t.owner, 1))).toEqual([]);
+    const shownJobs = await Promise.all(jobs.map((j) => get(`/api/jobs/${j.id}`, t.owner)));
+    expect(events.slice(1).map(resourceOf)).toEqual(shownJobs);
+    for (const [i, e] of events.slice(1).entries()) expectCreateOrDelete(e, shownJobs[i], t.owner);
+    expect(await record(() => uploadImages(id, t.owner, 1))).toEqual([]);
 
     const last = await get(path, t.owner);
     const lastJobs = await Promise.all(jobs.map((j) => get(`/api/jobs/${j.id}`, t.owner)));
-    const deleted = await recordChanges(() => api.delete(path, { as: t.owner }));
+    const deleted = await record(() => api.delete(path, { as: t.owner }));
     expect(summary(deleted)).toEqual(['delete:job', 'delete:job', 'delete:task']);
-    expect(deleted.map((c) => c.before)).toEqual([...lastJobs, last]);
-    expect(
-      deleted.every((c) => c.organizationId === t.org.id && c.projectId === project.id && c.after === null),
-    ).toBe(true);
+    expect(deleted.map(resourceOf)).toEqual([...lastJobs, last]);
+    for (const [i, e] of deleted.entries()) expectCreateOrDelete(e, [...lastJobs, last][i], t.owner);
+    expect(deleted.every((e) => e.organizationId === t.org.id && e.projectId === project.id)).toBe(true);
   });
 
   it('jobs, issues and comments', async () => {
@@ -336,24 +377,19 @@ describe('the change hook', () => {
       status: 200,
     });
     expect(jobChange).toMatchObject({
-      action: 'update',
-      resource: 'job',
+      event: 'update:job',
+      resourceType: 'job',
       organizationId: t.org.id,
       projectId: null,
     });
-    expect(jobChange.beforeUpdate).toEqual({ stage: 'annotation', status: 'annotation' });
-    expect(jobChange.before).toEqual(jobBefore);
-    expect(jobChange.after).toEqual(await get(jobPath, t.owner));
-    expect(await recordChanges(() => api.patch(jobPath, { stage: 'validation' }, { as: t.owner }))).toEqual(
-      [],
-    );
-    expect(await recordChanges(() => api.patch(jobPath, { stage: 'bogus' }, { as: t.owner }))).toEqual([]);
-    expect(await recordChanges(() => api.patch(jobPath, { state: 'completed' }, { as: t.worker }))).toEqual(
-      [],
-    );
+    expect(jobChange.payload.before_update).toEqual({ stage: 'annotation', status: 'annotation' });
+    expectUpdate(jobChange, jobBefore, await get(jobPath, t.owner), t.owner);
+    expect(await record(() => api.patch(jobPath, { stage: 'validation' }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(jobPath, { stage: 'bogus' }, { as: t.owner }))).toEqual([]);
+    expect(await record(() => api.patch(jobPath, { state: 'completed' }, { as: t.worker }))).toEqual([]);
 
     let issueId = 0;
-    const raised = await recordChanges(async () => {
+    const raised = await record(async () => {
       issueId = (
         await api.post(
           '/api/issues',
@@ -364,25 +400,26 @@ describe('the change hook', () => {
     });
     expect(summary(raised)).toEqual(['create:issue', 'create:comment']);
     const issuePath = `/api/issues/${issueId}`;
-    expect(raised[0].after).toEqual(await get(issuePath, t.owner));
+    expectCreateOrDelete(raised[0], await get(issuePath, t.owner), t.owner);
     const [firstComment] = (await get(`/api/comments?issue_id=${issueId}`, t.owner)).results;
-    expect(raised[1].after).toEqual(firstComment);
+    expectCreateOrDelete(raised[1], firstComment, t.owner);
     expect(
-      await recordChanges(() =>
+      await record(() =>
         api.post('/api/issues', { job: job.id, frame: 2, position: [1, 2], message: 'x' }, { as: t.owner }),
       ),
     ).toEqual([]);
 
+    const issueBefore = await get(issuePath, t.owner);
     const issueUpdate = await single(() => api.patch(issuePath, { resolved: true }, { as: t.owner }), {
       status: 200,
     });
     expect(issueUpdate).toMatchObject({
-      resource: 'issue',
-      action: 'update',
-      beforeUpdate: { resolved: false },
+      event: 'update:issue',
+      resourceType: 'issue',
+      payload: { before_update: { resolved: false } },
     });
-    expect(issueUpdate.after).toEqual(await get(issuePath, t.owner));
-    expect(await recordChanges(() => api.patch(issuePath, { resolved: true }, { as: t.owner }))).toEqual([]);
+    expectUpdate(issueUpdate, issueBefore, await get(issuePath, t.owner), t.owner);
+    expect(await record(() => api.patch(issuePath, { resolved: true }, { as: t.owner }))).toEqual([]);
 
     let commentId = 0;
     const commented = await single(
@@ -399,36 +436,35 @@ describe('the change hook', () => {
     );
     const commentPath = `/api/comments/${commentId}`;
     expect(commented).toMatchObject({
-      resource: 'comment',
-      action: 'create',
+      event: 'create:comment',
+      resourceType: 'comment',
       organizationId: t.org.id,
-      before: null,
     });
-    expect(commented.after).toEqual(await get(commentPath, t.owner));
+    expectCreateOrDelete(commented, await get(commentPath, t.owner), t.maintainer);
+    const commentBefore = await get(commentPath, t.owner);
     const edited = await single(() => api.patch(commentPath, { message: 'edited' }, { as: t.maintainer }), {
       status: 200,
     });
-    expect(edited.beforeUpdate).toEqual({ message: 'second' });
-    expect(edited.after).toEqual(await get(commentPath, t.owner));
-    expect(
-      await recordChanges(() => api.patch(commentPath, { message: 'edited' }, { as: t.maintainer })),
-    ).toEqual([]);
-    expect(
-      await recordChanges(() => api.patch(commentPath, { message: 'no' }, { as: t.supervisor })),
-    ).toEqual([]);
+    expect(edited.payload.before_update).toEqual({ message: 'second' });
+    expectUpdate(edited, commentBefore, await get(commentPath, t.owner), t.maintainer);
+    expect(await record(() => api.patch(commentPath, { message: 'edited' }, { as: t.maintainer }))).toEqual(
+      [],
+    );
+    expect(await record(() => api.patch(commentPath, { message: 'no' }, { as: t.supervisor }))).toEqual([]);
+    const commentLast = await get(commentPath, t.owner);
     const removed = await single(() => api.delete(commentPath, { as: t.maintainer }), { status: 204 });
     expect(removed).toMatchObject({
-      resource: 'comment',
-      action: 'delete',
-      after: null,
-      before: { id: commentId, message: 'edited' },
+      event: 'delete:comment',
+      resourceType: 'comment',
+      payload: { comment: { id: commentId, message: 'edited' } },
     });
+    expectCreateOrDelete(removed, commentLast, t.maintainer);
 
-    const issueBefore = await get(issuePath, t.owner);
-    const issueGone = await recordChanges(() => api.delete(issuePath, { as: t.owner }));
+    const issueLast = await get(issuePath, t.owner);
+    const issueGone = await record(() => api.delete(issuePath, { as: t.owner }));
     expect(summary(issueGone)).toEqual(['delete:comment', 'delete:issue']);
-    expect(issueGone[0].before).toEqual(firstComment);
-    expect(issueGone[1].before).toEqual(issueBefore);
+    expectCreateOrDelete(issueGone[0], firstComment, t.owner);
+    expectCreateOrDelete(issueGone[1], issueLast, t.owner);
   });
 
   it('deleting a project records its comments, issues, jobs, tasks and then the project', async () => {
@@ -436,6 +472,9 @@ describe('the change hook', () => {
     const project = (
       await api.post('/api/projects', { name: 'cascade', labels: [{ name: 'a' }] }, { as: owner })
     ).body;
+    // Outside any organization: only a project webhook hears it.
+    await listeners.project(owner, project.id);
+    const inProject = { projectIds: [project.id] };
     const t1 = await createTask(owner, { name: 't1', project_id: project.id }, { frames: 1 });
     const t2 = await createTask(owner, { name: 't2', project_id: project.id });
     const [job] = await jobsOf(t1.id, owner);
@@ -453,11 +492,11 @@ describe('the change hook', () => {
       await get(`/api/projects/${project.id}`, owner),
     ];
     const stranger = await createUser('chq');
-    expect(await recordChanges(() => api.delete(`/api/projects/${project.id}`, { as: stranger }))).toEqual(
-      [],
-    );
-    const changes = await recordChanges(() => api.delete(`/api/projects/${project.id}`, { as: owner }));
-    expect(summary(changes)).toEqual([
+    expect(
+      await record(() => api.delete(`/api/projects/${project.id}`, { as: stranger }), inProject),
+    ).toEqual([]);
+    const events = await record(() => api.delete(`/api/projects/${project.id}`, { as: owner }), inProject);
+    expect(summary(events)).toEqual([
       'delete:comment',
       'delete:comment',
       'delete:issue',
@@ -466,18 +505,15 @@ describe('the change hook', () => {
       'delete:task',
       'delete:project',
     ]);
-    expect(changes.map((c) => c.before)).toEqual(expected);
-    expect(
-      changes.every((c) => c.organizationId === null && c.projectId === project.id && c.after === null),
-    ).toBe(true);
+    expect(events.map(resourceOf)).toEqual(expected);
+    for (const [i, e] of events.entries()) expectCreateOrDelete(e, expected[i], owner);
+    expect(events.every((e) => e.organizationId === null && e.projectId === project.id)).toBe(true);
   });
 
   it('a membership created by accepting is not followed by other events; leaving the org keeps the rest quiet', async () => {
     const user = await createUser('chx');
     const membership = await addMember(t.org, user, 'worker');
-    const changes = await recordChanges(() =>
-      api.delete(`/api/memberships/${membership.id}`, { as: t.owner }),
-    );
-    expect(summary(changes)).toEqual(['delete:membership']);
+    const events = await record(() => api.delete(`/api/memberships/${membership.id}`, { as: t.owner }));
+    expect(summary(events)).toEqual(['delete:membership']);
   });
 });

@@ -8,20 +8,6 @@ import type { Change, Representation } from './change';
 export type { Change, Representation, ResourceName } from './change';
 export { RESOURCES } from './change';
 
-export type ChangeListener = (tx: Tx, change: Change) => Promise<void>;
-
-// Listeners live on globalThis so that every Next.js bundle of this module shares them.
-const registry = globalThis as unknown as { __heraldChangeListeners?: ChangeListener[] };
-const listeners = (registry.__heraldChangeListeners ??= []);
-
-export function onChange(listener: ChangeListener): () => void {
-  listeners.push(listener);
-  return () => {
-    const i = listeners.indexOf(listener);
-    if (i >= 0) listeners.splice(i, 1);
-  };
-}
-
 /** Keys a client does not count as a change on their own. */
 const IGNORED_KEYS = new Set(['updated_date']);
 
@@ -57,6 +43,5 @@ export async function recordChange(
     sender: actor ? toBasicUser(actor.user, actor.baseUrl) : null,
   };
   await queueDeliveries(tx, change);
-  for (const listener of listeners) await listener(tx, change);
   return true;
 }

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { createTeam, expectClientError, ids, recordChanges } from '@/lib/testing/fixtures';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTeam, expectClientError, ids, recordEvents } from '@/lib/testing/fixtures';
 import { api, createUser, unique } from '@/lib/testing/test-api';
+import { eventListeners, receiverPool } from '@/lib/testing/webhook-helpers';
+
+const pool = receiverPool();
+const listeners = eventListeners(pool);
+afterAll(async () => {
+  await listeners.removeAll();
+  await pool.closeAll();
+});
 
 describe('projects API', () => {
   it('creates, reads, lists, renames and deletes a project', async () => {
@@ -389,18 +397,33 @@ describe('projects: who may touch what', () => {
     const project = (
       await api.post('/api/projects', { name: 'race', labels: [{ name: 'l0' }] }, { as: owner })
     ).body;
-    const changes = await recordChanges(async () => {
-      for (let i = 1; i <= 5; i++) {
-        await Promise.all([
-          api.patch(`/api/projects/${project.id}`, { labels: [{ name: `l${i}` }] }, { as: owner }),
-          api.patch(`/api/projects/${project.id}`, { name: `race ${i}` }, { as: owner }),
-        ]);
-      }
-    });
-    // The row lock orders them, and they are recorded in that order: each "before" is the last "after".
-    const updates = changes.filter((c) => c.resource === 'project' && c.action === 'update');
+    // Outside any organization: a project webhook makes its events reach the outbox, where they are read.
+    await listeners.project(owner, project.id);
+    const events = await recordEvents(
+      async () => {
+        for (let i = 1; i <= 5; i++) {
+          await Promise.all([
+            api.patch(`/api/projects/${project.id}`, { labels: [{ name: `l${i}` }] }, { as: owner }),
+            api.patch(`/api/projects/${project.id}`, { name: `race ${i}` }, { as: owner }),
+          ]);
+        }
+      },
+      { projectIds: [project.id] },
+    );
+    // The row lock orders them, and they are queued in that order: each starts from what the last one
+    // saved, so its project with the old values of its before_update put back is the last one's project.
+    const updates = events.filter((e) => e.event === 'update:project').map((e) => e.payload);
     expect(updates).toHaveLength(10);
-    for (let k = 1; k < updates.length; k++) expect(updates[k].before).toEqual(updates[k - 1].after);
-    expect((await api.get(`/api/projects/${project.id}`, { as: owner })).body).toEqual(updates.at(-1)!.after);
+    for (let k = 1; k < updates.length; k++) {
+      const previous = updates[k - 1].project;
+      expect({
+        ...updates[k].project,
+        ...updates[k].before_update,
+        updated_date: previous.updated_date,
+      }).toEqual(previous);
+    }
+    expect((await api.get(`/api/projects/${project.id}`, { as: owner })).body).toEqual(
+      updates.at(-1)!.project,
+    );
   });
 });

@@ -1,7 +1,10 @@
 import { expect } from 'vitest';
+import { getDb } from '@/db/client';
 import type { Role } from '@/db/schema';
-import { onChange, type Change } from '@/lib/changes/record-change';
+import { buildBody, unpackPayload } from '@/lib/webhooks/payloads';
+import { findLastMessageId, listMessagesAfter, type MessageRecord } from '@/lib/webhooks/queue';
 import { api, createUser, unique, uploadImages, type TestUser } from './test-api';
+import type { UntypedJson } from './untyped-json';
 
 /** Ids of a list answer's results. */
 export function ids(reply: { body: { results: { id: number }[] } }): number[] {
@@ -82,18 +85,56 @@ export async function jobsOf(taskId: number, user: TestUser) {
   return reply.body.results as { id: number; start_frame: number; stop_frame: number }[];
 }
 
-/** Records every change while `fn` runs. */
-export async function recordChanges(fn: () => Promise<unknown>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const off = onChange(async (_tx, change) => {
-    seen.push(change);
-  });
-  try {
-    await fn();
-  } finally {
-    off();
-  }
-  return seen;
+/** An event as the transactional outbox holds it, with the body its webhook receives. */
+export type RecordedEvent = {
+  event: string;
+  organizationId: number | null;
+  projectId: number | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  /** An update's changed keys (the `changed_fields` of the deliveries API); empty for the rest. */
+  changedFields: string[];
+  /** The JSON a receiver gets: `event`, the resource under its name, `before_update`, `sender`... */
+  payload: UntypedJson;
+};
+
+/** Whose events count: those of these organizations or these projects. */
+export type EventScope = { organizationIds?: number[]; projectIds?: number[] };
+
+function toRecordedEvent(m: MessageRecord): RecordedEvent {
+  const packed = unpackPayload(m.payload);
+  if (packed.tail !== null && m.webhookId === null)
+    throw new Error(`message ${m.id} (${m.event}) is queued for no webhook`);
+  return {
+    event: m.event,
+    organizationId: m.organizationId,
+    projectId: m.projectId,
+    resourceType: m.resourceType,
+    resourceId: m.resourceId,
+    changedFields: m.changedFields ? m.changedFields.split(',') : [],
+    payload: JSON.parse(buildBody(packed, m.webhookId ?? 0)),
+  };
+}
+
+/**
+ * The events Herald queued while `fn` ran, oldest first: the messages its transactions wrote to the
+ * outbox meanwhile (read by lib/webhooks/queue, which owns the table), each unpacked into the body its
+ * first webhook receives. A message is written only when a webhook subscribes to the event, so the test
+ * creates webhooks that hear everything it watches (`eventListeners` in webhook-helpers.ts). With
+ * `scope`, only the messages of its organizations or projects count: on PostgreSQL, webhooks left by
+ * earlier files hear this file's users too. No dispatcher needs to run: the rows wait in the table.
+ */
+export async function recordEvents(
+  fn: () => Promise<unknown>,
+  scope: EventScope | null,
+): Promise<RecordedEvent[]> {
+  const db = await getDb();
+  const mark = await findLastMessageId(db);
+  await fn();
+  const where = scope
+    ? { organizationIds: scope.organizationIds ?? [], projectIds: scope.projectIds ?? [] }
+    : null;
+  return (await listMessagesAfter(db, mark, where)).map(toRecordedEvent);
 }
 
 /** Expects a 4xx answer with a message body (never a 500). */

@@ -1,6 +1,9 @@
 import type { UntypedJson } from './untyped-json';
 import { expect } from 'vitest';
+import { getDb } from '@/db/client';
+import { transaction } from '@/db/transaction';
 import { eventsFor } from '@/lib/webhooks/events';
+import { removeWebhook } from '@/lib/webhooks/webhooks';
 import { startReceiver, type Received, type Receiver, type Responder } from './receiver';
 import { api, BASE, type TestUser } from './test-api';
 
@@ -109,4 +112,40 @@ function resourceId(payload: UntypedJson): unknown {
 export async function onePayload(r: Receiver, event: string, id: number | string, timeoutMs = 10_000) {
   await waitUntil(() => payloadsOf(r, event, id).length > 0, timeoutMs, `${event} #${id}`);
   return payloadsOf(r, event, id);
+}
+
+/**
+ * Webhooks that hear every event of the organizations and projects (and, for an administrator, the
+ * installation's events) a test watches through the outbox: Herald writes no message when nobody
+ * listens (`recordEvents` in fixtures.ts). They point at one receiver of `pool`, though no dispatcher
+ * needs to run. `removeAll()` deletes them and everything queued for them (retired ones too), so that on
+ * PostgreSQL no later file's dispatcher tries to deliver what waits in the table.
+ */
+export function eventListeners(pool: ReturnType<typeof receiverPool>) {
+  const made: number[] = [];
+  let receiver: Receiver | undefined;
+  const target = async () => (receiver ??= await pool.start()).url;
+  return {
+    async org(user: TestUser, orgSlug: string) {
+      made.push((await createOrgWebhook(user, orgSlug, await target())).id);
+    },
+    async project(user: TestUser, projectId: number) {
+      made.push((await createProjectWebhook(user, projectId, await target())).id);
+    },
+    async server(admin: TestUser) {
+      const events = eventsFor('server').map((e) => e.key);
+      const reply = await api.post(
+        '/api/webhooks',
+        { target_url: await target(), type: 'server', events },
+        { as: admin },
+      );
+      expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+      made.push(reply.body.id);
+    },
+    // Straight through the domain: a deleted project's webhooks are retired, which the API no longer serves.
+    async removeAll() {
+      const db = await getDb();
+      for (const id of made.splice(0)) await transaction(db, (tx) => removeWebhook(tx, id));
+    },
+  };
 }

@@ -1,9 +1,9 @@
 import type { UntypedJson } from '@/lib/testing/untyped-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { onChange } from '@/lib/changes/record-change';
-import { invalid } from '@/lib/http/errors';
 import { addMember, createOrg, jobsOf, type TestOrg } from '@/lib/testing/fixtures';
+import { captureLogLines } from '@/lib/testing/log-capture';
 import { api, createUser, unique, uploadImages, type TestUser } from '@/lib/testing/test-api';
 import {
   ALL_KEYS,
@@ -180,7 +180,7 @@ describe('what is not an event', () => {
   it('a refused or invalid request, or a change that fails after its events were queued, sends nothing', async () => {
     const p = await project();
     const projectHook = await hook('project', p.id);
-    const { task } = await taskWithJob(p.id);
+    const { task, job } = await taskWithJob(p.id);
     await waitUntil(() => payloadsOf(projectHook.receiver, 'create:job').length === 1);
     await settle(owner, [projectHook.id]);
     const before = await queued(projectHook);
@@ -197,18 +197,38 @@ describe('what is not an event', () => {
     );
     expect(midway.status, JSON.stringify(midway.body)).toBe(400);
     expect((await get(`/api/projects/${p.id}`)).name).toBe(p.name);
-    // A failure after the outbox rows of the children were written: the whole transaction goes, rows included.
-    const off = onChange(async (_tx, change) => {
-      if (change.action === 'delete' && change.resource === 'task' && change.before?.id === task.id)
-        throw invalid('non_field_errors', 'injected failure');
-    });
+    // A failure after the outbox rows of the children were written: a trigger refuses the task's own
+    // delete:task message, once its job's delete:job is in the table. The whole transaction goes, rows included.
+    const db = await getDb();
+    const refuse = `herald_test_refuse_task_${task.id}`;
+    await db.execute(
+      sql.raw(`create function ${refuse}() returns trigger language plpgsql as $$
+      begin
+        raise exception 'injected failure: % after % job message(s)', new.event,
+          (select count(*) from webhook_messages where event = 'delete:job' and resource_id = '${job.id}');
+      end $$`),
+    );
+    const logs = captureLogLines({ passThrough: true });
+    let failed: { status: number; body: UntypedJson };
     try {
-      const failed = await api.delete(`/api/tasks/${task.id}`, { as: owner });
-      expect(failed.status).toBe(400);
-      expect(failed.body).toEqual({ non_field_errors: ['injected failure'] });
+      await db.execute(
+        sql.raw(`create trigger ${refuse} before insert on webhook_messages for each row
+        when (new.event = 'delete:task' and new.resource_id = '${task.id}') execute function ${refuse}()`),
+      );
+      failed = await api.delete(`/api/tasks/${task.id}`, { as: owner });
     } finally {
-      off();
+      logs.restore();
+      await db.execute(sql.raw(`drop trigger if exists ${refuse} on webhook_messages`));
+      await db.execute(sql.raw(`drop function if exists ${refuse}()`));
     }
+    // An internal failure, not the client's: a 500 that says nothing of it; the log has the cause.
+    expect(failed.status, JSON.stringify(failed.body)).toBe(500);
+    expect(failed.body).toEqual({ detail: 'Internal server error.' });
+    expect(JSON.stringify(failed.body)).not.toMatch(/injected|webhook_messages|job message/);
+    const logged = logs.entries().filter((e) => e.level === 'error' && e.msg === 'unexpected error');
+    expect(logged.map((e) => JSON.stringify(e.err))).toEqual([
+      expect.stringContaining('injected failure: delete:task after 1 job message(s)'),
+    ]);
     expect((await api.get(`/api/tasks/${task.id}`, { as: owner })).status).toBe(200);
     expect(await queued(projectHook)).toBe(before);
     // A later change proves the pipe works, and that nothing else went through it.

@@ -19,11 +19,13 @@ export {
   countAttemptsByBucket,
   countRecentAttempts,
   findAttempt,
+  findLastMessageId,
   findLatestAttempt,
   findSeriesByKey,
   listAttempts,
   listAttemptsOfKey,
+  listMessagesAfter,
   listSeries,
   measureWaitingSeries,
 } from './records';
-export type { AttemptRecord, RecentAttemptCounts, SeriesRecord } from './records';
+export type { AttemptRecord, MessageRecord, RecentAttemptCounts, SeriesRecord } from './records';

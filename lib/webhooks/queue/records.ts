@@ -246,3 +246,50 @@ export async function measureWaitingSeries(db: Db): Promise<{ count: number; old
   );
   return { count: Number(row.count), oldestSeconds: Math.max(0, Number(row.oldest ?? 0)) };
 }
+
+/** A message as the outbox holds it, with the first webhook it was queued for (its body names that webhook). */
+export type MessageRecord = {
+  id: number;
+  event: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  organizationId: number | null;
+  projectId: number | null;
+  /** Packed: see lib/webhooks/payloads.ts. */
+  payload: Uint8Array;
+  changedFields: string | null;
+  webhookId: number | null;
+};
+
+/** The newest message's id (0 when there is none): a mark to read later messages from. */
+export async function findLastMessageId(db: Db): Promise<number> {
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`select coalesce(max(id), 0)::float8 as id from webhook_messages`,
+  );
+  return Number(row.id);
+}
+
+/**
+ * Messages written after `afterId`, oldest first; with a scope, only those of its organizations or
+ * projects. What a test reads to see which events a change queued, as receivers will get them.
+ */
+export async function listMessagesAfter(
+  db: Db,
+  afterId: number,
+  scope: { organizationIds: number[]; projectIds: number[] } | null,
+): Promise<MessageRecord[]> {
+  const inScope = scope
+    ? sql`and (m.organization_id = any(${idArray(scope.organizationIds)}) or m.project_id = any(${idArray(scope.projectIds)}))`
+    : sql``;
+  return queryRows<MessageRecord>(
+    db,
+    sql`
+    select m.id::float8 as id, m.event, m.resource_type as "resourceType", m.resource_id as "resourceId",
+      m.organization_id as "organizationId", m.project_id as "projectId", m.payload, m.changed_fields as "changedFields",
+      (select min(d.webhook_id) from webhook_deliveries d where d.message_id = m.id) as "webhookId"
+    from webhook_messages m
+    where m.id > ${afterId} ${inScope}
+    order by m.id`,
+  );
+}
