@@ -28,6 +28,17 @@ async function main() {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   await admin.query(`create database ${dbName}`);
+  // BENCH_LOG_STATEMENTS=1: every statement and its duration in PostgreSQL's log, to see where its time goes.
+  if (process.env.BENCH_LOG_STATEMENTS === '1')
+    await admin.query(`alter database ${dbName} set log_min_duration_statement = 0`);
+  if (process.env.BENCH_EXPLAIN_MS) {
+    await admin.query(`alter database ${dbName} set session_preload_libraries = 'auto_explain'`);
+    await admin.query(
+      `alter database ${dbName} set auto_explain.log_min_duration = ${Number(process.env.BENCH_EXPLAIN_MS)}`,
+    );
+    await admin.query(`alter database ${dbName} set auto_explain.log_analyze = on`);
+    await admin.query(`alter database ${dbName} set auto_explain.log_buffers = on`);
+  }
   await admin.end();
   log('database', dbName);
   const { openBench } = await import('./context');

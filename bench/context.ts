@@ -2,6 +2,7 @@
 // their own process, and small measuring helpers. The bench reads the delivery tables directly to
 // measure them; Herald's own code goes through lib/webhooks/queue/.
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const log = (...args: unknown[]) => console.error('[bench]', ...args);
@@ -24,10 +25,61 @@ export async function runPool<T>(items: T[], concurrency: number, fn: (item: T) 
 
 /** Peak resident memory of this process while a figure runs, in MB. */
 export function sampleRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   return {
-    stop: () => (clearInterval(timer), Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576)),
+    stop: () => (clearInterval(timer), Math.round(Math.max(peak, process.memoryUsage.rss()) / 1048576)),
+  };
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL backends serving the bench's database, and by PostgreSQL's
+ * own processes (WAL writer, checkpointer...), on this machine (Linux /proc; null elsewhere).
+ */
+function postgresCpuSeconds(): Map<number, number> | null {
+  if (!fs.existsSync('/proc/self/stat')) return null;
+  const database = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+  const ticks = new Map<number, number>();
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      // Backends name their database in their title; another database's clients are not the bench's.
+      const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const isBackend = /\(\d+\)|\[local\]/.test(title);
+      if (isBackend && !title.includes(` ${database} `)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(Number(pid), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * CPU spent per delivery while a figure runs: this process's (the deliverer's) and PostgreSQL's, in µs.
+ * On a machine whose cores are all busy, a drain rate is bounded by this sum, so it tells two designs
+ * apart even when other work disturbs the rates.
+ */
+export function meterCpu() {
+  const node = process.cpuUsage();
+  const pgBefore = postgresCpuSeconds();
+  return {
+    stop(deliveries: number) {
+      const used = process.cpuUsage(node);
+      const pgAfter = postgresCpuSeconds();
+      let pgSeconds: number | null = null;
+      if (pgBefore && pgAfter) {
+        pgSeconds = 0;
+        for (const [pid, seconds] of pgAfter) pgSeconds += seconds - (pgBefore.get(pid) ?? 0);
+      }
+      return {
+        node_cpu_us_per_delivery: round((used.user + used.system) / deliveries),
+        postgres_cpu_us_per_delivery: pgSeconds === null ? null : round((pgSeconds * 1e6) / deliveries),
+      };
+    },
   };
 }
 
