@@ -3,7 +3,11 @@ import { killAll, startChild } from '@/lib/testing/burst';
 import { createTeam } from '@/lib/testing/fixtures';
 import { api, createUser, type TestUser } from '@/lib/testing/test-api';
 import { receiverPool, waitUntil } from '@/lib/testing/webhook-helpers';
+import { getDeliveryDb, listenOnDatabase } from '@/db/client';
+import type { AttemptResult } from './delivery-types';
 import { startDispatcher, stopDispatcher } from './dispatcher';
+import { PAUSE_CHANNEL, readPauses } from './endpoint-health';
+import { recordAttempts } from './record-attempts';
 
 /**
  * operations.md, "Endpoint health" and "Recovery", against real receivers: the `health` object, the
@@ -219,6 +223,64 @@ describe('a 429 with Retry-After', () => {
     expect(Math.min(...later) - refusedAt).toBeGreaterThanOrEqual(1990);
     expect(new Set(r.received.slice(1).map((x) => x.json.project.name)).size).toBe(7);
   });
+});
+
+describe('pause announcements', () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    'tell the other processes when a pause begins or moves, not at each record while it runs',
+    async () => {
+      const r = await pool.start((_, res) => res.end('ok'));
+      const { hook } = await hookedProject(r.url);
+      const told: number[] = [];
+      const stop = await listenOnDatabase(PAUSE_CHANNEL, (payload) => {
+        const until = readPauses(payload).get(hook.id);
+        if (until !== undefined) told.push(until);
+      });
+      const db = await getDeliveryDb();
+      const attempt = (o: Partial<AttemptResult>): AttemptResult => ({
+        deliveryId: 0,
+        webhookId: hook.id,
+        attempt: 1,
+        sentAt: Date.now(),
+        durationMs: 3,
+        statusCode: 200,
+        errorKind: null,
+        response: 'ok',
+        responseHeaders: null,
+        digests: null,
+        state: 'delivered',
+        retryAt: null,
+        isFailure: false,
+        isGone: false,
+        pauseSeconds: null,
+        endsPause: false,
+        ...o,
+      });
+      const refused = (seconds: number) =>
+        attempt({
+          statusCode: 429,
+          state: 'pending',
+          isFailure: true,
+          pauseSeconds: seconds,
+          retryAt: new Date(),
+        });
+      try {
+        await recordAttempts(db, [refused(30)]);
+        await waitUntil(() => told.length === 1, 5_000);
+        // Deliveries sent before the pause, recorded during it: the pause runs on, nobody needs telling.
+        await recordAttempts(db, [attempt({})]);
+        await recordAttempts(db, [attempt({})]);
+        // A longer Retry-After moves the pause's end: told again, with the new end.
+        await recordAttempts(db, [refused(60)]);
+        await waitUntil(() => told.length === 2, 5_000);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(told).toHaveLength(2);
+        expect(told[1] - told[0]).toBeGreaterThan(25_000);
+      } finally {
+        await stop();
+      }
+    },
+  );
 });
 
 describe('a pause another process started', () => {

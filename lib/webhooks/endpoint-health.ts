@@ -76,7 +76,14 @@ export type EndpointVerdict = { webhookId: number; reason: string };
  * `paused`: each endpoint of the batch that is paused now, with the end of its pause (ms since the epoch),
  * so that the recording process sends none of what it holds for it before then.
  */
-export type HealthChanges = { deactivate: EndpointVerdict[]; resumed: number[]; paused: Map<number, number> };
+export type HealthChanges = {
+  deactivate: EndpointVerdict[];
+  resumed: number[];
+  /** Endpoints paused after this batch, each with the end of its pause (ms since the epoch). */
+  paused: Map<number, number>;
+  /** Those of them whose pause this batch began or moved: the only ones worth telling other processes. */
+  changedPauses: Map<number, number>;
+};
 
 /**
  * Writes what a batch of attempts says of each endpoint, inside the transaction that records them.
@@ -84,7 +91,8 @@ export type HealthChanges = { deactivate: EndpointVerdict[]; resumed: number[]; 
  */
 export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<HealthChanges> {
   const outcomes = summarizeOutcomes(results);
-  if (outcomes.length === 0) return { deactivate: [], resumed: [], paused: new Map() };
+  if (outcomes.length === 0)
+    return { deactivate: [], resumed: [], paused: new Map(), changedPauses: new Map() };
   const streak = sql`(case when o.reset then o.failures else h.consecutive_failures + o.failures end)`;
   const rows = await queryRows<{
     webhookId: number;
@@ -92,6 +100,7 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
     gone: boolean;
     isResumed: boolean;
     pausedUntil: number | null;
+    isPauseChanged: boolean;
   }>(
     tx,
     sql`
@@ -120,12 +129,16 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
     where h.webhook_id = o.webhook
     returning h.webhook_id as "webhookId", o.gone, (o.reset and (o.resume or l.was_paused_until <= now())) as "isResumed",
       case when h.paused_until > now() then (extract(epoch from h.paused_until) * 1000)::float8 end as "pausedUntil",
+      h.paused_until is distinct from l.was_paused_until as "isPauseChanged",
       extract(epoch from now() - h.failing_since)::float8 as "failingFor"`,
   );
   const verdicts: EndpointVerdict[] = [];
   const resumed = rows.filter((r) => r.isResumed).map((r) => r.webhookId);
   const paused = new Map(
     rows.filter((r) => r.pausedUntil !== null).map((r) => [r.webhookId, Number(r.pausedUntil)]),
+  );
+  const changedPauses = new Map(
+    [...paused].filter(([id]) => rows.find((r) => r.webhookId === id)?.isPauseChanged),
   );
   for (const r of rows) {
     if (r.gone)
@@ -140,10 +153,9 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
       });
     }
   }
-  return { deactivate: verdicts, resumed, paused };
+  return { deactivate: verdicts, resumed, paused, changedPauses };
 }
 
-/** Turns endpoints off with the reason, one statement each: each holds one row lock and waits for nothing else. */
 /** The NOTIFY channel on which a process that paused endpoints tells the others (PostgreSQL). */
 export const PAUSE_CHANNEL = 'herald_endpoint_paused';
 
@@ -172,6 +184,7 @@ export function readPauses(payload: string): Map<number, number> {
   }
 }
 
+/** Turns endpoints off with the reason, one statement each: each holds one row lock and waits for nothing else. */
 export async function deactivateEndpoints(db: Db, verdicts: EndpointVerdict[]): Promise<void> {
   for (const v of verdicts) {
     try {

@@ -17,7 +17,8 @@ export async function recordAttempts(
   const { deactivate, paused, resumed } = await transaction(db, async (tx) => {
     await completeAttempts(tx, results);
     const changes = await recordHealth(tx, results);
-    await announcePauses(tx, changes.paused);
+    // Only a pause that began or moved: one that runs on was told when it began.
+    await announcePauses(tx, changes.changedPauses);
     await makeWaitingDue(tx, changes.resumed);
     return changes;
   });
