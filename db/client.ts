@@ -12,7 +12,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction is a Db too; domain functions take either and never open their own. */
 export type Tx = Db;
 
-type Listen = (channel: string, onPayload: (payload: string) => void) => () => Promise<void>;
+type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
 type Handle = {
   db: Db;
   deliveryDb: Db;
@@ -45,7 +45,8 @@ export function getDeliveryDb(): Promise<Db> {
 
 /**
  * Calls `onPayload` with each NOTIFY on `channel`, on a connection of its own that comes back after the
- * server went away. Returns what stops it.
+ * server went away. Resolves, with what stops it, once the first LISTEN has taken (or failed: it is then
+ * retried), so that a caller knows what is sent afterwards reaches it.
  */
 export async function listenOnDatabase(
   channel: string,
@@ -117,6 +118,8 @@ function listenWith(
   let client: import('pg').Client | null = null;
   let isStopped = false;
   let retry: NodeJS.Timeout | undefined;
+  let settle: () => void = () => {};
+  const first = new Promise<void>((resolve) => (settle = resolve));
   const start = () => {
     if (isStopped) return;
     const c = connect();
@@ -134,16 +137,17 @@ function listenWith(
     });
     c.connect()
       .then(() => c.query(`listen "${channel.replace(/"/g, '')}"`))
-      .catch(again);
+      .catch(again)
+      .finally(() => settle());
   };
   start();
-  return async () => {
+  return first.then(() => async () => {
     isStopped = true;
     clearTimeout(retry);
     const c = client;
     client = null;
     await c?.end().catch(() => {});
-  };
+  });
 }
 
 /**
@@ -212,7 +216,7 @@ async function openPglite(dataDir: string): Promise<Handle> {
         await client.close();
         releaseLock();
       },
-      listen: () => async () => {},
+      listen: async () => async () => {},
     };
   } catch (error) {
     releaseLock();
