@@ -79,7 +79,6 @@ export type EndpointVerdict = { webhookId: number; reason: string };
 export type HealthChanges = {
   deactivate: EndpointVerdict[];
   resumed: number[];
-  /** Endpoints paused after this batch, each with the end of its pause (ms since the epoch). */
   paused: Map<number, number>;
   /** Those of them whose pause this batch began or moved: the only ones worth telling other processes. */
   changedPauses: Map<number, number>;
@@ -138,7 +137,9 @@ export async function recordHealth(tx: Tx, results: AttemptResult[]): Promise<He
     rows.filter((r) => r.pausedUntil !== null).map((r) => [r.webhookId, Number(r.pausedUntil)]),
   );
   const changedPauses = new Map(
-    [...paused].filter(([id]) => rows.find((r) => r.webhookId === id)?.isPauseChanged),
+    rows
+      .filter((r) => r.pausedUntil !== null && r.isPauseChanged)
+      .map((r) => [r.webhookId, Number(r.pausedUntil)]),
   );
   for (const r of rows) {
     if (r.gone)
