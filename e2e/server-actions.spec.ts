@@ -29,6 +29,13 @@ function recordTraffic(page: Page): Traffic {
   return traffic;
 }
 
+/** The page wrote only through server actions (at least `actions` of them), and found its favicon. */
+function expectOnlyServerActions(traffic: Traffic, actions: number) {
+  expect(traffic.writes).toEqual([]);
+  expect(traffic.actions.length).toBeGreaterThanOrEqual(actions);
+  expect(traffic.missingIcons).toEqual([]);
+}
+
 type Project = { id: number; name: string; secret: string };
 type Hook = { id: number };
 
@@ -92,9 +99,7 @@ test('the webhook form is a server action: a server-side refusal lands on its fi
   const hook = (await api(person, 'get', `/api/webhooks?project_id=${project.id}`)).body.results[0];
   expect(hook).toMatchObject({ target_url: receiver.url, description: 'Through actions', type: 'project' });
   // Not a REST write from the page: two server actions (the refused save, the save).
-  expect(traffic.writes).toEqual([]);
-  expect(traffic.actions.length).toBeGreaterThanOrEqual(2);
-  expect(traffic.missingIcons).toEqual([]);
+  expectOnlyServerActions(traffic, 2);
 });
 
 test('Ping is a server action: the dot turns green from its answer, the receiver has it signed', async ({
@@ -115,9 +120,7 @@ test('Ping is a server action: the dot turns green from its answer, the receiver
   const ping = await receiver.arrived((r) => r.json?.event === 'ping');
   expect(ping.json.webhook.id).toBe(hook.id);
   expect(ping.headers['x-signature-256']).toBe(signature(project.secret, ping.body));
-  expect(traffic.writes).toEqual([]);
-  expect(traffic.actions.length).toBeGreaterThanOrEqual(1);
-  expect(traffic.missingIcons).toEqual([]);
+  expectOnlyServerActions(traffic, 1);
 });
 
 test('a rename from the project page is a server action; update:project is delivered right after its commit', async ({
@@ -142,9 +145,7 @@ test('a rename from the project page is a server action; update:project is deliv
   expect(update.json.before_update).toEqual({ name: project.name });
   expect(update.json.sender.username).toBe(person.username);
   expect(update.headers['x-signature-256']).toBe(signature(project.secret, update.body));
-  expect(traffic.writes).toEqual([]);
-  expect(traffic.actions.length).toBeGreaterThanOrEqual(1);
-  expect(traffic.missingIcons).toEqual([]);
+  expectOnlyServerActions(traffic, 1);
 });
 
 test("Redeliver on the webhook's page is a server action: the same payload arrives again, signed", async ({
@@ -178,9 +179,7 @@ test("Redeliver on the webhook's page is a server action: the same payload arriv
   expect(again.json).toEqual(update.json);
   expect(again.headers['x-signature-256']).toBe(signature(project.secret, again.body));
   await expect(series.filter({ hasText: 'redelivery' }).first()).toBeVisible({ timeout: 15_000 });
-  expect(traffic.writes).toEqual([]);
-  expect(traffic.actions.length).toBeGreaterThanOrEqual(1);
-  expect(traffic.missingIcons).toEqual([]);
+  expectOnlyServerActions(traffic, 1);
 });
 
 test('the favicon and the logo are served', async ({ request }) => {
